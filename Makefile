@@ -1,0 +1,41 @@
+# policycomm: the two commands a newcomer needs are `make course` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PYTEST_ARGS ?= -n 2
+
+.PHONY: course test system-deps bench clean
+
+$(VENV)/.installed-base: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-base
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian packages the tests use: Chromium (browser tests), PostgreSQL (gradebook tests).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    || ! fc-list 2>/dev/null | grep -qi 'noto sans'; then \
+	  echo "Installing Debian packages: chromium postgresql fonts-noto-core"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    chromium postgresql fonts-noto-core >/dev/null; \
+	fi
+
+# Install, prepare the trainee copy of the course, and open it in JupyterLab.
+course: $(VENV)/.installed-base
+	$(PY) -m policycomm.cli course open
+
+# Install everything and run the whole test suite.
+test: $(VENV)/.installed-test system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/import_time.py
+
+clean:
+	rm -rf $(VENV) .course-run .pytest_cache

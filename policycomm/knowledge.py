@@ -1,0 +1,214 @@
+"""Load and validate the knowledge files (stages, channels, audiences, sources).
+
+The files live in ``policycomm/data`` (or a folder given by the
+``POLICYCOMM_DATA`` environment variable, so a lecturer can edit a copy).
+A broken file raises :class:`KnowledgeError` naming the file, the line, the
+entry and the field, and what was expected.
+
+>>> kb = load()
+>>> kb.stage("implementation").name.en
+'Implementation'
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .schema import Audience, Channel, Objective, Scoring, Source, Stage, StageFit
+
+DATA_DIR = Path(__file__).with_name("data")
+LINE_KEY = "__line__"
+
+
+class KnowledgeError(ValueError):
+    """A knowledge file is broken; the message says where and what to fix."""
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers the line of every mapping."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file, keeping the line of each mapping under ``__line__``."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_LineLoader)
+    except FileNotFoundError:
+        raise KnowledgeError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise KnowledgeError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def strip_lines(value: Any) -> Any:
+    """Remove the ``__line__`` markers recursively."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != LINE_KEY}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
+
+
+def _line_of(raw: Any, loc: tuple) -> int | None:
+    """The line of the deepest mapping on the error's path."""
+    line = raw.get(LINE_KEY) if isinstance(raw, dict) else None
+    node = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and LINE_KEY in node:
+            line = node[LINE_KEY]
+    return line
+
+
+def validate_entries(path: Path, key: str, model: type[BaseModel], raw: Any) -> list:
+    """Validate ``raw[key]`` (a list of entries) against ``model``; collect every error."""
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
+        raise KnowledgeError(f"{path}: expected a top-level key '{key}:' holding a list of entries")
+    entries, problems = [], []
+    for index, item in enumerate(raw[key]):
+        try:
+            entries.append(model.model_validate(strip_lines(item)))
+        except ValidationError as exc:
+            name = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
+            for err in exc.errors():
+                line = _line_of(item, err["loc"]) or (item.get(LINE_KEY) if isinstance(item, dict) else None)
+                field_path = ".".join(str(p) for p in err["loc"]) or "(entry)"
+                got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
+                problems.append(f"{path}:{line or '?'}: entry {name!r}, field '{field_path}': {err['msg']}{got}")
+    if problems:
+        raise KnowledgeError("\n".join(problems))
+    return entries
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """All knowledge files, validated and cross-checked."""
+
+    sources: dict[str, Source]
+    objectives: dict[str, Objective]
+    stages: dict[str, Stage]
+    audiences: dict[str, Audience]
+    channels: dict[str, Channel]
+    fits: dict[tuple[str, str], StageFit]
+    scoring: Scoring
+    folder: Path = field(default=DATA_DIR)
+
+    def stage(self, stage_id: str) -> Stage:
+        return lookup(self.stages, stage_id, "stage")
+
+    def channel(self, channel_id: str) -> Channel:
+        return lookup(self.channels, channel_id, "channel")
+
+    def audience(self, audience_id: str) -> Audience:
+        return lookup(self.audiences, audience_id, "audience")
+
+    def objective(self, objective_id: str) -> Objective:
+        return lookup(self.objectives, objective_id, "objective")
+
+    def fit(self, stage_id: str, channel_id: str) -> StageFit | None:
+        return self.fits.get((stage_id, channel_id))
+
+
+def lookup(table: dict, key: str, kind: str):
+    try:
+        return table[key]
+    except KeyError:
+        known = ", ".join(sorted(table))
+        raise KeyError(f"unknown {kind} {key!r}; known {kind}s: {known}") from None
+
+
+def _by_id(path: Path, key: str, entries: list) -> dict:
+    table: dict = {}
+    for entry in entries:
+        if entry.id in table:
+            raise KnowledgeError(f"{path}: {key} id {entry.id!r} appears twice; ids must be unique")
+        table[entry.id] = entry
+    return table
+
+
+def _cross_check(kb: Knowledge) -> None:
+    problems = []
+
+    def need(ids, table, what, owner):
+        for ref in ids:
+            if ref not in table:
+                problems.append(f"{owner}: unknown {what} {ref!r}")
+
+    folder = kb.folder
+    for table, fname in ((kb.objectives, "objectives.yaml"), (kb.stages, "stages.yaml"),
+                         (kb.audiences, "audiences.yaml"), (kb.channels, "channels.yaml")):
+        for entry in table.values():
+            need(entry.sources, kb.sources, "source id", f"{folder / fname}: entry {entry.id!r}")
+    for stage in kb.stages.values():
+        need(stage.objectives, kb.objectives, "objective id", f"{folder / 'stages.yaml'}: stage {stage.id!r}")
+    for channel in kb.channels.values():
+        owner = f"{folder / 'channels.yaml'}: channel {channel.id!r}"
+        need(channel.objectives, kb.objectives, "objective id", owner)
+        need(channel.reach, kb.audiences, "audience id in reach", owner)
+    for (stage_id, channel_id), fit in kb.fits.items():
+        owner = f"{folder / 'stage_channels.yaml'}: row {stage_id}/{channel_id}"
+        need([stage_id], kb.stages, "stage", owner)
+        need([channel_id], kb.channels, "channel", owner)
+        need(fit.sources, kb.sources, "source id", owner)
+    if problems:
+        raise KnowledgeError("\n".join(problems))
+
+
+def load(folder: str | os.PathLike | None = None) -> Knowledge:
+    """Load and validate every knowledge file in ``folder`` (default: the packaged data)."""
+    folder = Path(folder or os.environ.get("POLICYCOMM_DATA") or DATA_DIR)
+
+    def entries(fname: str, key: str, model: type[BaseModel]) -> list:
+        path = folder / fname
+        return validate_entries(path, key, model, read_yaml(path))
+
+    sources = _by_id(folder / "sources.yaml", "source", entries("sources.yaml", "sources", Source))
+    objectives = _by_id(folder / "objectives.yaml", "objective", entries("objectives.yaml", "objectives", Objective))
+    stages = dict(sorted(_by_id(folder / "stages.yaml", "stage", entries("stages.yaml", "stages", Stage)).items(),
+                         key=lambda item: item[1].order))
+    audiences = _by_id(folder / "audiences.yaml", "audience", entries("audiences.yaml", "audiences", Audience))
+    channels = _by_id(folder / "channels.yaml", "channel", entries("channels.yaml", "channels", Channel))
+    fits: dict[tuple[str, str], StageFit] = {}
+    for row in entries("stage_channels.yaml", "fits", StageFit):
+        if (row.stage, row.channel) in fits:
+            raise KnowledgeError(f"{folder / 'stage_channels.yaml'}: row {row.stage}/{row.channel} appears twice")
+        fits[(row.stage, row.channel)] = row
+    scoring_path = folder / "scoring.yaml"
+    try:
+        scoring = Scoring.model_validate(strip_lines(read_yaml(scoring_path)))
+    except ValidationError as exc:
+        raise KnowledgeError(f"{scoring_path}: {exc}") from None
+    kb = Knowledge(sources, objectives, stages, audiences, channels, fits, scoring, folder)
+    _cross_check(kb)
+    return kb
+
+
+@lru_cache(maxsize=4)
+def _cached(folder: str) -> Knowledge:
+    return load(folder)
+
+
+def knowledge() -> Knowledge:
+    """The knowledge base in use (cached; honours ``POLICYCOMM_DATA``)."""
+    return _cached(str(os.environ.get("POLICYCOMM_DATA") or DATA_DIR))

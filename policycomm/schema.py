@@ -1,0 +1,137 @@
+"""Pydantic schema of the knowledge files in ``policycomm/data``.
+
+Every text a person reads exists in Vietnamese and English (:class:`Text`);
+every claim names source ids that resolve in ``sources.yaml``.
+
+>>> Text(vi="Báo chí", en="Press").get("en")
+'Press'
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Language = Literal["vi", "en"]
+Level = float  # 0.0 (none) .. 1.0 (full); see Field constraints where used
+
+
+class Strict(BaseModel):
+    """Base: unknown fields are errors, so typos in data files are caught."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A text in both languages."""
+
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: Language = "vi") -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+class Source(Strict):
+    """A source that claims cite by id (S1, S25, …; A1 for a modelling assumption)."""
+
+    id: str = Field(pattern=r"^[SA]\d+$")
+    title: str = Field(min_length=1)
+    where: str = Field(min_length=1, description="publisher or site")
+    date: str | None = None
+    kind: Literal["law", "official", "press", "international", "research", "assumption"]
+    note: str | None = None
+
+
+class Sourced(Strict):
+    sources: list[str] = Field(min_length=1)
+
+
+class Objective(Sourced):
+    """A communication objective (listen, consult, announce, …) shared by stages and channels."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    description: Text
+
+
+class Stage(Sourced):
+    """A stage of the policy cycle, or the crisis overlay (``overlay: true``)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    order: int = Field(ge=0)
+    name: Text
+    summary: Text
+    objectives: list[str] = Field(min_length=1, description="objective ids")
+    needs_two_way: bool = Field(description="communication at this stage must let people answer back")
+    overlay: bool = False
+
+
+class Audience(Sourced):
+    """An audience segment and what limits the channels that reach it."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    description: Text
+    internet_access: float = Field(ge=0, le=1, description="share of the segment that uses the internet")
+    low_literacy: bool = False
+    needs_ethnic_language: bool = False
+    weight: float = Field(default=1.0, gt=0, description="default importance in optimize_mix")
+
+
+class Channel(Sourced):
+    """A channel or form of communication, with the attributes that matter for choosing it."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    description: Text
+    group: Literal["press", "broadcast", "grassroots", "digital", "direct", "official", "listening", "print"]
+    two_way: bool
+    speed: int = Field(ge=1, le=3, description="1 slow (weeks), 2 days, 3 within hours")
+    depth: int = Field(ge=1, le=3, description="1 a headline, 2 a story, 3 a full explanation")
+    cost_level: int = Field(ge=1, le=5)
+    unit_cost: float = Field(gt=0, description="indicative cost of one campaign use, million VND")
+    needs_internet: bool
+    needs_literacy: bool
+    ethnic_language: bool = Field(description="can carry ethnic-minority languages")
+    objectives: list[str] = Field(min_length=1, description="objective ids the channel serves")
+    reach: dict[str, float] = Field(description="audience id -> share of that audience reached (0..1)")
+
+    @field_validator("reach")
+    @classmethod
+    def _reach_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in value.items() if not 0 <= v <= 1}
+        if bad:
+            raise ValueError(f"reach values must be between 0 and 1, got {bad}")
+        return value
+
+
+class StageFit(Sourced):
+    """How well a channel suits a stage, and why: one row of the stage × channel model."""
+
+    stage: str
+    channel: str
+    fit: float = Field(ge=0, le=1)
+    reason: Text
+
+
+class ScoringRule(Strict):
+    """One weighted term of the scoring model (see ``scoring.yaml``)."""
+
+    id: str
+    weight: float
+    description: Text
+
+
+class Scoring(Strict):
+    """The transparent scoring model: weights and thresholds, documented in one table."""
+
+    recommend: list[ScoringRule]
+    assess: list[ScoringRule]
+    thresholds: dict[str, float]
+
+    def weight(self, table: Literal["recommend", "assess"], rule_id: str) -> float:
+        for rule in getattr(self, table):
+            if rule.id == rule_id:
+                return rule.weight
+        raise KeyError(f"scoring.yaml has no rule {rule_id!r} in {table!r}")
