@@ -30,7 +30,7 @@ def _register(module_name: str, subparsers) -> None:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name == module_name:
+        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
             return  # that part of the tool is not installed in this version
         raise
     module.register(subparsers)
