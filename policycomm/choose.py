@@ -9,8 +9,9 @@ reason in Vietnamese and English.
 ['oral_propaganda', 'village_meeting', 'ethnic_radio']
 >>> round(sum(reason.contribution for reason in best[0].reasons), 4) == best[0].score
 True
->>> assess_choice("drafting", "general_public", ["press_release"]).score < \
-... assess_choice("drafting", "general_public", ["press_release", "talk_show"]).score
+>>> weak = assess_choice("drafting", "general_public", ["press_release"])
+>>> better = assess_choice("drafting", "general_public", ["press_release", "talk_show"])
+>>> weak.score < better.score
 True
 """
 from __future__ import annotations

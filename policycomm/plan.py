@@ -1,0 +1,156 @@
+"""Communication plans and their checks.
+
+A plan is a list of activities (stage, channel, audience, message, timing,
+cost). :meth:`CommunicationPlan.check` returns findings with a severity, a
+code and a message in Vietnamese and English.
+
+>>> plan = CommunicationPlan("Chính sách hỗ trợ nhà ở", budget=2, audiences=["elderly_rural"])
+>>> plan.add("implementation", "zalo_oa", "elderly_rural", message="Đăng ký trước 30/6", timing="Tháng 5")
+>>> sorted({f.code for f in plan.check()})[:3]
+['budget_exceeded', 'no_evaluation', 'offline_not_reached']
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import asdict, dataclass, field
+
+from .i18n import Bilingual, Finding
+from .knowledge import knowledge
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
+
+
+class PlanError(ValueError):
+    """An activity names a stage, channel or audience that does not exist, or a bad cost."""
+
+
+@dataclass
+class Activity:
+    """One activity of a plan. ``cost`` defaults to the channel's indicative unit cost (million VND)."""
+
+    stage: str
+    channel: str
+    audience: str
+    message: str = ""
+    timing: str = ""
+    cost: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _known(table: dict, value: str, kind_vi: str, kind_en: str, index: int) -> str:
+    if value in table:
+        return value
+    close = difflib.get_close_matches(str(value), list(table), n=1)
+    hint_vi = f" Có phải bạn muốn viết “{close[0]}”?" if close else ""
+    hint_en = f" Did you mean '{close[0]}'?" if close else ""
+    raise PlanError(f"Hoạt động {index}: không có {kind_vi} “{value}”.{hint_vi} "
+                    f"(Activity {index}: unknown {kind_en} '{value}'.{hint_en} Known: {', '.join(table)})")
+
+
+@dataclass
+class CommunicationPlan:
+    """A communication plan: a name, a budget (million VND), target audiences and activities.
+
+    ``stages`` are the stages the plan must cover (default: the six stages of
+    the cycle, not the crisis overlay); a missing evaluation stage is an error.
+    """
+
+    name: str
+    budget: float | None = None
+    audiences: list[str] = field(default_factory=list)
+    stages: list[str] | None = None
+    activities: list[Activity] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        kb = knowledge()
+        for aud in self.audiences:
+            _known(kb.audiences, aud, "nhóm công chúng", "audience", 0)
+        if self.stages is None:
+            self.stages = [s.id for s in kb.stages.values() if not s.overlay]
+        for st in self.stages:
+            _known(kb.stages, st, "giai đoạn", "stage", 0)
+        activities, self.activities = list(self.activities), []
+        for act in activities:
+            self.add(**(act.to_dict() if isinstance(act, Activity) else dict(act)))
+
+    def add(self, stage: str, channel: str, audience: str, message: str = "",
+            timing: str = "", cost: float | None = None) -> None:
+        """Add an activity; unknown ids raise :class:`PlanError` with a suggestion."""
+        kb = knowledge()
+        index = len(self.activities) + 1
+        _known(kb.stages, stage, "giai đoạn", "stage", index)
+        _known(kb.channels, channel, "kênh", "channel", index)
+        _known(kb.audiences, audience, "nhóm công chúng", "audience", index)
+        if cost is not None and (not isinstance(cost, (int, float)) or isinstance(cost, bool) or cost < 0):
+            raise PlanError(f"Hoạt động {index}: chi phí phải là một số không âm (triệu đồng), không phải {cost!r}. "
+                            f"(Activity {index}: cost must be a non-negative number of million VND.)")
+        self.activities.append(Activity(stage, channel, audience, str(message or ""), str(timing or ""), cost))
+
+    def cost_of(self, activity: Activity) -> float:
+        return knowledge().channel(activity.channel).unit_cost if activity.cost is None else float(activity.cost)
+
+    def total_cost(self) -> float:
+        """Total cost in million VND."""
+        return round(sum(self.cost_of(a) for a in self.activities), 6)
+
+    def table(self) -> list[dict]:
+        """The activities as plain rows, with their cost filled in."""
+        return [{**a.to_dict(), "cost": self.cost_of(a)} for a in self.activities]
+
+    def to_frame(self):
+        """The activities as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.table(), columns=["stage", "channel", "audience", "message", "timing", "cost"])
+
+    def check(self) -> list[Finding]:
+        """Check the plan; findings sorted by severity (errors first)."""
+        kb = knowledge()
+        th = kb.scoring.thresholds
+        acts = self.activities
+        findings: list[Finding] = []
+
+        def add(severity: str, code: str, **fields) -> None:
+            findings.append(Finding(severity, code, Bilingual.of(code, **fields)))
+
+        def names(obj) -> tuple[str, str]:
+            return obj.name.vi, obj.name.en
+
+        if not acts:
+            add("error", "no_activities")
+            return findings
+        for st_id in self.stages:
+            st = kb.stage(st_id)
+            here = [a for a in acts if a.stage == st_id]
+            if not here:
+                if st_id == "evaluation":
+                    add("error", "no_evaluation")
+                else:
+                    add("warning", "stage_not_covered", stage=names(st))
+            elif "consult" in st.objectives and not any(kb.channel(a.channel).two_way for a in here):
+                add("error", "no_two_way_consultation", stage=names(st))
+        if self.budget is not None and self.total_cost() > self.budget:
+            add("error", "budget_exceeded", total=self.total_cost(), budget=float(self.budget))
+        for aud_id in dict.fromkeys(self.audiences + [a.audience for a in acts]):
+            aud = kb.audience(aud_id)
+            chans = [kb.channel(a.channel) for a in acts if a.audience == aud_id]
+            if not chans:
+                add("warning", "audience_missing", audience=names(aud))
+                continue
+            if aud.internet_access < th["low_internet"] and all(c.needs_internet for c in chans):
+                add("warning", "offline_not_reached", audience=names(aud))
+            if aud.needs_ethnic_language and not any(c.ethnic_language for c in chans):
+                add("warning", "no_ethnic_language", audience=names(aud))
+        for index, act in enumerate(acts, 1):
+            fit = kb.fit(act.stage, act.channel)
+            if (fit.fit if fit else 0.0) < th["fit_poor"]:
+                add("warning", "channel_unsuited", index=index, channel=names(kb.channel(act.channel)),
+                    stage=names(kb.stage(act.stage)))
+            if not act.message.strip():
+                add("info", "message_missing", index=index)
+            if not act.timing.strip():
+                add("info", "timing_missing", index=index)
+        findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+        return findings
