@@ -1,0 +1,33 @@
+"""The question bank: schema, loading and checks, scoring, LMS export, widgets and item analysis.
+
+Names load on first use (this package must stay light to import):
+
+>>> from policycomm import quiz
+>>> quiz.score_response.__module__
+'policycomm.quiz.scoring'
+"""
+from __future__ import annotations
+
+import importlib
+
+#: public name -> module (in this package) that defines it
+_LAZY = {
+    "load_bank": "bank", "load_module_file": "bank", "check_bank": "bank", "Bank": "bank", "BankError": "bank",
+    "score_response": "scoring", "response_problem": "scoring",
+    "to_moodle_xml": "moodle", "from_moodle_xml": "moodle",
+    "to_gift": "gift", "from_gift": "gift",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'policycomm.quiz' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,354 @@
+"""Load and check the question bank: one YAML file per module in ``quizzes/``.
+
+A bank file looks like::
+
+    module: "03"
+    title: Công chúng và môi trường truyền thông
+    questions:
+      - id: m03-q01
+        type: single
+        text: ...
+        answers:
+          - {id: a, text: ..., fraction: 100, feedback: ...}
+
+Each question takes its ``module`` from the file header. :func:`check_bank`
+returns every problem at once, each naming file:line, the question id and the
+field; :func:`load_bank` raises :class:`BankError` with all of them.
+
+>>> bank = load_bank()
+>>> bank["m01-q01"].module, bank.module("01").title
+('01', 'Truyền thông chính sách là gì')
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from policycomm.knowledge import LINE_KEY
+
+_REPOSITORY_BANK = Path(__file__).resolve().parents[2] / "quizzes"
+KEY_LINES = "__key_lines__"  # mapping key -> line of that key, kept beside LINE_KEY
+_MARKERS = (LINE_KEY, KEY_LINES)
+
+
+def default_folder() -> Path:
+    """``$POLICYCOMM_QUIZZES``, else the repository's ``quizzes/``, else ``./quizzes``."""
+    if os.environ.get("POLICYCOMM_QUIZZES"):
+        return Path(os.environ["POLICYCOMM_QUIZZES"])
+    return _REPOSITORY_BANK if _REPOSITORY_BANK.is_dir() else Path("quizzes")
+
+
+class BankError(ValueError):
+    """The bank has problems; ``problems`` lists them, the message shows them all."""
+
+    def __init__(self, problems: list["Problem"]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix in a bank file."""
+
+    path: Path
+    line: int | None
+    entry: str | None  # question id (or '#3' for the third entry), None for the whole file
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line or '?'}"
+        what = "".join([f" question {self.entry!r}" if self.entry else "",
+                        f", field '{self.field}'" if self.field else ""]).lstrip(" ,")
+        return f"{where}: {what + ': ' if what else ''}{self.message}"
+
+
+class _BankLoader(yaml.SafeLoader):
+    """A YAML loader that records the line of every mapping and of every key, and refuses repeated keys."""
+
+
+def _construct_mapping(loader: _BankLoader, node: yaml.MappingNode) -> dict:
+    key_lines: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in key_lines:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice in one entry (first on line {key_lines[key]}); "
+                f"keep one, or nothing but the last is kept", key_node.start_mark)
+        key_lines[key] = key_node.start_mark.line + 1
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    mapping[KEY_LINES] = key_lines
+    return mapping
+
+
+_BankLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in _MARKERS}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def _line_at(raw: Any, loc: Iterable) -> int | None:
+    """The line of the deepest key (or mapping) on the path ``loc`` into ``raw``."""
+    line, node = None, raw
+    for part in loc:
+        if isinstance(node, dict):
+            line = node.get(KEY_LINES, {}).get(part, node.get(LINE_KEY, line))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict):
+            line = node.get(LINE_KEY, line)
+    return line
+
+
+@dataclass(frozen=True)
+class Bank:
+    """The whole bank: modules by id, questions by id (in file order)."""
+
+    modules: dict  # module id -> schema.Module
+    questions: dict  # question id -> question
+    folder: Path
+
+    def __getitem__(self, question_id: str):
+        try:
+            return self.questions[question_id]
+        except KeyError:
+            raise KeyError(f"no question {question_id!r} in the bank at {self.folder}") from None
+
+    def __iter__(self):
+        return iter(self.questions.values())
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def module(self, module_id: str):
+        try:
+            return self.modules[module_id]
+        except KeyError:
+            raise KeyError(f"no module {module_id!r}; modules: {', '.join(self.modules)}") from None
+
+    def by_module(self) -> dict[str, list]:
+        """Module id -> its questions."""
+        return {module_id: list(module.questions) for module_id, module in self.modules.items()}
+
+
+def _read(path: Path, problems: list[Problem]) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_BankLoader)
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path, None, None, None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(path, mark.line + 1 if mark else None, None, None,
+                                f"not valid YAML: {getattr(exc, 'problem', None) or exc}"))
+    return None
+
+
+def _validation_problems(path: Path, raw: Any, exc, entry_of) -> list[Problem]:
+    """Problems from a pydantic ValidationError; ``entry_of(loc)`` gives (entry name, loc inside the entry)."""
+    problems = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        entry, inner = entry_of(loc)
+        if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
+            message = f"'type' must be one of single, multiple, truefalse, matching, short, numerical"
+            inner = inner or ["type"]
+        else:
+            got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
+            message = f"{err['msg']}{got}"
+        problems.append(Problem(path, _line_at(raw, loc), entry, ".".join(map(str, inner)) or None, message))
+    return problems
+
+
+def _parse_file(path: Path) -> tuple[Any, Any, list[Problem]]:
+    """Validate one bank file; return (schema.Module or None, the raw YAML with lines, problems)."""
+    from pydantic import ValidationError
+
+    from .schema import Module
+
+    problems: list[Problem] = []
+    raw = _read(path, problems)
+    if problems:
+        return None, raw, problems
+    if not isinstance(raw, dict) or not isinstance(raw.get("questions"), list):
+        return None, raw, [Problem(path, 1, None, None,
+                              "expected top-level keys 'module:', 'title:' and 'questions:' (a list of questions)")]
+    data = _strip(raw)
+    for question in data["questions"]:
+        if isinstance(question, dict):
+            question.setdefault("module", data.get("module"))
+    questions = raw["questions"]
+
+    def entry_of(loc: list) -> tuple[str | None, list]:
+        if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+            item = questions[loc[1]] if loc[1] < len(questions) else None
+            name = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{loc[1] + 1}"
+            inner = loc[2:]
+            if inner and isinstance(item, dict) and inner[0] == item.get("type"):
+                inner = inner[1:]  # pydantic puts the union tag in the path; the file has no such level
+                loc[2:] = inner
+            return name, inner
+        return None, loc
+
+    try:
+        module = Module.model_validate(data)
+    except ValidationError as exc:
+        return None, raw, _validation_problems(path, raw, exc, entry_of)
+    for index, question in enumerate(module.questions):
+        item = questions[index]
+        if question.module != module.module:
+            problems.append(Problem(path, _line_at(item, ["module"]), question.id, "module",
+                                    f"is {question.module!r} but the file is module {module.module!r}"))
+        problems += [Problem(path, _line_at(item, loc), question.id, ".".join(map(str, loc)), message)
+                     for loc, message in question_problems(question)]
+    return module, raw, problems
+
+
+def question_problems(question) -> list[tuple[list, str]]:
+    """What Moodle or GIFT would reject in one valid-shaped question: [(path in the entry, message)].
+
+    >>> from policycomm.quiz.schema import question_adapter
+    >>> q = question_adapter().validate_python({"id": "m01-q02", "module": "01", "type": "single",
+    ...     "text": "?", "feedback": "…", "difficulty": "easy", "sources": ["S1"], "answers": [
+    ...     {"id": "a", "text": "A", "fraction": 33, "feedback": "…"},
+    ...     {"id": "b", "text": "B", "fraction": 0, "feedback": "…"}]})
+    >>> for loc, message in question_problems(q): print(loc, message)
+    ['answers', 0, 'fraction'] 33 is not a fraction Moodle accepts (use one of 100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0 or a negative of one)
+    ['answers'] a single-choice question needs exactly one answer with fraction 100 (found 0)
+    """
+    from .schema import MOODLE_FRACTIONS, allowed_fraction, format_fraction
+
+    found: list[tuple[list, str]] = []
+    allowed_text = ", ".join(format_fraction(f) for f in MOODLE_FRACTIONS)
+    answers = getattr(question, "answers", [])
+    for index, answer in enumerate(answers):
+        if allowed_fraction(answer.fraction) is None:
+            found.append((["answers", index, "fraction"], f"{format_fraction(answer.fraction)} is not a fraction Moodle accepts "
+                          f"(use one of {allowed_text} or a negative of one)"))
+    kind = question.type
+    if kind in ("single", "multiple"):
+        ids = [a.id for a in answers]
+        for index, answer_id in enumerate(ids):
+            if answer_id in ids[:index]:
+                found.append((["answers", index, "id"], f"option id {answer_id!r} is used twice"))
+        texts = [a.text for a in answers]
+        for index, text in enumerate(texts):
+            if text in texts[:index]:
+                found.append((["answers", index, "text"], "the same option text appears twice"))
+    if kind == "single":
+        full = sum(abs(a.fraction - 100) < 1e-6 for a in answers)
+        if full != 1:
+            found.append((["answers"], f"a single-choice question needs exactly one answer with fraction 100 "
+                                       f"(found {full})"))
+        if any(a.fraction < 0 for a in answers):
+            found.append((["answers"], "a single-choice question cannot have negative fractions "
+                                       "(use 'multiple' for penalties)"))
+    elif kind == "multiple":
+        positive = sum(a.fraction for a in answers if a.fraction > 0)
+        if abs(positive - 100) > 0.01:
+            found.append((["answers"], f"the positive fractions add up to {positive:g}, they must add up to 100"))
+    elif kind == "matching":
+        # qtype_match/edit_match_form.php: at least 2 questions and 3 answers (distractors count as answers);
+        # GIFT matching needs at least 2 pairs.
+        if len(question.pairs) < 2:
+            found.append((["pairs"], f"has {len(question.pairs)} pair(s); Moodle and GIFT need at least 2 pairs"))
+        elif len(question.pairs) + len(question.distractors) < 3:
+            found.append((["distractors"], "Moodle needs at least 3 right-hand items: add a third pair "
+                                           "or a distractor (qtype_match: 'at least 2 questions and 3 answers')"))
+        overlap = set(question.distractors) & {pair.right for pair in question.pairs}
+        if overlap:
+            found.append((["distractors"], f"{sorted(overlap)} is also a right answer; a distractor must match nothing"))
+    elif kind in ("short", "numerical"):
+        if not any(abs(a.fraction - 100) < 1e-6 for a in answers):
+            found.append((["answers"], "needs at least one answer with fraction 100"))
+        if any(a.fraction < 0 for a in answers):
+            found.append((["answers"], "negative fractions are not used for typed answers"))
+        if kind == "short":
+            for index, answer in enumerate(answers):
+                if not answer.text.strip("* "):
+                    found.append((["answers", index, "text"], "an answer of only '*' accepts anything"))
+    return found
+
+
+def _cross_check(modules: list[tuple[Path, Any, Any]], problems: list[Problem]) -> None:
+    """Duplicate ids and modules across files, and source ids unknown to sources.yaml."""
+    from policycomm.knowledge import knowledge
+
+    known_sources = set(knowledge().sources)
+    seen_questions: dict[str, Path] = {}
+    seen_modules: dict[str, Path] = {}
+    for path, raw, module in modules:
+        if module.module in seen_modules:
+            problems.append(Problem(path, _line_at(raw, ["module"]), None, "module",
+                                    f"module {module.module!r} is also defined in {seen_modules[module.module]}"))
+        seen_modules.setdefault(module.module, path)
+        for index, question in enumerate(module.questions):
+            item = raw["questions"][index]
+            if question.id in seen_questions:
+                problems.append(Problem(path, _line_at(item, ["id"]), question.id, "id",
+                                        f"id is already used in {seen_questions[question.id]}; ids must be unique"))
+            seen_questions.setdefault(question.id, path)
+            if not question.id.startswith(f"m{module.module}-"):
+                problems.append(Problem(path, _line_at(item, ["id"]), question.id, "id",
+                                        f"ids in module {module.module} start with 'm{module.module}-'"))
+            for position, source in enumerate(question.sources):
+                if source not in known_sources:
+                    problems.append(Problem(path, _line_at(item, ["sources"]), question.id, f"sources.{position}",
+                                            f"unknown source id {source!r}; add it to policycomm/data/sources.yaml "
+                                            "or cite one that is there"))
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("."))
+
+
+def check_bank(folder: str | os.PathLike | None = None) -> tuple[Any, list[Problem]]:
+    """Validate every ``*.yaml`` file in ``folder``; return (Bank or None, every problem found)."""
+    folder = Path(folder or os.environ.get("POLICYCOMM_QUIZZES") or default_folder())
+    if not folder.is_dir():
+        return None, [Problem(folder, None, None, None, "folder not found; give the folder holding the bank files")]
+    files = _files(folder)
+    if not files:
+        return None, [Problem(folder, None, None, None, "no *.yaml bank files in this folder")]
+    problems: list[Problem] = []
+    parsed = []
+    for path in files:
+        module, raw, found = _parse_file(path)
+        problems += found
+        if module is not None:
+            parsed.append((path, raw, module))
+    _cross_check(parsed, problems)
+    if problems:
+        return None, problems
+    modules = {module.module: module for _, _, module in sorted(parsed, key=lambda item: item[2].module)}
+    questions = {q.id: q for module in modules.values() for q in module.questions}
+    return Bank(modules, questions, folder), []
+
+
+def load_module_file(path: str | os.PathLike):
+    """Load one bank file as a :class:`~policycomm.quiz.schema.Module`; raise :class:`BankError` on any problem."""
+    path = Path(path)
+    module, _, problems = _parse_file(path)
+    if problems:
+        raise BankError(problems)
+    return module
+
+
+def load_bank(folder: str | os.PathLike | None = None) -> Bank:
+    """Load every bank file in ``folder`` (default ``quizzes/`` or ``$POLICYCOMM_QUIZZES``)."""
+    bank, problems = check_bank(folder)
+    if problems:
+        raise BankError(problems)
+    return bank
