@@ -59,3 +59,18 @@ def objective(objective_id: str) -> Objective:
 def source(source_id: str) -> Source:
     """One source by id."""
     return lookup(knowledge().sources, source_id, "source")
+
+
+def scoring_table() -> str:
+    """The scoring model of ``scoring.yaml`` as a Markdown table (the README shows it).
+
+    >>> scoring_table().splitlines()[0]
+    '| used by | term | weight | what it measures |'
+    """
+    scoring = knowledge().scoring
+    rows = ["| used by | term | weight | what it measures |", "|---|---|---|---|"]
+    for table in ("recommend", "assess"):
+        for rule in getattr(scoring, table):
+            rows.append(f"| `{table}` | `{rule.id}` | {rule.weight:+.2f} | {rule.description.en} |")
+    thresholds = ", ".join(f"`{k}` = {v:g}" for k, v in scoring.thresholds.items())
+    return "\n".join(rows) + f"\n\nThresholds: {thresholds}."

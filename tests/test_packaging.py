@@ -44,3 +44,9 @@ def test_readme_opens_with_the_two_setup_commands():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_shows_the_scoring_table_of_the_data():
+    from policycomm.api import scoring_table
+
+    assert scoring_table() in (ROOT / "README.md").read_text(encoding="utf-8")
