@@ -16,7 +16,7 @@ def _setup_cfg_requirements() -> dict[str, str]:
     cfg = configparser.ConfigParser()
     cfg.read(ROOT / "setup.cfg")
     lines = cfg["options"]["install_requires"].split("\n") + cfg["options.extras_require"]["test"].split("\n")
-    return {_name(line): line.strip().replace(" ", "") for line in lines if line.strip()}
+    return {_name(line): line.strip().replace(" ", "").lower() for line in lines if line.strip()}
 
 
 def _environment_requirements() -> dict[str, str]:
@@ -26,7 +26,7 @@ def _environment_requirements() -> dict[str, str]:
         for item in dep["pip"] if isinstance(dep, dict) else [dep]:
             if item.startswith("-e") or _name(item) in ("python", "pip"):
                 continue
-            found[_name(item)] = item.replace(" ", "")
+            found[_name(item)] = item.replace(" ", "").lower()
     return found
 
 
