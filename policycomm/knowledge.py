@@ -30,7 +30,7 @@ class KnowledgeError(ValueError):
     """A knowledge file is broken; the message says where and what to fix."""
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """A YAML loader that remembers the line of every mapping."""
 
 
