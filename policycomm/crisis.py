@@ -1,0 +1,185 @@
+"""Crisis and misinformation: CERC principles and phases, RESIST steps, the
+spokesperson's forms of giving information, and a check of a holding statement.
+
+The lists are the frameworks' own (CERC: S50, S51; RESIST 2: S49; Nghị định
+09/2017/NĐ-CP: S25). The holding-statement check is a teaching aid: it looks
+for the parts a first statement needs under the CERC principles, by key
+phrases, and says which part is missing.
+
+>>> [p.id for p in CERC_PRINCIPLES][:3]
+['be_first', 'be_right', 'be_credible']
+>>> [s.en for s in RESIST_STEPS][0]
+'Recognise'
+>>> text = ("UBND xã thông tin: sáng nay có sự cố sạt lở tại thôn 3. Chúng tôi chia sẻ với các gia đình. "
+...         "Người dân không đi qua khu vực này. Gọi đường dây nóng 0200 3456 789. Chúng tôi sẽ cập nhật lúc 15 giờ.")
+>>> [f.code for f in check_holding_statement(text) if f.severity != "ok"]
+[]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .i18n import MESSAGES, Bilingual, Finding
+
+__all__ = ["Term", "CERC_PRINCIPLES", "CERC_PHASES", "RESIST_STEPS", "SPOKESPERSON_FORMS",
+           "HOLDING_PARTS", "check_holding_statement", "phase_order_findings"]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One named item of a framework, in Vietnamese and English, with its source."""
+
+    id: str
+    vi: str
+    en: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.vi} ({self.en})"
+
+
+CERC_PRINCIPLES = (
+    Term("be_first", "Nhanh chóng", "Be First", "S50"),
+    Term("be_right", "Chính xác", "Be Right", "S50"),
+    Term("be_credible", "Đáng tin cậy", "Be Credible", "S50"),
+    Term("express_empathy", "Thể hiện sự cảm thông", "Express Empathy", "S50"),
+    Term("promote_action", "Hướng dẫn hành động", "Promote Action", "S50"),
+    Term("show_respect", "Tôn trọng", "Show Respect", "S50"),
+)
+
+CERC_PHASES = (
+    Term("pre_crisis", "Trước khủng hoảng", "Pre-crisis", "S51"),
+    Term("initial", "Ban đầu", "Initial", "S51"),
+    Term("maintenance", "Duy trì", "Maintenance", "S51"),
+    Term("resolution", "Giải quyết", "Resolution", "S51"),
+    Term("evaluation", "Đánh giá", "Evaluation", "S51"),
+)
+
+RESIST_STEPS = (
+    Term("recognise", "Nhận diện", "Recognise", "S49"),
+    Term("early_warning", "Cảnh báo sớm", "Early warning", "S49"),
+    Term("situational_insight", "Nắm bắt tình hình", "Situational insight", "S49"),
+    Term("impact_analysis", "Phân tích tác động", "Impact analysis", "S49"),
+    Term("strategic_communication", "Truyền thông chiến lược", "Strategic communication", "S49"),
+    Term("track_outcomes", "Theo dõi kết quả", "Track outcomes", "S49"),
+)
+
+SPOKESPERSON_FORMS = (
+    Term("press_conference", "Họp báo", "Press conference", "S25"),
+    Term("portal_post", "Đăng trên cổng/trang thông tin điện tử hoặc trang mạng xã hội chính thức của cơ quan",
+         "Posting on the agency's portal, website or official social-media page", "S25"),
+    Term("interview", "Phát ngôn trực tiếp hoặc trả lời phỏng vấn", "Speaking or giving interviews", "S25"),
+    Term("press_release", "Thông cáo báo chí", "Press release", "S25"),
+    Term("press_briefing", "Giao ban báo chí, cung cấp thông tin định kỳ", "Press briefing", "S25"),
+    Term("correction_request", "Đề nghị cải chính", "Request for a correction", "S25"),
+)
+
+#: part of a holding statement -> (CERC principle it serves, key phrases without accents)
+HOLDING_PARTS = {
+    "who": ("be_credible", ("ubnd", "uy ban", "co quan", "nguoi phat ngon", "ban chi dao")),
+    "empathy": ("express_empathy", ("chia se", "chia buon", "cam thong", "thong cam", "xin loi", "lo lang",
+                                    "hieu duoc")),
+    "action": ("promote_action", ("nguoi dan", "ba con", "hay ", "can ", "khong di", "khong an",
+                                  "khong su dung", "di chuyen", "lien he", "den ")),
+    "contact": ("promote_action", ("duong day nong", "so dien thoai", "goi ", "hotline", "lien he")),
+    "next_update": ("be_first", ("cap nhat", "thong tin tiep", "thong bao tiep", "se thong tin",
+                                 "se thong bao")),
+}
+
+#: phrases that guess or blame before the facts are known (Be Right, Show Respect)
+SPECULATION = ("nghe noi", "co le la do", "chac chan la do", "nghi la do", "do loi cua nguoi dan",
+               "hoan toan khong co gi", "khong co gi nghiem trong", "tin don that thiet la")
+
+MESSAGES.update({
+    "hs_ok_who": ("Có nêu cơ quan đưa tin: người dân biết ai đang nói.",
+                  "Names the agency speaking: people know who is talking."),
+    "hs_missing_who": ("Chưa nêu cơ quan đưa tin (nguyên tắc “{principle}”): hãy mở đầu bằng tên cơ quan, "
+                       "ví dụ “UBND xã … thông tin:”.",
+                       "Does not name the agency speaking ({principle}): open with it, e.g. “The commune "
+                       "People's Committee informs:”."),
+    "hs_ok_empathy": ("Có lời chia sẻ với người bị ảnh hưởng.", "Expresses empathy with those affected."),
+    "hs_missing_empathy": ("Chưa có lời chia sẻ với người bị ảnh hưởng (nguyên tắc “{principle}”): "
+                           "thêm một câu ngắn, ví dụ “Chúng tôi chia sẻ với các gia đình…”.",
+                           "No word of empathy for those affected ({principle}): add a short sentence."),
+    "hs_ok_action": ("Có hướng dẫn người dân cần làm gì.", "Tells people what to do."),
+    "hs_missing_action": ("Chưa nói người dân cần làm gì (nguyên tắc “{principle}”): thêm một việc cụ thể, "
+                          "ví dụ “Bà con không đi qua khu vực…”.",
+                          "Does not tell people what to do ({principle}): add one concrete action."),
+    "hs_ok_contact": ("Có nơi liên hệ để hỏi thêm.", "Gives a contact for questions."),
+    "hs_missing_contact": ("Chưa có số điện thoại hay nơi liên hệ (nguyên tắc “{principle}”): "
+                           "thêm đường dây nóng hoặc nơi người dân có thể hỏi.",
+                           "No phone number or contact ({principle}): add a hotline or a place to ask."),
+    "hs_ok_next_update": ("Có hẹn thời điểm cập nhật tiếp.", "Promises when the next update comes."),
+    "hs_missing_next_update": ("Chưa hẹn khi nào có thông tin tiếp (nguyên tắc “{principle}”): "
+                               "thêm “Chúng tôi sẽ cập nhật lúc … giờ”.",
+                               "Does not say when the next update comes ({principle}): add a time."),
+    "hs_speculation": ("Có câu phỏng đoán hoặc quy lỗi khi chưa đủ thông tin (“{phrase}”; nguyên tắc "
+                       "“Chính xác”, “Tôn trọng”): chỉ nói điều đã xác minh, điều chưa biết thì nói là đang xác minh.",
+                       "Guesses or blames before the facts are known (“{phrase}”; Be Right, Show Respect): "
+                       "say only what is verified, and that the rest is being checked."),
+    "hs_empty": ("Thông báo đang trống: hãy viết vài câu.", "The statement is empty: write a few sentences."),
+    "phase_out_of_order": ("“{later}” ({later_phase}) được xếp trước “{earlier}” ({earlier_phase}): "
+                           "xem lại thứ tự các giai đoạn CERC.",
+                           "“{later}” ({later_phase}) comes before “{earlier}” ({earlier_phase}): "
+                           "check the order of the CERC phases."),
+})
+
+
+def _plain(text: str) -> str:
+    from .text import normalize_vi
+
+    return " " + normalize_vi(text, accents=False) + " "
+
+
+def _principle(principle_id: str) -> tuple[str, str]:
+    term = next(p for p in CERC_PRINCIPLES if p.id == principle_id)
+    return term.vi, term.en
+
+
+def check_holding_statement(text: str) -> list[Finding]:
+    """Findings on a first (holding) statement about an unexpected event.
+
+    One finding per part of :data:`HOLDING_PARTS` (``ok`` or ``warning``) and an
+    ``error`` for each guessing or blaming phrase. Accents and case do not matter.
+
+    >>> findings = check_holding_statement("Nghe nói là do lỗi của nhà thầu. Bà con cứ yên tâm.")
+    >>> [f.code for f in findings if f.severity != "ok"]
+    ['hs_missing_who', 'hs_missing_empathy', 'hs_missing_contact', 'hs_missing_next_update', 'hs_speculation']
+    >>> print(findings[-1])
+    Có câu phỏng đoán hoặc quy lỗi khi chưa đủ thông tin (“nghe noi”; nguyên tắc “Chính xác”, “Tôn trọng”): chỉ nói điều đã xác minh, điều chưa biết thì nói là đang xác minh.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return [Finding("error", "hs_empty", Bilingual.of("hs_empty"))]
+    plain = _plain(text)
+    findings = []
+    for part, (principle, phrases) in HOLDING_PARTS.items():
+        if any(phrase in plain for phrase in phrases):
+            findings.append(Finding("ok", f"hs_ok_{part}", Bilingual.of(f"hs_ok_{part}")))
+        else:
+            code = f"hs_missing_{part}"
+            findings.append(Finding("warning", code, Bilingual.of(code, principle=_principle(principle))))
+    for phrase in SPECULATION:
+        if phrase in plain:
+            findings.append(Finding("error", "hs_speculation", Bilingual.of("hs_speculation", phrase=phrase)))
+    return findings
+
+
+def phase_order_findings(actions: list[tuple[str, str]]) -> list[Finding]:
+    """Findings for actions, given as ``(label, CERC phase id)`` in the order a
+    trainee put them, that come before an action of an earlier phase.
+
+    >>> phase_order_findings([("Họp báo", "initial"), ("Rút kinh nghiệm", "evaluation")])
+    []
+    >>> print(phase_order_findings([("Rút kinh nghiệm", "evaluation"), ("Họp báo", "initial")])[0])
+    “Rút kinh nghiệm” (Đánh giá) được xếp trước “Họp báo” (Ban đầu): xem lại thứ tự các giai đoạn CERC.
+    """
+    rank = {phase.id: i for i, phase in enumerate(CERC_PHASES)}
+    names = {phase.id: (phase.vi, phase.en) for phase in CERC_PHASES}
+    findings = []
+    for i, (later, later_phase) in enumerate(actions):
+        for earlier, earlier_phase in actions[i + 1:]:
+            if rank[earlier_phase] < rank[later_phase]:
+                findings.append(Finding("error", "phase_out_of_order", Bilingual.of(
+                    "phase_out_of_order", later=later, earlier=earlier,
+                    later_phase=names[later_phase], earlier_phase=names[earlier_phase])))
+    return findings

@@ -1,0 +1,64 @@
+"""Tests of policycomm.crisis: frameworks as data, the holding-statement check, phase order."""
+import unicodedata
+
+import pytest
+
+from policycomm import api
+from policycomm.crisis import (CERC_PHASES, CERC_PRINCIPLES, RESIST_STEPS, SPOKESPERSON_FORMS,
+                               check_holding_statement, phase_order_findings)
+
+GOOD = ("UBND xã Tân Lập thông tin: sáng nay có sự cố sạt lở đất tại thôn 3, đang xác minh thiệt hại. "
+        "Chúng tôi chia sẻ với các gia đình bị ảnh hưởng. Bà con không đi qua đoạn đường này. "
+        "Mọi thắc mắc xin gọi đường dây nóng 0200 3456 789. Chúng tôi sẽ cập nhật lúc 15 giờ hôm nay.")
+
+
+def test_framework_sizes_and_sources_exist():
+    assert [len(CERC_PRINCIPLES), len(CERC_PHASES), len(RESIST_STEPS), len(SPOKESPERSON_FORMS)] == [6, 5, 6, 6]
+    known = {s.id for s in api.sources()}
+    for term in CERC_PRINCIPLES + CERC_PHASES + RESIST_STEPS + SPOKESPERSON_FORMS:
+        assert term.source in known
+
+
+def test_resist_steps_in_order():
+    assert [s.en for s in RESIST_STEPS] == ["Recognise", "Early warning", "Situational insight",
+                                           "Impact analysis", "Strategic communication", "Track outcomes"]
+
+
+def test_good_statement_has_no_problem():
+    assert all(f.severity == "ok" for f in check_holding_statement(GOOD))
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_accent_form_and_case_do_not_matter(form):
+    text = unicodedata.normalize(form, GOOD.upper())
+    assert all(f.severity == "ok" for f in check_holding_statement(text))
+
+
+@pytest.mark.parametrize("removed, code", [
+    ("UBND xã Tân Lập thông tin: ", "hs_missing_who"),
+    ("Chúng tôi chia sẻ với các gia đình bị ảnh hưởng. ", "hs_missing_empathy"),
+    ("Chúng tôi sẽ cập nhật lúc 15 giờ hôm nay.", "hs_missing_next_update"),
+])
+def test_each_missing_part_is_named(removed, code):
+    findings = check_holding_statement(GOOD.replace(removed, ""))
+    assert [f.code for f in findings if f.severity != "ok"] == [code]
+
+
+def test_speculation_is_an_error_and_message_says_what_to_do():
+    findings = check_holding_statement(GOOD + " Có lẽ là do nhà thầu làm ẩu.")
+    errors = [f for f in findings if f.severity == "error"]
+    assert [f.code for f in errors] == ["hs_speculation"]
+    assert "chỉ nói điều đã xác minh" in errors[0].message.vi
+
+
+@pytest.mark.parametrize("text", ["", "   ", None])
+def test_empty_statement(text):
+    assert [f.code for f in check_holding_statement(text)] == ["hs_empty"]
+
+
+def test_phase_order():
+    ordered = [(p.vi, p.id) for p in CERC_PHASES]
+    assert phase_order_findings(ordered) == []
+    swapped = ordered[:]
+    swapped[1], swapped[3] = swapped[3], swapped[1]
+    assert len(phase_order_findings(swapped)) == 3
