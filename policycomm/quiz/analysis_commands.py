@@ -1,0 +1,65 @@
+"""``policycomm quiz analyze``: item analysis of a quiz or an nbgrader gradebook.
+
+    policycomm quiz analyze --responses responses.csv [--html report.html] [--csv items.csv]
+    policycomm quiz analyze --gradebook sqlite:///course/gradebook.db
+
+Prints one line per item with its flags, then what to do about the flagged
+ones. Heavy libraries load only when the command runs.
+"""
+from __future__ import annotations
+
+import sys
+
+
+def register(subparsers) -> None:
+    """Add the ``analyze`` verb."""
+    parser = subparsers.add_parser("analyze", help="item analysis: which questions work, which are broken",
+                                   description=__doc__.split("\n")[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--responses", metavar="FILE.csv",
+                        help="long-format CSV: trainee, item, score, max_score[, choice, attempt, timestamp]")
+    source.add_argument("--gradebook", metavar="DB_URL", help="nbgrader gradebook, e.g. sqlite:///gradebook.db")
+    parser.add_argument("--html", metavar="REPORT.html", help="write an HTML report with plots")
+    parser.add_argument("--csv", metavar="ITEMS.csv", help="write the per-item statistics as CSV")
+    parser.add_argument("--easy", type=float, default=0.90, metavar="P",
+                        help="facility above which an item is too easy (default 0.90; some use 0.80)")
+    parser.set_defaults(func=analyze_command)
+
+
+def analyze_command(args) -> int:
+    """Run the analysis; 0 on success, 2 when the input cannot be read (the message says why)."""
+    import pandas as pd
+
+    from .analysis import ResponsesError, Thresholds, analyze, read_gradebook, read_responses_csv
+    from .report_html import write_report
+
+    limits = Thresholds(too_easy=args.easy)
+    try:
+        responses = read_responses_csv(args.responses) if args.responses else read_gradebook(args.gradebook)
+    except ResponsesError as error:
+        print(error, file=sys.stderr)
+        return 2
+    result = analyze(responses, limits)
+
+    for note in result.notes:
+        print(note)
+    test = result.test
+    print(f"{test['trainees']} học viên, {test['items']} câu; {test['reliability_method']} = "
+          f"{test['reliability']:.2f}; SEM = {test['sem']:.2f}")
+    table = result.items[["n", "facility", "discrimination", "item_rest_r", "efficiency"]].copy()
+    table["flags"] = result.items["flags"].map(lambda codes: ", ".join(c.removeprefix("ia_") for c in codes))
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 80):
+        print(table.to_string(float_format=lambda x: f"{x:.2f}"))
+    if test["explanation_vi"]:
+        print(test["explanation_vi"])
+    for name, row in result.flagged().iterrows():
+        print(f"- {name}: {row['explanation_vi']}")
+
+    if args.csv:
+        out = result.items.assign(flags=result.items["flags"].map(" ".join))
+        out.to_csv(args.csv, encoding="utf-8-sig")
+        print(f"Đã ghi bảng thống kê: {args.csv}")
+    if args.html:
+        write_report(result, args.html, limits=limits)
+        print(f"Đã ghi báo cáo: {args.html}")
+    return 0
