@@ -16,6 +16,8 @@ _LAZY = {
     "score_response": "scoring", "response_problem": "scoring",
     "to_moodle_xml": "moodle", "from_moodle_xml": "moodle",
     "to_gift": "gift", "from_gift": "gift",
+    "show": "widgets", "public_view": "widgets", "graded_cells": "widgets",
+    "recorded_answer": "responses", "check_answered": "responses", "award": "responses",
 }
 
 __all__ = sorted(_LAZY)
