@@ -479,11 +479,11 @@ def analyze(responses: pd.DataFrame, thresholds: Thresholds = Thresholds(), opti
     matrix, maxima = _matrix(coded, scores, responses["max_score"].to_numpy(dtype=float)[coded.rows])
     answered = ~np.isnan(scores)
     answered_counts = pd.Series(np.bincount(coded.item[answered], minlength=len(coded.items)), index=coded.items)
-    values = matrix.to_numpy()
-    missing = int(np.isnan(values).sum())
+    missing = int(np.isnan(matrix.to_numpy()).sum())
     if missing:
         notes.append(_say("ia_note_missing", n=missing))
-        values[np.isnan(values)] = 0.0
+        matrix = matrix.fillna(0.0)
+    values = matrix.to_numpy()
     distractors = pd.DataFrame()
     if "choice" in responses.columns:
         kept = coded if answered.all() else coded.take(np.flatnonzero(answered))
