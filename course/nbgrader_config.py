@@ -1,0 +1,43 @@
+"""nbgrader configuration of the policycomm course (see course/README.md).
+
+Run nbgrader from this directory (``cd course && nbgrader generate_assignment
+00-lam-quen``) or let ``policycomm course release`` do it.
+"""
+import os
+from pathlib import Path
+
+from nbgrader.preprocessors import GetGrades
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+
+from policycomm.assign.feedback import HideHiddenTests
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+
+COURSE = Path(__file__).resolve().parent
+#: the local exchange: inside the repository's git-ignored .course-run/ unless overridden
+EXCHANGE = os.environ.get("POLICYCOMM_EXCHANGE", str(COURSE.parent / ".course-run" / "exchange"))
+#: file the quiz widgets write beside a notebook; it is the trainee's, never overwritten from source/
+ANSWERS_FILE = "policycomm_answers.json"
+
+c.CourseDirectory.course_id = "policycomm"
+c.CourseDirectory.root = str(COURSE)
+c.Exchange.root = EXCHANGE
+
+# A cell runs for at most 60 s when grading (Execute.timeout is the one autograde uses).
+c.Execute.timeout = 60
+
+# What a trainee sees where a solution was: a blank to fill in, which the
+# visible check turns into a kind message if it is left as it is.
+c.ClearSolutions.code_stub = {"python": "...  # ✏️ Thay dấu ... bằng câu trả lời của bạn"}
+c.ClearSolutions.text_stub = "✏️ Viết câu trả lời của bạn ở đây."
+
+# Never copy a sidecar answers file from source/ over the trainee's one.
+_source = COURSE / "source"
+c.Autograde.exclude_overwriting = {
+    assignment.name: [ANSWERS_FILE]
+    for assignment in (sorted(_source.iterdir()) if _source.is_dir() else [])
+    if assignment.is_dir()
+}
+
+# Feedback shows neither hidden tests nor tracebacks (nbgrader's default shows both).
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -1,0 +1,462 @@
+"""Checks that the course's test cells call, with kind feedback in Vietnamese.
+
+Every check first turns the trainee's answer into a plain value (``str``,
+``int``/``float``, or a list of ``str``) with strict type checks, so an object
+whose ``__eq__`` always says yes cannot pass. A missing or malformed answer, or
+a wrong one, raises :class:`CheckFailed`: an ``AssertionError`` (nbgrader gives
+the cell 0 points) whose message is one short Vietnamese sentence saying what
+is wrong and what to do next. In a notebook the message is shown alone,
+without a traceback.
+
+Called without ``expected``, a check looks only at the form of the answer (the
+visible check a trainee can run); with ``expected`` it also grades it (the
+hidden check, written inside ``### BEGIN HIDDEN TESTS``).
+
+>>> check_choice("b", options="ABCD")
+✔ Đã nhận câu trả lời. Điểm sẽ được tính khi bài được chấm.
+>>> check_choice(..., options="ABCD")
+Traceback (most recent call last):
+policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy thay dấu ... bằng câu trả lời của bạn, rồi chạy lại ô (Shift + Enter).
+>>> check_channels(["comune_radio"])
+Traceback (most recent call last):
+policycomm.grading.checks.CheckFailed: Không có mã kênh “comune_radio”. Có phải bạn muốn viết “commune_radio”?
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import sys
+
+__all__ = [
+    "CheckFailed", "check_choice", "check_choices", "check_id", "check_ids", "check_channels",
+    "check_ranking", "check_text", "check_number", "check_message", "check_plan_row", "PLAN_FIELDS",
+]
+
+#: the keys of one row of a communication plan, in the order a plan table shows them
+PLAN_FIELDS = ("stage", "audience", "channels", "message", "timing")
+
+#: kind of id -> (Vietnamese name, function of policycomm.api listing the entries)
+ID_KINDS = {
+    "channel": ("kênh", "channels"),
+    "stage": ("giai đoạn", "stages"),
+    "audience": ("nhóm công chúng", "audiences"),
+    "objective": ("mục tiêu", "objectives"),
+}
+
+OK_FORM = "✔ Đã nhận câu trả lời. Điểm sẽ được tính khi bài được chấm."
+OK_RIGHT = "✔ Chính xác!"
+BLANK = ("Bạn chưa trả lời câu này: hãy thay dấu ... bằng câu trả lời của bạn, "
+         "rồi chạy lại ô (Shift + Enter).")
+
+
+class CheckFailed(AssertionError):
+    """A wrong or malformed answer; the message is meant for the trainee."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _fail(message: str, hint: str = "") -> None:
+    install_notebook_handler()
+    raise CheckFailed(f"{message} {hint}".strip())
+
+
+def _passed(graded: bool) -> None:
+    print(OK_RIGHT if graded else OK_FORM)
+
+
+# ---------------------------------------------------------------- notebook display
+
+def _kind_text(etype, value) -> str:
+    """The one-line Vietnamese text a trainee sees for an exception."""
+    if issubclass(etype, CheckFailed):
+        return f"✗ {value}"
+    if issubclass(etype, NameError):
+        name = getattr(value, "name", None) or "tên này"
+        return (f"✗ Chưa có “{name}”. Hãy chạy ô có “{name} = ...” ở phía trên trước "
+                f"(bấm vào ô đó rồi nhấn Shift + Enter), sau đó chạy lại ô này. "
+                f"Nếu bạn viết chữ, nhớ đặt nó trong dấu ngoặc kép, ví dụ \"B\".")
+    if issubclass(etype, SyntaxError):
+        where = f" ở dòng {value.lineno}" if getattr(value, "lineno", None) else ""
+        text = (value.text or "").strip() if getattr(value, "text", None) else ""
+        shown = f" (“{text}”)" if text else ""
+        return (f"✗ Python chưa đọc được câu trả lời{where}{shown}. Hãy kiểm tra: chữ đặt trong "
+                f"dấu ngoặc kép \"...\", các mục cách nhau bằng dấu phẩy, dấu ngoặc ( ) [ ] đủ cặp.")
+    return f"✗ {etype.__name__}: {value}"
+
+
+def _show_kindly(shell, etype, value, tb, tb_offset=None):
+    stb = [_kind_text(etype, value)]
+    shell._showtraceback(etype, value, stb)  # an error output: nbgrader still sees the failure
+    return stb
+
+
+def install_notebook_handler() -> bool:
+    """In IPython, show check failures and typical slips (a name not yet defined,
+    a missing quote) as one kind sentence instead of a traceback.
+
+    Does nothing outside IPython (returns ``False``); never imports IPython.
+
+    >>> install_notebook_handler()
+    False
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "set_custom_exc"):
+        return False
+    shell.set_custom_exc((CheckFailed, NameError, SyntaxError), _show_kindly)
+    return True
+
+
+# ---------------------------------------------------------------- answer conversion
+
+def _is_blank(answer) -> bool:
+    if answer is None or answer is Ellipsis:
+        return True
+    if type(answer) is str and not answer.strip():
+        return True
+    return type(answer) in (list, tuple, set) and len(answer) == 0
+
+
+def _as_text(answer, example: str = '"B"') -> str:
+    if _is_blank(answer):
+        _fail(BLANK)
+    if type(answer) is not str:
+        _fail(f"Câu trả lời phải là chữ đặt trong dấu ngoặc kép, ví dụ {example}.")
+    return answer.strip()
+
+
+def _as_text_list(answer, example: str) -> list[str]:
+    if _is_blank(answer):
+        _fail(BLANK)
+    if type(answer) is str:
+        _fail(f"Hãy đặt câu trả lời trong dấu ngoặc vuông, mỗi mục trong ngoặc kép, ví dụ {example}.")
+    if type(answer) not in (list, tuple, set):
+        _fail(f"Câu trả lời phải là một danh sách trong ngoặc vuông, ví dụ {example}.")
+    items = list(answer)
+    for item in items:
+        if _is_blank(item):
+            _fail(f"Danh sách còn một mục trống (... hoặc \"\"): hãy xoá nó hoặc điền vào, ví dụ {example}.")
+        if type(item) is not str:
+            _fail(f"Mỗi mục trong danh sách phải đặt trong dấu ngoặc kép, ví dụ {example}; "
+                  f"mục {item!r} chưa có.")
+    return [item.strip() for item in items]
+
+
+def _as_number(answer) -> float:
+    if _is_blank(answer):
+        _fail(BLANK)
+    if type(answer) is str:
+        _fail("Hãy viết con số, không đặt trong dấu ngoặc kép và không kèm đơn vị, ví dụ 30 hoặc 2.5.")
+    if type(answer) not in (int, float) or not math.isfinite(answer):
+        _fail("Câu trả lời phải là một con số, ví dụ 30 hoặc 2.5 (dùng dấu chấm cho phần thập phân).")
+    return float(answer)
+
+
+def _known_ids(kind: str) -> dict[str, str]:
+    """id -> Vietnamese name of every entry of ``kind`` in the knowledge base."""
+    from .. import api
+
+    return {entry.id: entry.name.vi for entry in getattr(api, ID_KINDS[kind][1])()}
+
+
+def _as_known_id(text: str, kind: str, known) -> str:
+    key = text.strip().lower().replace(" ", "_").replace("-", "_")
+    if key in known:
+        return key
+    label = ID_KINDS[kind][0] if kind in ID_KINDS else "lựa chọn"
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    if close:
+        _fail(f"Không có mã {label} “{text}”. Có phải bạn muốn viết “{close[0]}”?")
+    _fail(f"Không có mã {label} “{text}”. Hãy chép đúng một mã trong bảng mã {label} ở trên.")
+
+
+def _plural_list(ids) -> str:
+    return ", ".join(f"“{i}”" for i in sorted(ids))
+
+
+# ---------------------------------------------------------------- single choice
+
+def check_choice(answer, options: str = "ABCD", expected: str | None = None, hint: str = "") -> None:
+    """One letter among ``options`` (case does not matter).
+
+    >>> check_choice("B", expected="B")
+    ✔ Chính xác!
+    >>> check_choice("E")
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: “E” không phải là một lựa chọn. Hãy chọn một trong: A, B, C, D.
+    >>> check_choice(["B"])
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Câu trả lời phải là chữ đặt trong dấu ngoặc kép, ví dụ "B".
+    """
+    letter = _as_text(answer).upper()
+    if letter not in options.upper() or len(letter) != 1:
+        _fail(f"“{letter}” không phải là một lựa chọn. Hãy chọn một trong: {', '.join(options.upper())}.")
+    if expected is not None and letter != expected.upper():
+        _fail(f"Chưa đúng: lựa chọn {letter} chưa phải câu trả lời tốt nhất.", hint)
+    _passed(expected is not None)
+
+
+def check_choices(answer, options: str = "ABCDE", expected=None, count: int | None = None,
+                  hint: str = "") -> None:
+    """Several letters among ``options``, e.g. ``["A", "C"]``; order does not matter.
+
+    >>> check_choices(["a", "C"], expected="AC")
+    ✔ Chính xác!
+    >>> check_choices(["A"], expected="AC")
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Chưa đúng: còn thiếu 1 lựa chọn đúng.
+    """
+    letters = {item.upper() for item in _as_text_list(answer, '["A", "C"]')}
+    wrong = [x for x in letters if len(x) != 1 or x not in options.upper()]
+    if wrong:
+        _fail(f"{_plural_list(wrong)} không phải là lựa chọn. Hãy chọn trong: {', '.join(options.upper())}.")
+    if count is not None and len(letters) != count:
+        _fail(f"Câu này cần đúng {count} lựa chọn; bạn đã chọn {len(letters)}.")
+    if expected is not None:
+        _compare_sets(letters, {x.upper() for x in expected}, "lựa chọn", hint)
+    _passed(expected is not None)
+
+
+def _compare_sets(chosen: set, expected: set, label: str, hint: str) -> None:
+    missing, extra = expected - chosen, chosen - expected
+    parts = []
+    if missing:
+        parts.append(f"còn thiếu {len(missing)} {label} đúng")
+    if extra:
+        parts.append(f"{_plural_list(extra)} chưa phù hợp")
+    if parts:
+        _fail("Chưa đúng: " + "; ".join(parts) + ".", hint)
+
+
+# ---------------------------------------------------------------- ids of the knowledge base
+
+def check_id(answer, kind: str = "stage", expected: str | None = None, hint: str = "") -> None:
+    """One id of a stage, channel, audience or objective, e.g. ``"implementation"``.
+
+    >>> check_id("Implementation", kind="stage", expected="implementation")
+    ✔ Chính xác!
+    >>> check_id("drafting", kind="stage", expected="formulation", hint="Xem lại bảng các giai đoạn.")
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Chưa đúng: “drafting” chưa phải giai đoạn phù hợp nhất. Xem lại bảng các giai đoạn.
+    """
+    known = _known_ids(kind)
+    chosen = _as_known_id(_as_text(answer, f'"{next(iter(known))}"'), kind, known)
+    if expected is not None and chosen != expected:
+        _fail(f"Chưa đúng: “{chosen}” chưa phải {ID_KINDS[kind][0]} phù hợp nhất.", hint)
+    _passed(expected is not None)
+
+
+def check_ids(answer, kind: str = "channel", expected=None, *, required=(), forbidden=(),
+              count: int | None = None, min_count: int = 1, max_count: int | None = None,
+              hint: str = "") -> None:
+    """A list of ids of ``kind``; graded as a set (``expected``) or by ``required``/``forbidden`` ids.
+
+    ``count``, ``min_count`` and ``max_count`` belong to the question ("choose 3
+    channels") and are checked by the visible check too.
+
+    >>> check_ids(["commune_radio", "oral_propaganda"], required=["commune_radio"])
+    ✔ Chính xác!
+    >>> check_ids(["press", "sms"], forbidden=["sms"], hint="Người cao tuổi ít đọc tin nhắn.")
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Chưa đúng: “sms” chưa phù hợp trong tình huống này. Người cao tuổi ít đọc tin nhắn.
+    """
+    known = _known_ids(kind)
+    label = ID_KINDS[kind][0]
+    example = '["' + '", "'.join(list(known)[:2]) + '"]'
+    chosen = {_as_known_id(item, kind, known) for item in _as_text_list(answer, example)}
+    if count is not None and len(chosen) != count:
+        _fail(f"Câu này cần chọn đúng {count} {label}; bạn đã chọn {len(chosen)}.")
+    if len(chosen) < min_count:
+        _fail(f"Hãy chọn ít nhất {min_count} {label}.")
+    if max_count is not None and len(chosen) > max_count:
+        _fail(f"Hãy chọn nhiều nhất {max_count} {label}; bạn đã chọn {len(chosen)}.")
+    graded = expected is not None or bool(required) or bool(forbidden)
+    if expected is not None:
+        _compare_sets(chosen, set(expected), label, hint)
+    missing = set(required) - chosen
+    if missing:
+        _fail(f"Chưa đúng: còn thiếu {len(missing)} {label} quan trọng.", hint)
+    bad = chosen & set(forbidden)
+    if bad:
+        _fail(f"Chưa đúng: {_plural_list(bad)} chưa phù hợp trong tình huống này.", hint)
+    _passed(graded)
+
+
+def check_channels(answer, expected=None, **options) -> None:
+    """A list of channel ids: :func:`check_ids` with ``kind="channel"``.
+
+    >>> check_channels("sms")
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Hãy đặt câu trả lời trong dấu ngoặc vuông, mỗi mục trong ngoặc kép, ví dụ ["press", "television"].
+    """
+    check_ids(answer, "channel", expected, **options)
+
+
+# ---------------------------------------------------------------- ranking
+
+def check_ranking(answer, items, expected=None, top: int | None = None, hint: str = "") -> None:
+    """An ordering of all ``items`` (letters or ids); graded on the first ``top`` places.
+
+    >>> check_ranking(["b", "A", "C"], items="ABC", expected="BAC")
+    ✔ Chính xác!
+    >>> check_ranking(["A", "B"], items="ABC")
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Hãy xếp đủ 3 mục, mỗi mục một lần; còn thiếu: “C”.
+    """
+    def key(x: str) -> str:
+        return x.strip().upper() if len(x.strip()) == 1 else x.strip().lower()
+
+    wanted = [key(x) for x in items]
+    order = [key(x) for x in _as_text_list(answer, '["' + '", "'.join(wanted[:3]) + '"]')]
+    unknown = [x for x in order if x not in wanted]
+    if unknown:
+        _fail(f"{_plural_list(unknown)} không có trong các mục cần xếp: {', '.join(wanted)}.")
+    if len(set(order)) != len(order):
+        _fail("Mỗi mục chỉ được xuất hiện một lần trong thứ tự của bạn.")
+    missing = [x for x in wanted if x not in order]
+    if missing:
+        _fail(f"Hãy xếp đủ {len(wanted)} mục, mỗi mục một lần; còn thiếu: {_plural_list(missing)}.")
+    if expected is not None:
+        target = [key(x) for x in expected]
+        n = top or len(target)
+        if order[:n] != target[:n]:
+            first_wrong = next(i for i in range(n) if order[i] != target[i])
+            _fail(f"Chưa đúng: thứ tự từ vị trí số {first_wrong + 1} chưa hợp lý.", hint)
+    _passed(expected is not None)
+
+
+# ---------------------------------------------------------------- texts
+
+def _normalize(text: str, accents: bool = True) -> str:
+    from ..text import normalize_vi
+
+    return normalize_vi(text, accents=accents).strip(" .;!")
+
+
+def check_text(answer, accepted=None, accents: bool = True, hint: str = "") -> None:
+    """A short answer, accepted if it equals one of ``accepted`` after Vietnamese
+    normalisation (Unicode form, case, spaces, tone-mark placement; with
+    ``accents=False`` also accents).
+    """
+    text = _as_text(answer, '"Dân biết"')
+    if accepted is not None:
+        if isinstance(accepted, str):
+            accepted = [accepted]
+        if _normalize(text, accents) not in {_normalize(a, accents) for a in accepted}:
+            _fail("Chưa đúng.", hint)
+    _passed(accepted is not None)
+
+
+def check_number(answer, expected: float | None = None, tolerance: float = 0.0,
+                 minimum: float | None = None, maximum: float | None = None, hint: str = "") -> None:
+    """A number; ``minimum``/``maximum`` bound its form, ``expected`` ± ``tolerance`` grades it.
+
+    >>> check_number(15, expected=15)
+    ✔ Chính xác!
+    >>> check_number("15")
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Hãy viết con số, không đặt trong dấu ngoặc kép và không kèm đơn vị, ví dụ 30 hoặc 2.5.
+    """
+    value = _as_number(answer)
+    if minimum is not None and value < minimum or maximum is not None and value > maximum:
+        low = "" if minimum is None else f" từ {minimum:g}"
+        high = "" if maximum is None else f" đến {maximum:g}"
+        _fail(f"Con số phải nằm trong khoảng{low}{high}.")
+    if expected is not None and abs(value - expected) > tolerance + 1e-9:
+        _fail(f"Chưa đúng: {value:g} chưa phải con số cần tìm.", hint)
+    _passed(expected is not None)
+
+
+def check_message(answer, original: str | None = None, must_mention=(), graded: bool = False,
+                  allow=(), hint: str = "") -> None:
+    """A repaired message: a text different from ``original``.
+
+    Graded (``graded=True`` or ``must_mention`` given): ``policycomm.text.check_message``
+    finds no warning or error in it except the codes in ``allow``, and it mentions
+    every group of ``must_mention`` (a string or a list of accepted alternatives,
+    matched without accents).
+
+    >>> check_message("Từ ngày 01/7/2025, học sinh được miễn học phí để gia đình bớt gánh nặng. "
+    ...               "Hãy liên hệ nhà trường để biết thêm.", must_mention=[["1/7", "01/7"]])
+    ✔ Chính xác!
+    >>> check_message("BHYT hỗ trợ người dân.", graded=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Thông điệp còn vấn đề: ...“BHYT”...
+    """
+    text = _as_text(answer, '"Từ 01/7/2025, ..."')
+    if original is not None and _normalize(text) == _normalize(original):
+        _fail("Thông điệp vẫn giống hệt bản gốc: hãy sửa những chỗ còn thiếu hoặc khó hiểu.")
+    graded = graded or bool(must_mention)
+    if graded:
+        from ..text import check_message as review
+
+        problems = [f for f in review(text) if f.severity in ("error", "warning") and f.code not in allow]
+        if problems:
+            _fail(f"Thông điệp còn vấn đề: {problems[0]}", hint)
+        plain = _normalize(text, accents=False)
+        for group in must_mention:
+            options = [group] if isinstance(group, str) else list(group)
+            if not any(_normalize(o, accents=False) in plain for o in options):
+                _fail("Thông điệp còn thiếu một thông tin quan trọng mà người dân cần biết.", hint)
+    _passed(graded)
+
+
+# ---------------------------------------------------------------- plan rows
+
+def check_plan_row(answer, stage: str | None = None, audience: str | None = None,
+                   required_channels=(), min_fit: float | None = None, hint: str = "") -> None:
+    """One row of a communication plan: a dict with the keys of :data:`PLAN_FIELDS`.
+
+    ``stage``/``audience`` grade those fields, ``required_channels`` must all be
+    chosen, and ``min_fit`` is the least ``policycomm.assess_choice`` score of the
+    chosen channels for that stage and audience.
+
+    >>> row = {"stage": "implementation", "audience": "elderly_rural",
+    ...        "channels": ["commune_radio", "village_meeting"],
+    ...        "message": "Từ 01/7, nộp hồ sơ tại xã.", "timing": "tháng 6"}
+    >>> check_plan_row(row, stage="implementation", required_channels=["commune_radio"])
+    ✔ Chính xác!
+    >>> check_plan_row({"stage": "implementation"})
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Dòng kế hoạch còn thiếu: “audience”, “channels”, “message”, “timing”.
+    """
+    if _is_blank(answer) or (type(answer) is dict and not answer):
+        _fail(BLANK)
+    if type(answer) is not dict:
+        _fail('Dòng kế hoạch phải là một từ điển trong ngoặc nhọn, ví dụ {"stage": "implementation", ...}.')
+    keys = {k.strip().lower() if type(k) is str else k for k in answer}
+    missing = [f for f in PLAN_FIELDS if f not in keys]
+    if missing:
+        _fail(f"Dòng kế hoạch còn thiếu: {_plural_list(missing)}.")
+    row = {k.strip().lower(): v for k, v in answer.items() if type(k) is str}
+    stage_known, audience_known = _known_ids("stage"), _known_ids("audience")
+    chosen_stage = _as_known_id(_as_text(row["stage"], '"implementation"'), "stage", stage_known)
+    chosen_audience = _as_known_id(_as_text(row["audience"], '"youth"'), "audience", audience_known)
+    channel_known = _known_ids("channel")
+    channels = sorted({_as_known_id(c, "channel", channel_known)
+                       for c in _as_text_list(row["channels"], '["commune_radio", "zalo_oa"]')})
+    for field in ("message", "timing"):
+        _as_text(row[field], '"..."')
+    graded = stage is not None or audience is not None or bool(required_channels) or min_fit is not None
+    if stage is not None and chosen_stage != stage:
+        _fail("Chưa đúng: giai đoạn của dòng kế hoạch chưa hợp với tình huống.", hint)
+    if audience is not None and chosen_audience != audience:
+        _fail("Chưa đúng: nhóm công chúng của dòng kế hoạch chưa hợp với tình huống.", hint)
+    if set(required_channels) - set(channels):
+        _fail("Chưa đúng: dòng kế hoạch còn thiếu một kênh quan trọng.", hint)
+    if min_fit is not None:
+        from ..choose import assess_choice
+
+        assessment = assess_choice(chosen_stage, chosen_audience, channels)
+        if assessment.score < min_fit:
+            worst = next((str(f) for f in assessment.findings if f.severity in ("error", "warning")), "")
+            _fail(f"Các kênh đã chọn chưa hợp với giai đoạn và nhóm công chúng. {worst}", hint)
+    _passed(graded)
+
+
+install_notebook_handler()

@@ -1,0 +1,78 @@
+"""Grade every assignment of course/source once, with the real nbgrader command line.
+
+The session fixture ``graded_course`` copies ``course/`` to a temporary
+directory, runs ``nbgrader generate_assignment``, writes a batch of
+submissions for every assignment (see :mod:`course_cases`), runs one
+``nbgrader autograde`` and one ``nbgrader generate_feedback`` over all of them,
+and reads the scores from the gradebook. Every test then looks at the result,
+so the expensive part (about 2 s per submitted notebook) is paid once.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from course_cases import ASSIGNMENTS, COURSE, Submission, submissions_for  # noqa: E402
+
+GENERATED_STEPS = ("release", "submitted", "autograded", "feedback", "gradebook.db")
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real ``nbgrader`` command in ``course``; fail with its output if it fails."""
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+               POLICYCOMM_EXCHANGE=str(course.parent / "exchange"))
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                            capture_output=True, text=True, timeout=1800)
+    if result.returncode != 0:
+        pytest.fail(f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+    return result
+
+
+@dataclass
+class GradedCourse:
+    root: Path
+    submissions: dict[tuple[str, str], Submission] = field(default_factory=dict)
+    scores: dict[tuple[str, str], float] = field(default_factory=dict)
+    max_scores: dict[str, float] = field(default_factory=dict)
+    autograde_log: str = ""
+
+    def feedback_files(self, assignment: str, student: str) -> list[Path]:
+        return sorted((self.root / "feedback" / student / assignment).glob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory) -> Path:
+    """A temporary copy of course/ with every assignment generated into release/."""
+    course = tmp_path_factory.mktemp("course-run") / "course"
+    shutil.copytree(COURSE, course, ignore=shutil.ignore_patterns(*GENERATED_STEPS, "__pycache__",
+                                                                 ".ipynb_checkpoints"))
+    nbgrader(course, "generate_assignment", "*", "--force")
+    return course
+
+
+@pytest.fixture(scope="session")
+def graded_course(released_course) -> GradedCourse:
+    """All submissions of all assignments, autograded and with feedback generated."""
+    from nbgrader.api import Gradebook
+
+    graded = GradedCourse(released_course)
+    for assignment in ASSIGNMENTS:
+        for submission in submissions_for(released_course, assignment):
+            submission.write(released_course)
+            graded.submissions[assignment, submission.student] = submission
+    graded.autograde_log = nbgrader(released_course, "autograde", "*").stderr
+    nbgrader(released_course, "generate_feedback", "*")
+    with Gradebook(f"sqlite:///{released_course / 'gradebook.db'}", course_id="policycomm") as gradebook:
+        for assignment, student in graded.submissions:
+            graded.scores[assignment, student] = gradebook.find_submission(assignment, student).score
+        for assignment in ASSIGNMENTS:
+            graded.max_scores[assignment] = gradebook.find_assignment(assignment).max_score
+    return graded

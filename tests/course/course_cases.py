@@ -1,0 +1,138 @@
+"""The submissions every assignment is graded on, and what the source notebooks hide.
+
+For every assignment directory in ``course/source`` (so modules added later are
+covered without touching the tests):
+
+``solution``  the source notebooks as they are: must get full marks;
+``release``   the released notebooks untouched: must get 0;
+``nfd``       the solution with every answer in Unicode NFD (macOS, Windows keyboards);
+``tone``      the solution with the other tone-mark placement (``hoà`` <-> ``hòa``);
+``case-*``    the partial submissions declared in ``tests/course/cases/<assignment>.yaml``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COURSE = ROOT / "course"
+CASES = Path(__file__).parent / "cases"
+ASSIGNMENTS = sorted(d.name for d in (COURSE / "source").iterdir() if d.is_dir() and not d.name.startswith("."))
+
+SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*", re.S | re.M)
+HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*", re.S | re.M)
+
+#: new-style (on the second vowel) <-> traditional (on the first vowel) tone placement
+_PAIRS = []
+for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+    for tone in "\u0300\u0301\u0309\u0303\u0323":
+        new = unicodedata.normalize("NFC", first + second + tone)
+        old = unicodedata.normalize("NFC", first + tone + second)
+        _PAIRS += [(new, old), (new.upper(), old.upper()), (new.capitalize(), old.capitalize())]
+_SWAP = {a: b for a, b in _PAIRS} | {b: a for a, b in _PAIRS}
+_SWAP_PATTERN = re.compile("|".join(sorted(map(re.escape, _SWAP), key=len, reverse=True)))
+
+
+def other_tone_placement(text: str) -> str:
+    """Move tone marks between ``oa oe uy`` vowels: ``hoà`` <-> ``hòa``, ``thuỷ`` <-> ``thủy``."""
+    return _SWAP_PATTERN.sub(lambda m: _SWAP[m.group(0)], unicodedata.normalize("NFC", text))
+
+
+def to_nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def notebooks(course: Path, step: str, assignment: str) -> list[Path]:
+    return sorted((course / step / assignment).glob("*.ipynb"))
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def hidden_lines(source: str) -> list[str]:
+    """Lines of the solution and hidden-test regions that would give an answer away.
+
+    Lines shorter than 6 characters (``)``, ``"B"``) are left out: they cannot be
+    told apart from ordinary text by a scan.
+    """
+    found = []
+    for region in SOLUTION_REGION.findall(source) + HIDDEN_REGION.findall(source):
+        for line in region.splitlines()[1:-1]:
+            line = line.strip()
+            if len(line) >= 6 and not line.startswith("#"):
+                found.append(line)
+    return found
+
+
+@dataclass
+class Submission:
+    assignment: str
+    student: str
+    notebooks: dict[str, nbformat.NotebookNode]
+    expected_total: float | None = None  # None: compared with another submission
+    description: str = ""
+
+    def write(self, course: Path) -> None:
+        target = course / "submitted" / self.student / self.assignment
+        target.mkdir(parents=True, exist_ok=True)
+        for name, nb in self.notebooks.items():
+            nbformat.write(nb, target / name)
+
+
+def _transform_solutions(nb, transform) -> tuple[nbformat.NotebookNode, bool]:
+    """A copy of ``nb`` with ``transform`` applied to every solution cell; and whether anything changed."""
+    nb = nbformat.from_dict(nb)
+    changed = False
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("solution"):
+            new = transform(cell.source)
+            changed |= new != cell.source
+            cell.source = new
+    return nb, changed
+
+
+def load_cases(assignment: str, released: dict[str, nbformat.NotebookNode]) -> list[Submission]:
+    """The partial submissions declared in ``cases/<assignment>.yaml``, built on the released notebooks."""
+    path = CASES / f"{assignment}.yaml"
+    if not path.exists():
+        return []
+    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    notebook = spec.get("notebook") or (next(iter(released)) if len(released) == 1 else None)
+    if notebook not in released:
+        raise ValueError(f"{path}: 'notebook' must name one of {sorted(released)}, not {notebook!r}")
+    found = []
+    for name, case in (spec.get("cases") or {}).items():
+        nb = nbformat.from_dict(released[notebook])
+        cells = {c.get("id"): c for c in nb.cells}
+        for cell_id, source in (case.get("cells") or {}).items():
+            if cell_id not in cells:
+                raise ValueError(f"{path}: case {name!r} replaces cell {cell_id!r}, which {notebook} does not have "
+                                 f"(cell ids: {', '.join(sorted(k for k in cells if k))})")
+            cells[cell_id].source = source.rstrip("\n")
+        if not isinstance(case.get("total"), (int, float)):
+            raise ValueError(f"{path}: case {name!r} needs 'total', the exact score it must get")
+        others = {k: v for k, v in released.items() if k != notebook}
+        found.append(Submission(assignment, f"case-{name}", {notebook: nb, **others}, case["total"],
+                                case.get("why", "")))
+    return found
+
+
+def submissions_for(course: Path, assignment: str) -> list[Submission]:
+    """Every submission of ``assignment`` that the course tests grade."""
+    source = {p.name: nbformat.read(p, as_version=4) for p in notebooks(course, "source", assignment)}
+    released = {p.name: nbformat.read(p, as_version=4) for p in notebooks(course, "release", assignment)}
+    result = [Submission(assignment, "solution", source), Submission(assignment, "release", released, 0)]
+    for student, transform in (("nfd", to_nfd), ("tone", other_tone_placement)):
+        changed_any, transformed = False, {}
+        for name, nb in source.items():
+            transformed[name], changed = _transform_solutions(nb, transform)
+            changed_any |= changed
+        if changed_any:
+            result.append(Submission(assignment, student, transformed))
+    return result + load_cases(assignment, released)

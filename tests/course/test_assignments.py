@@ -1,0 +1,158 @@
+"""Generic tests run on every assignment of course/source (see conftest.py and course_cases.py)."""
+from __future__ import annotations
+
+import html.parser
+import re
+
+import nbformat
+import pytest
+
+from course_cases import ASSIGNMENTS, COURSE, HIDDEN_REGION, hidden_lines, nbgrader_meta, notebooks
+
+pytestmark = pytest.mark.slow
+
+
+def source_notebooks():
+    return [pytest.param(a, p, id=f"{a}/{p.name}") for a in ASSIGNMENTS for p in notebooks(COURSE, "source", a)]
+
+
+def _text_of_html(path) -> str:
+    """The text a reader of an HTML page sees (tags dropped, entities decoded)."""
+    class Text(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skipping = 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skipping += tag in ("style", "script")
+
+        def handle_endtag(self, tag):
+            self.skipping -= tag in ("style", "script")
+
+        def handle_data(self, data):
+            if not self.skipping:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.parts)
+
+
+def test_every_assignment_has_a_notebook_and_assignments_sort_in_module_order():
+    assert ASSIGNMENTS, "course/source has no assignment"
+    for assignment in ASSIGNMENTS:
+        assert re.fullmatch(r"\d\d-[a-z0-9-]+", assignment), f"{assignment}: name it NN-short-name (see course/README.md)"
+        assert notebooks(COURSE, "source", assignment), f"{assignment} has no notebook"
+
+
+@pytest.mark.parametrize("assignment, path", source_notebooks())
+def test_graded_cells_follow_the_course_conventions(assignment, path):
+    nb = nbformat.read(path, as_version=4)
+    grade_cells = [c for c in nb.cells if nbgrader_meta(c).get("grade")]
+    assert grade_cells, f"{path.name}: no graded cell"
+    ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells if nbgrader_meta(c)]
+    assert len(ids) == len(set(ids)), f"{path.name}: duplicate grade_id"
+    for cell in grade_cells:
+        name = f"{path.name}, cell {nbgrader_meta(cell)['grade_id']}"
+        assert nbgrader_meta(cell).get("points", 0) > 0, f"{name}: a graded cell needs points"
+        assert cell.get("id") == nbgrader_meta(cell)["grade_id"], f"{name}: give the cell id the grade_id"
+        if cell.cell_type != "code":
+            continue
+        assert HIDDEN_REGION.search(cell.source), f"{name}: needs a ### BEGIN HIDDEN TESTS region"
+        visible = HIDDEN_REGION.sub("", cell.source)
+        assert re.search(r"^\s*check_\w+\(", visible, re.M), f"{name}: needs a visible check_...() call"
+        assert "expected" not in visible and "accepted" not in visible, f"{name}: the visible check shows the answer"
+
+
+def test_release_has_no_solution_hidden_test_or_answer_key(released_course):
+    for assignment in ASSIGNMENTS:
+        secrets = [line for p in notebooks(released_course, "source", assignment)
+                   for cell in nbformat.read(p, as_version=4).cells for line in hidden_lines(cell.source)]
+        assert secrets, f"{assignment}: no solution or hidden test found to look for"
+        released = [p for p in (released_course / "release" / assignment).rglob("*") if p.is_file()]
+        assert released, f"{assignment}: nothing released"
+        for path in released:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "expected=", "accepted="):
+                assert marker not in text, f"{path.name} contains {marker!r}"
+            for line in secrets:
+                assert line not in text and line not in text.replace('\\"', '"'), f"{path.name} leaks: {line}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_notebooks_run_top_to_bottom_without_error(graded_course, assignment):
+    # The solution submission is the source notebook executed by the real grader,
+    # top to bottom in a fresh kernel: an error output anywhere means a broken notebook.
+    for path in notebooks(graded_course.root, "autograded/solution", assignment):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                assert output.output_type != "error", \
+                    f"{path.name}, cell {cell.get('id')}: {output.ename}: {output.evalue}"
+        assert any(c.get("outputs") for c in nb.cells), f"{path.name} was not executed"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_gets_full_marks(graded_course, assignment):
+    assert graded_course.max_scores[assignment] > 0
+    assert graded_course.scores[assignment, "solution"] == graded_course.max_scores[assignment]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_untouched_release_gets_zero_with_kind_messages(graded_course, assignment):
+    assert graded_course.scores[assignment, "release"] == 0
+    feedback = " ".join(_text_of_html(p) for p in graded_course.feedback_files(assignment, "release"))
+    assert "Bạn chưa trả lời câu này" in feedback
+    assert "Traceback (most recent call last)" not in feedback
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("variant", ["nfd", "tone"])
+def test_vietnamese_spelling_variants_score_like_the_solution(graded_course, assignment, variant):
+    if (assignment, variant) not in graded_course.submissions:
+        pytest.skip(f"{assignment}: no answer in which {variant} changes anything")
+    assert graded_course.scores[assignment, variant] == graded_course.scores[assignment, "solution"]
+
+
+def declared_cases():
+    from course_cases import CASES
+    import yaml
+
+    found = []
+    for assignment in ASSIGNMENTS:
+        path = CASES / f"{assignment}.yaml"
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        found += [pytest.param(assignment, f"case-{name}", id=f"{assignment}/{name}") for name in spec.get("cases", {})]
+    return found
+
+
+def test_every_assignment_declares_partial_submissions():
+    from course_cases import CASES
+
+    missing = [a for a in ASSIGNMENTS if not (CASES / f"{a}.yaml").exists()]
+    assert not missing, f"declare partial submissions in tests/course/cases/ for: {missing}"
+
+
+@pytest.mark.parametrize("assignment, student", declared_cases())
+def test_partial_submission_gets_exactly_its_declared_score(graded_course, assignment, student):
+    submission = graded_course.submissions[assignment, student]
+    assert graded_course.scores[assignment, student] == submission.expected_total, submission.description
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_shows_no_hidden_test_and_no_traceback(graded_course, assignment):
+    hidden = [line for p in notebooks(graded_course.root, "source", assignment)
+              for cell in nbformat.read(p, as_version=4).cells if nbgrader_meta(cell).get("grade")
+              for line in hidden_lines(cell.source)]
+    assert hidden
+    students = [s for (a, s) in graded_course.submissions if a == assignment]
+    for student in students:
+        files = graded_course.feedback_files(assignment, student)
+        assert files, f"no feedback for {student}"
+        for path in files:
+            text = _text_of_html(path)
+            assert "check_" in text, f"{path}: the visible checks should be shown"
+            assert "Traceback (most recent call last)" not in text, f"{student}: feedback shows a traceback"
+            for line in hidden:
+                assert line not in text, f"{student}'s feedback shows a hidden test: {line}"
