@@ -281,36 +281,36 @@ def test_csv_missing_file(tmp_path):
 
 # ------------------------------------------------------------------ gradebook reader
 
-@pytest.fixture
-def gradebook_url(tmp_path, monkeypatch) -> str:
+@pytest.fixture(scope="module")
+def gradebook_url(tmp_path_factory) -> str:
     """A real nbgrader gradebook: one assignment, one notebook, two grade cells, three students."""
+    import warnings
+
     from nbgrader.api import Gradebook
 
-    # a new gradebook runs the `alembic` command installed beside this Python
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    with Gradebook(url) as gradebook:
-        gradebook.add_assignment("ps1")
-        gradebook.add_notebook("kenh", "ps1")
-        for cell, points in (("chon_kenh", 2.0), ("thong_diep", 1.0)):
-            gradebook.add_grade_cell(cell, "kenh", "ps1", max_score=points, cell_type="code")
-        scores = {"hv01": (2.0, 1.0), "hv02": (1.0, 0.0), "hv03": (0.0, 1.0)}
-        for student, (first, second) in scores.items():
-            gradebook.add_student(student, first_name="Học", last_name="Viên")
-            gradebook.add_submission("ps1", student)
-            grade = gradebook.find_grade("chon_kenh", "kenh", "ps1", student)
-            grade.auto_score = first
-            other = gradebook.find_grade("thong_diep", "kenh", "ps1", student)
-            other.auto_score = 1.0 - second
-            other.manual_score = second  # a lecturer's manual score takes precedence
-        gradebook.db.commit()
+    url = f"sqlite:///{tmp_path_factory.mktemp('course') / 'gradebook.db'}"
+    with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings():
+        # a new gradebook runs the `alembic` command installed beside this Python
+        patch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        warnings.filterwarnings("ignore", "Object of type", category=Warning)  # raised inside add_submission
+        with Gradebook(url) as gradebook:
+            gradebook.add_assignment("ps1")
+            gradebook.add_notebook("kenh", "ps1")
+            for cell, points in (("chon_kenh", 2.0), ("thong_diep", 1.0)):
+                gradebook.add_grade_cell(cell, "kenh", "ps1", max_score=points, cell_type="code")
+            scores = {"hv01": (2.0, 1.0), "hv02": (1.0, 0.0), "hv03": (0.0, 1.0)}
+            for student, (first, second) in scores.items():
+                gradebook.add_student(student, first_name="Học", last_name="Viên")
+                gradebook.add_submission("ps1", student)
+                grade = gradebook.find_grade("chon_kenh", "kenh", "ps1", student)
+                grade.auto_score = first
+                other = gradebook.find_grade("thong_diep", "kenh", "ps1", student)
+                other.auto_score = 1.0 - second
+                other.manual_score = second  # a lecturer's manual score takes precedence
+            gradebook.db.commit()
     return url
 
 
-NBGRADER_SESSION_WARNING = "ignore:Object of type:sqlalchemy.exc.SAWarning"  # raised inside nbgrader's add_submission
-
-
-@pytest.mark.filterwarnings(NBGRADER_SESSION_WARNING)
 def test_gradebook_reader_on_a_real_nbgrader_gradebook(gradebook_url):
     responses = read_gradebook(gradebook_url)
     assert set(responses["item"]) == {"ps1/kenh/chon_kenh", "ps1/kenh/thong_diep"}
@@ -356,7 +356,6 @@ def test_analyze_command_prints_flags_and_writes_html_and_csv(tmp_path, capsys):
     assert pd.read_csv(items_csv, encoding="utf-8-sig").set_index("item").loc["q5", "flags"].startswith("ia_")
 
 
-@pytest.mark.filterwarnings(NBGRADER_SESSION_WARNING)
 def test_analyze_command_reads_a_gradebook(gradebook_url, capsys):
     assert main(["quiz", "analyze", "--gradebook", gradebook_url]) == 0
     assert "ps1/kenh/chon_kenh" in capsys.readouterr().out
