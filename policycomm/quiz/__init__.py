@@ -18,6 +18,8 @@ _LAZY = {
     "to_gift": "gift", "from_gift": "gift",
     "show": "widgets", "public_view": "widgets", "graded_cells": "widgets",
     "recorded_answer": "responses", "check_answered": "responses", "award": "responses",
+    "analyze": "analysis", "read_responses_csv": "analysis", "read_gradebook": "analysis",
+    "ReviewDeck": "review", "review_deck": "review",
 }
 
 __all__ = sorted(_LAZY)
