@@ -33,6 +33,7 @@ from policycomm.knowledge import LINE_KEY
 _REPOSITORY_BANK = Path(__file__).resolve().parents[2] / "quizzes"
 KEY_LINES = "__key_lines__"  # mapping key -> line of that key, kept beside LINE_KEY
 _MARKERS = (LINE_KEY, KEY_LINES)
+CHOICE_IDS = "abcdefghijklmnopqrstuvwxyz"  # option ids of single/multiple questions, in order
 
 
 def default_folder() -> Path:
@@ -239,10 +240,11 @@ def question_problems(question) -> list[tuple[list, str]]:
                           f"(use one of {allowed_text} or a negative of one)"))
     kind = question.type
     if kind in ("single", "multiple"):
-        ids = [a.id for a in answers]
-        for index, answer_id in enumerate(ids):
-            if answer_id in ids[:index]:
-                found.append((["answers", index, "id"], f"option id {answer_id!r} is used twice"))
+        for index, answer in enumerate(answers):
+            expected = CHOICE_IDS[index] if index < len(CHOICE_IDS) else None
+            if answer.id != expected:
+                found.append((["answers", index, "id"], f"option ids go a, b, c… in order (Moodle and GIFT keep no "
+                                                        f"ids, import numbers them so): use {expected!r}"))
         texts = [a.text for a in answers]
         for index, text in enumerate(texts):
             if text in texts[:index]:
@@ -276,6 +278,12 @@ def question_problems(question) -> list[tuple[list, str]]:
         if any(a.fraction < 0 for a in answers):
             found.append((["answers"], "negative fractions are not used for typed answers"))
         if kind == "short":
+            for index in range(1, len(answers)):
+                before, answer = answers[index - 1], answers[index]
+                if (before.fraction, before.feedback) == (answer.fraction, answer.feedback):
+                    found.append((["answers", index], "has the same fraction and feedback as the answer before it; "
+                                                      "list its text under that answer's 'variants' instead "
+                                                      "(Moodle and GIFT cannot tell the two apart)"))
             for index, answer in enumerate(answers):
                 if not answer.text.strip("* "):
                     found.append((["answers", index, "text"], "an answer of only '*' accepts anything"))
@@ -352,3 +360,111 @@ def load_bank(folder: str | os.PathLike | None = None) -> Bank:
     if problems:
         raise BankError(problems)
     return bank
+
+
+# --- Records: plain dicts in the shape of a bank file, shared by the YAML writer and the LMS importers ---
+
+#: Tags that carry bank fields an LMS has no place for (Moodle tags and GIFT `[tag:...]` keep them).
+META_TAGS = ("difficulty:", "source:", "points:", "unit:", "accents:", "shuffle:")
+
+
+def lms_tags(question, *, with_points: bool = False, with_unit: bool = False, with_shuffle: bool = False) -> list[str]:
+    """The question's tags plus metadata tags (difficulty, sources, …) for an LMS that has no such fields.
+
+    >>> from policycomm.quiz.schema import question_adapter
+    >>> q = question_adapter().validate_python({"id": "m01-q01", "module": "01", "type": "truefalse",
+    ...     "text": "?", "correct": True, "feedback_true": "Đúng.", "feedback_false": "Sai.",
+    ...     "feedback": "Vì…", "difficulty": "easy", "sources": ["S1", "S2"], "tags": ["phap-ly"]})
+    >>> lms_tags(q)
+    ['phap-ly', 'difficulty:easy', 'source:S1', 'source:S2']
+    """
+    tags = [*question.tags, f"difficulty:{question.difficulty}", *(f"source:{s}" for s in question.sources)]
+    if with_points and question.points != 1:
+        tags.append(f"points:{question.points:g}")
+    if with_unit and getattr(question, "unit", None):
+        tags.append(f"unit:{question.unit}")
+    if with_shuffle and getattr(question, "shuffle", True) is False:
+        tags.append("shuffle:no")
+    if getattr(question, "accents_insensitive", False):
+        tags.append("accents:insensitive")
+    return tags
+
+
+def apply_lms_tags(record: dict, tags: list[str]) -> dict:
+    """Move metadata tags back into the fields of ``record`` (inverse of :func:`lms_tags`)."""
+    plain, sources = [], []
+    for tag in tags:
+        key, _, value = tag.partition(":")
+        if f"{key}:" not in META_TAGS or not value:
+            plain.append(tag)
+        elif key == "difficulty":
+            record["difficulty"] = value
+        elif key == "source":
+            sources.append(value)
+        elif key == "points":
+            record["points"] = float(value)
+        elif key == "unit":
+            record["unit"] = value
+        elif key == "accents":
+            record["accents_insensitive"] = value == "insensitive"
+        elif key == "shuffle":
+            record["shuffle"] = value != "no"
+    if plain:
+        record["tags"] = plain
+    if sources:
+        record["sources"] = sources
+    return record
+
+
+_FIELD_ORDER = ("id", "type", "title", "text", "answers", "correct", "feedback_true", "feedback_false", "pairs",
+                "distractors", "accents_insensitive", "unit", "shuffle", "feedback", "tags", "difficulty", "points",
+                "sources")
+
+
+def question_record(question) -> dict:
+    """A question as a plain dict in bank-file order, without defaults and without ``module`` (the file has it)."""
+    data = question.model_dump(exclude_defaults=True)
+    data.pop("module", None)
+    data["type"], data["difficulty"], data["sources"] = question.type, question.difficulty, list(question.sources)
+    return {key: data[key] for key in _FIELD_ORDER if key in data}
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes multi-line strings as ``|`` blocks, so question texts stay readable."""
+
+
+_BlockDumper.add_representer(
+    str, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
+
+
+def dump_module(module) -> str:
+    """A bank file (YAML text) for ``module``; :func:`load_module_file` reads it back unchanged."""
+    header = {"module": module.module, "title": module.title,
+              "questions": [question_record(q) for q in module.questions]}
+    return yaml.dump(header, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def build_module(module_id: str, title: str, records: list[dict], origin: str | os.PathLike):
+    """Validate records read from an LMS file into a Module; raise :class:`BankError` naming ``origin`` and the question."""
+    from pydantic import ValidationError
+
+    from .schema import Module
+
+    origin = Path(origin)
+    data = {"module": module_id, "title": title, "questions": [{**r, "module": module_id} for r in records]}
+    try:
+        module = Module.model_validate(data)
+    except ValidationError as exc:
+        def entry_of(loc: list) -> tuple[str | None, list]:
+            if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+                record = records[loc[1]]
+                inner = loc[3:] if len(loc) > 2 and loc[2] == record.get("type") else loc[2:]
+                return str(record.get("id") or f"#{loc[1] + 1}"), inner
+            return None, loc
+
+        raise BankError(_validation_problems(origin, None, exc, entry_of)) from None
+    problems = [Problem(origin, None, q.id, ".".join(map(str, loc)), message)
+                for q in module.questions for loc, message in question_problems(q)]
+    if problems:
+        raise BankError(problems)
+    return module

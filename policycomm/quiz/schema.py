@@ -64,9 +64,9 @@ def format_fraction(value: float) -> str:
 
 
 class Strict(BaseModel):
-    """Base: unknown fields are errors, so typos in bank files are caught."""
+    """Base: unknown fields are errors (typos are caught); surrounding whitespace is dropped (LMS formats trim it)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Choice(Strict):
