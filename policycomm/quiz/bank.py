@@ -426,7 +426,18 @@ def question_record(question) -> dict:
     data = question.model_dump(exclude_defaults=True)
     data.pop("module", None)
     data["type"], data["difficulty"], data["sources"] = question.type, question.difficulty, list(question.sources)
-    return {key: data[key] for key in _FIELD_ORDER if key in data}
+    return {key: _plain_numbers(data[key]) for key in _FIELD_ORDER if key in data}
+
+
+def _plain_numbers(value: Any) -> Any:
+    """Whole floats as ints (``fraction: 100`` rather than ``100.0``), recursively."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_numbers(v) for v in value]
+    return value
 
 
 class _BlockDumper(yaml.SafeDumper):

@@ -121,7 +121,8 @@ def category_xml(module) -> str:
             + f"<idnumber>{CATEGORY_ID_PREFIX}{module.module}</idnumber>\n  </question>")
 
 
-def _modules(source) -> list:
+def modules_of(source) -> list:
+    """The modules in a Bank, a single Module or a list of Modules."""
     if hasattr(source, "modules"):
         return list(source.modules.values())
     if hasattr(source, "questions") and hasattr(source, "module"):
@@ -132,7 +133,7 @@ def _modules(source) -> list:
 def to_moodle_xml(source) -> str:
     """Moodle XML (a ``<quiz>`` document) for a Bank, a Module or a list of Modules."""
     parts = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
-    for module in _modules(source):
+    for module in modules_of(source):
         parts.append(f"<!-- Mô-đun {module.module}: {len(module.questions)} câu hỏi -->")
         parts.append("  " + category_xml(module))
         parts += ["  " + question_xml(q) for q in module.questions]
