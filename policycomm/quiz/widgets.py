@@ -167,7 +167,8 @@ class _Input:
         elif view.type == "matching":
             self.menus = {left: w.Dropdown(options=view.choices, value=None, layout=w.Layout(width="auto"))
                           for left in view.left}
-            rows = [w.HBox([w.HTML(f"<b>{html.escape(left)}</b>&nbsp;→&nbsp;"), menu]) for left, menu in self.menus.items()]
+            rows = [w.HBox([w.HTML(f"<b>{html.escape(left)}</b>&nbsp;→", layout=w.Layout(width="16em", flex="none")),
+                            menu]) for left, menu in self.menus.items()]
             self.widget, self.parts = w.VBox(rows), list(self.menus.values())
         elif view.type in ("short", "numerical"):
             # Text, not FloatText, for numbers too: Vietnamese writes "91,4", and an empty box is "no answer".
@@ -182,7 +183,7 @@ class _Input:
         if self.kind in ("single", "truefalse"):
             return self.radio.value
         if self.kind == "multiple":
-            chosen = [value for value, box in self.boxes.items() if box.value]
+            chosen = sorted(value for value, box in self.boxes.items() if box.value)
             return chosen or None
         if self.kind == "matching":
             chosen = {left: menu.value for left, menu in self.menus.items() if menu.value is not None}
@@ -224,8 +225,8 @@ class QuestionWidget:
                  notebook: str | None = None, folder=None):
         self.view, self.mode, self.question = view, mode, question
         self.notebook, self.folder = notebook, folder
-        heading = f"Câu {number}" if number else "Câu hỏi"
-        points = f" ({view.points:g} điểm)" if mode == "graded" else ""
+        heading = f"Câu {number} ({view.id})" if number else f"Câu {view.id}"
+        points = f" – {view.points:g} điểm" if mode == "graded" else ""
         self.prompt = w.HTML(f"<div class='policycomm-question-text'><b>{heading}{points}.</b>"
                              f"{_markdown(view.text)}</div>")
         self.input = _Input(view)
@@ -246,7 +247,7 @@ class QuestionWidget:
             footer = [self.status]
         self.box = w.VBox([self.prompt, self.input.widget, *footer],
                           layout=w.Layout(border="1px solid #ccc", padding="8px", margin="6px 0"))
-        self.box.add_class(f"policycomm-question")
+        self.box.add_class("policycomm-question")
         self.box.add_class(f"policycomm-{mode}")
 
     def check(self) -> None:
