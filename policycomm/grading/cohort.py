@@ -1,0 +1,664 @@
+"""Grade a whole cohort the way ``nbgrader autograde`` does, in parallel and isolated.
+
+For every ``submitted/<student>/<assignment>/`` folder the grader applies
+nbgrader's own steps and preprocessors, in nbgrader's order:
+
+1. copy the submission's other files, then the course's ``source/`` files
+   (except ``Autograde.exclude_overwriting``), into ``autograded/``;
+2. sanitise each known notebook with ClearOutput, DeduplicateIds,
+   OverwriteKernelspec, OverwriteCells (locked and test cells, hidden tests
+   included, come back from the gradebook) and CheckCellMetadata;
+3. execute it, in a child forked from a warm worker (see
+   :mod:`policycomm.grading.sandbox`) instead of a fresh Jupyter kernel;
+4. IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties and
+   CheckCellMetadata, then write ``autograded/<student>/<assignment>/``.
+
+Only this process touches the gradebook; each submission's writes are one
+transaction, recorded afterwards in a journal (``.policycomm/grade-journal.jsonl``
+in the course folder) so ``resume=True`` skips what is already stored.
+
+Where nbgrader gives up on a submission (unreadable notebook, dead kernel,
+bad metadata) this grader is deliberately stricter and saner: the notebook
+gets zero for the cells it could not grade and the journal says why, while
+the other notebooks and trainees are graded normally. A grade cell deleted by
+the trainee gets zero (nbgrader leaves it without a score).
+
+>>> Problem("timeout", "ps1/channels.ipynb", "ô 3").text().startswith("Bài ps1/channels.ipynb")
+True
+"""
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+from .sandbox import Limits, NotebookRun, WarmPool
+
+log = logging.getLogger("policycomm.grade")
+
+JOURNAL = os.path.join(".policycomm", "grade-journal.jsonl")
+
+#: problem code -> what the lecturer reads (Vietnamese: the lecturers' language)
+PROBLEM_TEXT = {
+    "unknown_notebook": "Tệp {notebook} không có trong bài giao (có thể đã bị đổi tên), nên không được chấm.",
+    "missing_notebook": "Không có tệp {notebook}: mọi câu của tệp này được 0 điểm.",
+    "unreadable": "Không đọc được tệp {notebook} ({detail}): mọi câu của tệp này được 0 điểm. "
+                  "Hãy nhờ học viên nộp lại bản lưu từ JupyterLab.",
+    "bad_metadata": "Siêu dữ liệu chấm điểm của {notebook} bị hỏng ({detail}): các câu được 0 điểm.",
+    "missing_cell": "Bài {notebook}: ô chấm điểm {detail} đã bị xóa, nên được 0 điểm.",
+    "timeout": "Bài {notebook}: {detail} chạy quá thời gian cho phép và đã bị dừng (0 điểm cho ô đó).",
+    "timeout_notebook": "Bài {notebook} chạy quá tổng thời gian cho phép; các ô còn lại không được chạy (0 điểm).",
+    "killed": "Bài {notebook}: mã của học viên làm tiến trình dừng ({detail}); "
+              "các ô còn lại không được chạy (0 điểm).",
+    "crashed": "Bài {notebook}: mã của học viên làm tiến trình dừng ({detail}); "
+               "các ô còn lại không được chạy (0 điểm).",
+    "protocol": "Bài {notebook}: mã của học viên can thiệp vào kênh chấm điểm; các ô còn lại được 0 điểm.",
+    "hidden_error": "Bài {notebook}: {detail} báo lỗi nhưng lỗi bị giấu khỏi kết quả; vẫn tính là lỗi (0 điểm).",
+    "output_truncated": "Bài {notebook}: {detail} in ra quá nhiều nên kết quả đã được cắt bớt.",
+    "bad_timestamp": "Tệp timestamp.txt không hợp lệ ({detail}); bài được coi như không có thời điểm nộp.",
+    "error": "Lỗi khi chấm {notebook}: {detail}. Các bài khác vẫn được chấm.",
+}
+#: problems that mean the submission did not run as written (counted as failures)
+SERIOUS = {"unreadable", "bad_metadata", "timeout", "timeout_notebook", "killed", "crashed",
+           "protocol", "error", "missing_notebook", "unknown_notebook"}
+
+ERROR_ON_TIMEOUT = {"ename": "CellTimeoutError", "evalue": "",
+                    "traceback": ["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel before timeout"]}
+
+
+@dataclass
+class Problem:
+    """Something wrong with one submission, for the lecturer's report."""
+
+    code: str
+    notebook: str = ""
+    detail: str = ""
+
+    def text(self) -> str:
+        return PROBLEM_TEXT.get(self.code, "{detail}").format(notebook=self.notebook, detail=self.detail)
+
+
+@dataclass
+class SubmissionResult:
+    """How one trainee's assignment was graded."""
+
+    assignment: str
+    student: str
+    fingerprint: str = ""
+    score: float = 0.0
+    max_score: float = 0.0
+    problems: list = field(default_factory=list)
+    status: str = "graded"  # graded | failed
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, entry: dict) -> "SubmissionResult":
+        return cls(**{**entry, "problems": [Problem(**p) for p in entry.get("problems", [])]})
+
+
+@dataclass
+class CohortSummary:
+    """What a grading run did."""
+
+    graded: int = 0
+    skipped: int = 0
+    failed: int = 0
+    results: list = field(default_factory=list)
+    wall_s: float = 0.0
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *, db_url: str | None = None,
+                 jobs: int = 2, limits: Limits | None = None, resume: bool = False,
+                 progress: bool = True) -> CohortSummary:
+    """Autograde every submission of ``assignments`` (all when None) in ``course_dir``.
+
+    Results land in the same gradebook and ``autograded/`` folders as
+    ``nbgrader autograde`` would write.
+    """
+    course_dir = os.path.abspath(course_dir)
+    started = time.monotonic()
+    config = load_course_config(course_dir)
+    submissions = find_submissions(course_dir, config, assignments)
+    if not submissions:
+        raise GradingError(f"Không tìm thấy bài nộp nào trong {os.path.join(course_dir, 'submitted')} "
+                           f"cho {', '.join(assignments) if assignments else 'các bài giao'}. "
+                           "Hãy chạy `nbgrader collect` (hoặc chép bài vào submitted/<học viên>/<bài>/) trước.")
+    limits = limits or Limits(timeout_cell=float(_config_value(config, "Execute", "timeout", 30) or 30))
+    pool = WarmPool(jobs, preload=course_imports(course_dir, config))  # before reading anything secret
+    try:
+        if pool.as_root:
+            make_private(course_dir)
+        grader = _CohortGrader(course_dir, config, db_url, pool, limits)
+        with grader, _journal(course_dir, resume) as journal:
+            done = read_journal(course_dir) if resume else {}
+            return grader.run(submissions, journal, done, progress, started)
+    finally:
+        pool.close()
+
+
+class GradingError(Exception):
+    """A problem with the course or the command line that stops grading (message in Vietnamese)."""
+
+
+# --------------------------------------------------------------------------- course files
+
+
+def load_course_config(course_dir: str):
+    """The course's ``nbgrader_config.py`` as a traitlets Config (empty if absent)."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    if not os.path.exists(os.path.join(course_dir, "nbgrader_config.py")):
+        return Config()
+    try:
+        return PyFileConfigLoader("nbgrader_config.py", path=course_dir).load_config()
+    except Exception as exc:
+        raise GradingError(f"Không đọc được {os.path.join(course_dir, 'nbgrader_config.py')}: {exc}. "
+                           "Hãy sửa lỗi trong tệp cấu hình rồi chạy lại.") from exc
+
+
+def _config_value(config, section: str, name: str, default):
+    return config[section][name] if section in config and name in config[section] else default
+
+
+def find_submissions(course_dir: str, config, assignments: list[str] | None) -> list[tuple[str, str]]:
+    """Sorted (assignment, student) pairs that have a folder under ``submitted/``."""
+    submitted = _config_value(config, "CourseDirectory", "submitted_directory", "submitted")
+    pairs = []
+    for path in glob.glob(os.path.join(course_dir, submitted, "*", "*")):
+        student, assignment = path.split(os.sep)[-2:]
+        if os.path.isdir(path) and (not assignments or assignment in assignments):
+            pairs.append((assignment, student))
+    return sorted(pairs)
+
+
+def course_imports(course_dir: str, config) -> tuple[str, ...]:
+    """Top-level modules the released notebooks import (warm workers preload them)."""
+    release = _config_value(config, "CourseDirectory", "release_directory", "release")
+    names = set()
+    pattern = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.M)
+    for path in glob.glob(os.path.join(course_dir, release, "*", "*.ipynb")):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                notebook = json.load(handle)
+        except (OSError, ValueError):
+            continue
+        for cell in notebook.get("cells", []):
+            if cell.get("cell_type") == "code":
+                source = "".join(cell.get("source", ""))
+                names.update(a or b for a, b in pattern.findall(source))
+    return tuple(sorted(names))
+
+
+def make_private(course_dir: str) -> None:
+    """Remove access for others (o-rwx) to the course folder, so sandboxed code cannot read it."""
+    mode = os.stat(course_dir).st_mode
+    if mode & 0o007:
+        log.warning("Thư mục khóa học %s đang mở cho mọi người dùng; đã bỏ quyền của 'others' (chmod o-rwx) "
+                    "để mã của học viên không đọc được sổ điểm và đáp án.", course_dir)
+        os.chmod(course_dir, mode & ~0o007)
+
+
+def fingerprint(folder: str) -> str:
+    """A hash of the names, sizes and modification times of a submission's files."""
+    digest = hashlib.sha1()
+    for dirpath, dirnames, filenames in sorted(os.walk(folder)):
+        dirnames.sort()
+        for name in sorted(filenames):
+            stat = os.stat(os.path.join(dirpath, name))
+            digest.update(f"{os.path.relpath(os.path.join(dirpath, name), folder)}\0{stat.st_size}\0"
+                          f"{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _journal(course_dir: str, resume: bool):
+    """The progress journal: open for appending, locked against a second grader."""
+    import fcntl
+
+    path = os.path.join(course_dir, JOURNAL)
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    handle = open(path, "a+" if resume else "w", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise GradingError(f"Một lần chấm khác đang chạy trên khóa học này (khóa {path}). "
+                           "Hãy đợi lần đó xong rồi chạy lại với --resume.")
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+def read_journal(course_dir: str) -> dict[tuple[str, str], dict]:
+    """Latest journal entry per (assignment, student); a torn last line is ignored."""
+    entries = {}
+    path = os.path.join(course_dir, JOURNAL)
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                entries[(entry["assignment"], entry["student"])] = entry
+    return entries
+
+
+# --------------------------------------------------------------------------- the grader
+
+
+class _SharedGradebook:
+    """Stands in for ``nbgrader.api.Gradebook(...)`` inside nbgrader's preprocessors.
+
+    The preprocessors open and close their own gradebook; this hands them the
+    grader's open one instead, so their writes join the submission's transaction.
+    """
+
+    def __init__(self, gradebook):
+        self._gradebook = gradebook
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __enter__(self):
+        return self._gradebook
+
+    def __exit__(self, *exc):
+        return False
+
+    def __getattr__(self, name):
+        return getattr(self._gradebook, name)
+
+
+class _FlushOnCommit:
+    """A session whose ``commit`` only flushes: nbgrader's per-cell commits become one transaction."""
+
+    def __init__(self, session):
+        self._session = session
+
+    def commit(self):
+        self._session.flush()
+        self._session.expire_all()
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+
+class _CohortGrader:
+    """Holds the gradebook, nbgrader's preprocessors and the pool for one run."""
+
+    def __init__(self, course_dir: str, config, db_url: str | None, pool: WarmPool, limits: Limits):
+        bin_dir = os.path.dirname(sys.executable)  # nbgrader runs `alembic` when it creates a database
+        if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+        from nbgrader import preprocessors as pp
+        from nbgrader.api import Gradebook
+        from nbgrader.coursedir import CourseDirectory
+
+        self.course_dir, self.pool, self.limits = course_dir, pool, limits
+        self.coursedir = CourseDirectory(config=config, root=course_dir)
+        self.db_url = db_url or self.coursedir.db_url
+        self.coursedir.db_url = self.db_url
+        self.gradebook = Gradebook(self.db_url, self.coursedir.course_id)
+        self.exclude_overwriting = _config_value(config, "Autograde", "exclude_overwriting", {})
+        self.permissions = int(str(_config_value(
+            config, "Autograde", "permissions", 664 if self.coursedir.groupshared else 444)), 8)
+        self.sanitizers = [cls(config=config) for cls in
+                           (pp.ClearOutput, pp.DeduplicateIds, pp.OverwriteKernelspec, pp.OverwriteCells,
+                            pp.CheckCellMetadata)]
+        self.finishers = [cls(config=config) for cls in (pp.IgnorePattern, pp.LimitOutput)]
+        self.savers = [cls(config=config) for cls in
+                       (pp.SaveAutoGrades, pp.AssignLatePenalties, pp.CheckCellMetadata)]
+        self._patched = self._share_gradebook()
+
+    def _share_gradebook(self):
+        import nbgrader.preprocessors.latesubmissions as late
+        import nbgrader.preprocessors.overwritecells as overwrite
+        import nbgrader.preprocessors.saveautogrades as save
+
+        shared = _SharedGradebook(self.gradebook)
+        patched = [(module, module.Gradebook) for module in (overwrite, save, late)]
+        for module, _ in patched:
+            module.Gradebook = shared
+        return patched
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for module, original in self._patched:
+            module.Gradebook = original
+        self.gradebook.close()
+
+    # ---------------------------------------------------------------- the run
+
+    def run(self, submissions, journal, done: dict, progress: bool, started: float) -> CohortSummary:
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+        from tqdm import tqdm
+
+        self._check_assignments({assignment for assignment, _ in submissions})
+        summary = CohortSummary()
+        bar = tqdm(total=len(submissions), desc="Chấm bài", unit="bài", file=sys.stderr,
+                   disable=not progress, dynamic_ncols=True)
+        in_flight = []
+        with ThreadPoolExecutor(max_workers=len(self.pool._workers)) as executor:
+            def settle(block: bool):
+                finished, _ = wait([f for job in in_flight for f in job.futures] or [_DONE],
+                                   return_when=FIRST_COMPLETED, timeout=None if block else 0)
+                for job in [j for j in in_flight if all(f.done() for f in j.futures)]:
+                    in_flight.remove(job)
+                    result = self._finish(job)
+                    self._record(result, journal, summary)
+                    bar.update(1)
+                    bar.set_postfix({"lỗi": summary.failed}, refresh=False)
+
+            for assignment, student in submissions:
+                folder = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
+                print_ = fingerprint(folder)
+                entry = done.get((assignment, student))
+                if entry and entry.get("fingerprint") == print_:
+                    summary.skipped += 1
+                    summary.results.append(SubmissionResult.from_dict(entry))
+                    bar.update(1)
+                    continue
+                job = self._start(assignment, student, print_, executor)
+                in_flight.append(job)
+                while len(in_flight) > 2 * len(self.pool._workers):
+                    settle(block=True)
+                settle(block=False)
+            while in_flight:
+                settle(block=True)
+        bar.close()
+        summary.wall_s = time.monotonic() - started
+        return summary
+
+    def _check_assignments(self, assignments: set[str]) -> None:
+        from nbgrader.api import MissingEntry
+
+        for assignment in sorted(assignments):
+            try:
+                self.gradebook.find_assignment(assignment)
+            except MissingEntry:
+                raise GradingError(f"Sổ điểm {self.db_url} chưa có bài giao '{assignment}'. "
+                                   f"Hãy chạy `nbgrader generate_assignment {assignment}` trước.") from None
+
+    def _record(self, result: SubmissionResult, journal, summary: CohortSummary) -> None:
+        journal.write(result.to_json() + "\n")
+        journal.flush()
+        os.fsync(journal.fileno())
+        summary.results.append(result)
+        if result.status == "graded":
+            summary.graded += 1
+        if result.status == "failed" or any(p.code in SERIOUS for p in result.problems):
+            summary.failed += 1
+
+    # ---------------------------------------------------------------- one submission
+
+    def _start(self, assignment: str, student: str, print_: str, executor) -> "_Job":
+        job = _Job(assignment, student, SubmissionResult(assignment, student, print_))
+        try:
+            job.dest = self._prepare_destination(assignment, student)
+            job.notebooks = self._sanitise_all(job)
+        except Exception as exc:  # one bad submission never stops the others
+            log.exception("preparing %s/%s", student, assignment)
+            job.result.problems.append(Problem("error", assignment, f"{type(exc).__name__}: {exc}"))
+            job.result.status = "failed"
+            job.notebooks = {}
+        env = {"NBGRADER_EXECUTION": "autograde"}
+        for name, notebook in job.notebooks.items():
+            cells = [{"source": cell.source, "guard": _is_grade(cell)} for cell in notebook.cells
+                     if cell.cell_type == "code"]
+            job.futures.append(executor.submit(self.pool.run, cells, job.dest, self.limits, env))
+            job.order.append(name)
+        return job
+
+    def _prepare_destination(self, assignment: str, student: str) -> str:
+        """nbgrader's file step: submission's other files, then the source's, into autograded/."""
+        from nbgrader.utils import find_all_files
+
+        coursedir = self.coursedir
+        submitted = coursedir.format_path(coursedir.submitted_directory, student, assignment)
+        dest = coursedir.format_path(coursedir.autograded_directory, student, assignment)
+        source = coursedir.format_path(coursedir.source_directory, ".", assignment)
+        if os.path.exists(dest):
+            shutil.rmtree(dest)
+        os.makedirs(dest)
+        excluded = {os.path.join(source, name) for name in self.exclude_overwriting.get(assignment, [])}
+        copies = [(submitted, path) for path in find_all_files(submitted, coursedir.ignore + ["*.ipynb"])]
+        copies += [(source, path) for path in find_all_files(source, coursedir.ignore + ["*.ipynb"])
+                   if path not in excluded]
+        for root, path in copies:
+            target = os.path.join(dest, os.path.relpath(path, root))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.remove(target)
+            shutil.copy(path, target)
+        return dest
+
+    def _sanitise_all(self, job: "_Job") -> dict:
+        import nbformat
+        from nbgrader.api import MissingEntry
+
+        coursedir, gradebook = self.coursedir, self.gradebook
+        submitted = coursedir.format_path(coursedir.submitted_directory, job.student, job.assignment)
+        assignment = gradebook.find_assignment(job.assignment)
+        known = {notebook.name for notebook in assignment.notebooks}
+        notebooks = {}
+        for path in sorted(glob.glob(os.path.join(glob.escape(submitted), "*.ipynb"))):
+            name = os.path.splitext(os.path.basename(path))[0]
+            label = f"{job.assignment}/{name}.ipynb"
+            if name not in known:
+                job.result.problems.append(Problem("unknown_notebook", label))
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    raw = handle.read()
+                notebook = nbformat.reads(raw.decode("utf-8"), as_version=4)
+            except Exception as exc:
+                job.result.problems.append(Problem("unreadable", label, _short(exc)))
+                job.unreadable.append(name)
+                continue
+            resources = self._resources(job, name)
+            try:
+                for preprocessor in self.sanitizers:
+                    notebook, resources = preprocessor(notebook, resources)
+                nbformat.validate(notebook, relax_add_props=True)
+            except MissingEntry as exc:
+                job.result.problems.append(Problem("bad_metadata", label, _short(exc)))
+                job.unreadable.append(name)
+                continue
+            except Exception as exc:
+                job.result.problems.append(Problem("bad_metadata", label, _short(exc)))
+                job.unreadable.append(name)
+                continue
+            notebooks[name] = notebook
+        return notebooks
+
+    def _resources(self, job: "_Job", notebook: str) -> dict:
+        return {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
+                "metadata": {"path": job.dest, "name": notebook},
+                "nbgrader": {"student": job.student, "assignment": job.assignment, "notebook": notebook,
+                             "db_url": self.db_url}}
+
+    def _finish(self, job: "_Job") -> SubmissionResult:
+        """Merge outputs, finish with nbgrader's preprocessors, write files, commit once."""
+        import nbformat
+
+        result = job.result
+        try:
+            executed = {}
+            for name, future in zip(job.order, job.futures):
+                notebook = job.notebooks[name]
+                label = f"{job.assignment}/{name}.ipynb"
+                self._merge(notebook, future.result(), label, result)
+                resources = self._resources(job, name)
+                for preprocessor in self.finishers:
+                    notebook, resources = preprocessor(notebook, resources)
+                executed[name] = notebook
+            for name, notebook in executed.items():
+                nbformat.write(notebook, os.path.join(job.dest, f"{name}.ipynb"))
+            self._set_permissions(job.dest)
+            self._save(job, executed)
+        except Exception as exc:
+            log.exception("grading %s/%s", job.student, job.assignment)
+            result.problems.append(Problem("error", job.assignment, _short(exc)))
+            result.status = "failed"
+        return result
+
+    def _merge(self, notebook, run: NotebookRun, label: str, result: SubmissionResult) -> None:
+        """Put the child's outputs into the notebook as nbclient and nbgrader's Execute would."""
+        import nbformat
+        import platform
+
+        notebook.metadata["language_info"] = {
+            "codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+            "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+            "pygments_lexer": "ipython3", "version": platform.python_version()}
+        code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        for cell, ran in zip(code_cells, run.cells):
+            where = f"ô {cell.metadata.get('nbgrader', {}).get('grade_id') or code_cells.index(cell) + 1}"
+            cell.outputs = [nbformat.from_dict(output) for output in ran.outputs]
+            cell.execution_count = ran.execution_count
+            if ran.started:
+                cell.metadata["execution"] = {"iopub.execute_input": ran.started,
+                                              "iopub.status.busy": ran.started,
+                                              "iopub.status.idle": ran.finished,
+                                              "shell.execute_reply": ran.finished}
+            if any("output truncated by the grader" in str(o.get("text", "")) for o in ran.outputs):
+                result.problems.append(Problem("output_truncated", label, where))
+            if ran.status == "timeout":
+                result.problems.append(Problem("timeout", label, where))
+                _append_error(cell, ERROR_ON_TIMEOUT)
+            elif ran.status == "error":
+                if not any(o.output_type == "error" and o.ename == ran.ename for o in cell.outputs):
+                    if _is_grade(cell):
+                        result.problems.append(Problem("hidden_error", label, where))
+                    _append_error(cell, {"ename": ran.ename, "evalue": ran.evalue, "traceback": ran.traceback
+                                         or ["ERROR: An error occurred while showtraceback was disabled"]})
+            elif ran.status == "killed":
+                name = "CellTimeoutError" if run.problem == "timeout_notebook" else "DeadKernelError"
+                _append_error(cell, {"ename": name, "evalue": run.detail or run.problem,
+                                     "traceback": [f"{name}: {run.detail or run.problem}"]})
+            elif ran.status == "not_run":
+                _append_error(cell, {"ename": "NotRun", "evalue": "an earlier cell stopped the notebook",
+                                     "traceback": ["NotRun: an earlier cell stopped the notebook"]})
+        if run.problem:
+            result.problems.append(Problem(run.problem, label, run.detail))
+
+    def _set_permissions(self, dest: str) -> None:
+        for dirpath, _, filenames in os.walk(dest):
+            for name in filenames:
+                os.chmod(os.path.join(dirpath, name), self.permissions)
+
+    def _save(self, job: "_Job", executed: dict) -> None:
+        """All gradebook writes of one submission, as one transaction."""
+        gradebook, coursedir = self.gradebook, self.coursedir
+        submitted = coursedir.format_path(coursedir.submitted_directory, job.student, job.assignment)
+        result = job.result
+        try:
+            timestamp = coursedir.get_existing_timestamp(submitted)
+        except BaseException as exc:  # nbgrader exits on an invalid timestamp.txt
+            result.problems.append(Problem("bad_timestamp", job.assignment, _short(exc)))
+            timestamp = None
+        session = gradebook.db
+        gradebook.db = _FlushOnCommit(session)
+        try:
+            gradebook.update_or_create_student(job.student)
+            if timestamp:
+                gradebook.update_or_create_submission(job.assignment, job.student, timestamp=timestamp)
+            else:
+                gradebook.update_or_create_submission(job.assignment, job.student)
+            assignment = gradebook.find_assignment(job.assignment)
+            for notebook in assignment.notebooks:
+                if notebook.name not in executed:
+                    self._zero_notebook(job, notebook.name, executed)
+            for name, notebook in executed.items():
+                resources = self._resources(job, name)
+                for preprocessor in self.savers:
+                    notebook, resources = preprocessor(notebook, resources)
+                self._zero_deleted_cells(job, name, notebook)
+            submission = gradebook.find_submission(job.assignment, job.student)
+            result.score, result.max_score = float(submission.score), float(submission.max_score)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            gradebook.db = session
+
+    def _zero_notebook(self, job: "_Job", name: str, executed: dict) -> None:
+        label = f"{job.assignment}/{name}.ipynb"
+        if name not in job.unreadable:
+            job.result.problems.append(Problem("missing_notebook", label))
+        notebook = self.gradebook.find_submission_notebook(name, job.assignment, job.student)
+        for grade in notebook.grades:
+            grade.auto_score = 0
+            grade.needs_manual_grade = False
+        self.gradebook.db.commit()
+
+    def _zero_deleted_cells(self, job: "_Job", name: str, notebook) -> None:
+        from nbgrader.utils import is_grade
+
+        present = {cell.metadata.nbgrader.get("grade_id") for cell in notebook.cells if is_grade(cell)}
+        submitted = self.gradebook.find_submission_notebook(name, job.assignment, job.student)
+        for grade in submitted.grades:
+            if grade.name not in present:
+                job.result.problems.append(Problem("missing_cell", f"{job.assignment}/{name}.ipynb", grade.name))
+                grade.auto_score = 0
+                grade.needs_manual_grade = False
+        self.gradebook.db.commit()
+
+
+@dataclass
+class _Job:
+    assignment: str
+    student: str
+    result: SubmissionResult
+    dest: str = ""
+    notebooks: dict = field(default_factory=dict)
+    order: list = field(default_factory=list)
+    futures: list = field(default_factory=list)
+    unreadable: list = field(default_factory=list)
+
+
+def _completed_future():
+    from concurrent.futures import Future
+
+    future = Future()
+    future.set_result(None)
+    return future
+
+
+_DONE = _completed_future()
+
+
+def _is_grade(cell) -> bool:
+    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(nbgrader.get("grade")) and not nbgrader.get("solution")
+
+
+def _append_error(cell, error: dict) -> None:
+    import nbformat
+
+    cell.outputs.append(nbformat.from_dict({"output_type": "error", **error}))
+
+
+def _short(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -1,0 +1,149 @@
+"""Fixtures for cohort grading: a released copy of the fixture course and trainee submissions."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
+BIN = Path(sys.executable).parent
+ASSIGNMENTS = ("ps1", "ps2")
+
+#: answers of a trainee who gets everything right (grade_id of the solution cell -> source)
+CORRECT = {
+    "channel_choice__best_channel": "def best_channel(stage, audience):\n"
+                                    "    return choose.recommend(stage, audience, top=1)[0].channel",
+    "n_audiences": "n_audiences = 9",
+    "channel_choice__top3": 'top_channels = [r.channel for r in choose.recommend("formulation", "businesses", top=3)]',
+    "messages__headline": 'headline = "Tiêm chủng miễn phí cho trẻ em từ ngày 1/6"',
+    "messages__why_pretest": "Để biết người dân có hiểu đúng thông điệp không.",
+    "crisis__first_hour": 'first_hour = choose.recommend("crisis", "ethnic_mountain", top=1)[0].channel',
+}
+#: a trainee who gets some right, one partly (2 of 3 channels), some wrong
+PARTIAL = {
+    **CORRECT,
+    "n_audiences": "n_audiences = 7",
+    "channel_choice__top3": 'top_channels = [r.channel for r in choose.recommend("formulation", "businesses", top=2)]'
+                            ' + ["sms"]',
+    "crisis__first_hour": 'first_hour = "television"',
+}
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run a real ``nbgrader`` command in ``course``."""
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True,
+                          text=True, check=False, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory) -> Path:
+    """The fixture course after ``nbgrader generate_assignment`` (built once per session)."""
+    course = tmp_path_factory.mktemp("released") / "course"
+    shutil.copytree(FIXTURE_COURSE, course)
+    for assignment in ASSIGNMENTS:
+        done = nbgrader(course, "generate_assignment", assignment, "--force")
+        assert done.returncode == 0, done.stderr[-2000:]
+    return course
+
+
+@pytest.fixture
+def course(released_course, tmp_path) -> Path:
+    """A private copy of the released course, ready for submissions."""
+    target = tmp_path / "course"
+    shutil.copytree(released_course, target)
+    return target
+
+
+def answered(course: Path, assignment: str, notebook: str, answers: dict[str, str]):
+    """The released notebook with the solution cells in ``answers`` filled in."""
+    nb = nbformat.read(course / "release" / assignment / f"{notebook}.ipynb", as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers and cell.metadata["nbgrader"].get("solution"):
+            cell.source = answers[grade_id]
+    return nb
+
+
+def submit(course: Path, student: str, assignment: str, answers: dict[str, str] | None = None,
+           timestamp: str | None = "2026-11-20 10:00:00.000000 UTC", edit=None) -> Path:
+    """Write ``submitted/<student>/<assignment>/`` from the release with ``answers``.
+
+    ``edit(name, notebook)`` may change a notebook before it is written (return
+    None to leave the file out, or bytes/str to write raw content).
+    """
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted((course / "release" / assignment).glob("*.ipynb")):
+        name = path.stem
+        nb = answered(course, assignment, name, answers or {})
+        content = edit(name, nb) if edit else nb
+        if content is None:
+            continue
+        if isinstance(content, nbformat.NotebookNode):
+            nbformat.write(content, folder / f"{name}.ipynb")
+        else:
+            (folder / f"{name}.ipynb").write_bytes(content if isinstance(content, bytes) else content.encode())
+    if timestamp:
+        (folder / "timestamp.txt").write_text(timestamp)
+    return folder
+
+
+def gradebook_rows(course: Path, db_url: str | None = None) -> dict:
+    """(student, assignment, notebook, cell) -> (score, auto_score, manual_score, max_score, needs_manual_grade)."""
+    from nbgrader.api import Gradebook
+
+    rows = {}
+    with Gradebook(db_url or f"sqlite:///{course}/gradebook.db") as gb:
+        for assignment in gb.assignments:
+            for submission in assignment.submissions:
+                for notebook in submission.notebooks:
+                    rows[(submission.student.id, assignment.name, notebook.name, "late_penalty")] = \
+                        notebook.late_submission_penalty
+                    for grade in notebook.grades:
+                        rows[(submission.student.id, assignment.name, notebook.name, grade.name)] = (
+                            grade.score, grade.auto_score, grade.manual_score, grade.max_score,
+                            grade.needs_manual_grade)
+                    for comment in notebook.comments:
+                        rows[(submission.student.id, assignment.name, notebook.name, "comment:" + comment.name)] = \
+                            comment.auto_comment
+    return rows
+
+
+def cell_scores(rows: dict) -> dict:
+    """Only the per-cell auto scores."""
+    return {key: value[1] for key, value in rows.items() if isinstance(value, tuple)}
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A real PostgreSQL 15 server on a free loopback port, for the session; yields a db URL."""
+    import socket
+    import time
+
+    pg_bin = Path("/usr/lib/postgresql/15/bin")
+    if not (pg_bin / "initdb").exists():
+        pytest.fail("PostgreSQL 15 is not installed (apt-get install postgresql-15)")
+    data = tmp_path_factory.mktemp("pg") / "data"
+    data.parent.chmod(0o777)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def as_postgres(*cmd):
+        return subprocess.run(["runuser", "-u", "postgres", "--", *map(str, cmd)], capture_output=True,
+                              text=True, check=True, timeout=120)
+
+    as_postgres(pg_bin / "initdb", "-A", "trust", "-U", "postgres", "-D", data)
+    as_postgres(pg_bin / "pg_ctl", "-D", data, "-l", data.parent / "log", "-w", "-o",
+                f"-h 127.0.0.1 -p {port} -k {data.parent}", "start")
+    try:
+        as_postgres(pg_bin / "createdb", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "gradebook")
+        yield f"postgresql://postgres@127.0.0.1:{port}/gradebook"
+    finally:
+        as_postgres(pg_bin / "pg_ctl", "-D", data, "-m", "immediate", "stop")
