@@ -76,9 +76,10 @@ def graded_cells(question) -> tuple[str, str]:
     from policycomm.quiz.responses import key_of
 
     show_cell = f"from policycomm.quiz import show\nshow({public_view(question)!r}, mode=\"graded\")"
-    test_cell = (f"from policycomm.quiz.responses import check_answered, award\n"
+    test_cell = (f"from policycomm.quiz.responses import check_answered\n"
                  f"check_answered({question.id!r})\n"
                  f"### BEGIN HIDDEN TESTS\n"
+                 f"from policycomm.quiz.responses import award\n"
                  f"award({question.id!r}, {key_of(question)!r}, points={question.points!r})\n"
                  f"### END HIDDEN TESTS")
     return show_cell, test_cell
@@ -98,12 +99,24 @@ class _View:
     unit: str | None = None
 
 
+_bank_cache: dict = {}
+
+
+def _current_bank():
+    """The question bank, loaded again only when a bank file changed (a notebook shows many questions)."""
+    from policycomm.quiz.bank import default_folder, load_bank
+
+    folder = default_folder()
+    signature = (str(folder), tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml"))))
+    if _bank_cache.get("signature") != signature:
+        _bank_cache.update(signature=signature, bank=load_bank(folder))
+    return _bank_cache["bank"]
+
+
 def _practice_question(item):
     """A full schema question for practice mode, from a bank id, a bank entry (dict) or a question."""
     if isinstance(item, str):
-        from policycomm.quiz.bank import load_bank
-
-        bank = load_bank()
+        bank = _current_bank()
         try:
             return bank[item]
         except KeyError:
