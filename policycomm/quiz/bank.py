@@ -164,8 +164,9 @@ def _validation_problems(path: Path, raw: Any, exc, entry_of) -> list[Problem]:
         loc = list(err["loc"])
         entry, inner = entry_of(loc)
         if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
-            message = f"'type' must be one of single, multiple, truefalse, matching, short, numerical"
+            message = "'type' must be one of single, multiple, truefalse, matching, short, numerical"
             inner = inner or ["type"]
+            loc = loc or inner
         else:
             got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
             message = f"{err['msg']}{got}"
@@ -173,48 +174,53 @@ def _validation_problems(path: Path, raw: Any, exc, entry_of) -> list[Problem]:
     return problems
 
 
-def _parse_file(path: Path) -> tuple[Any, Any, list[Problem]]:
-    """Validate one bank file; return (schema.Module or None, the raw YAML with lines, problems)."""
+def _parse_file(path: Path) -> tuple[Any, list, list[Problem]]:
+    """Validate one bank file question by question.
+
+    Returns (schema.Module holding the questions that are valid, or None; the raw YAML mapping of each of
+    those questions, in the same order; every problem found), so one broken question hides no other problem.
+    """
     from pydantic import ValidationError
 
-    from .schema import Module
+    from .schema import Module, question_adapter
 
     problems: list[Problem] = []
     raw = _read(path, problems)
     if problems:
-        return None, raw, problems
+        return None, [], problems
     if not isinstance(raw, dict) or not isinstance(raw.get("questions"), list):
-        return None, raw, [Problem(path, 1, None, None,
-                              "expected top-level keys 'module:', 'title:' and 'questions:' (a list of questions)")]
-    data = _strip(raw)
-    for question in data["questions"]:
-        if isinstance(question, dict):
-            question.setdefault("module", data.get("module"))
-    questions = raw["questions"]
-
-    def entry_of(loc: list) -> tuple[str | None, list]:
-        if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
-            item = questions[loc[1]] if loc[1] < len(questions) else None
-            name = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{loc[1] + 1}"
-            inner = loc[2:]
-            if inner and isinstance(item, dict) and inner[0] == item.get("type"):
-                inner = inner[1:]  # pydantic puts the union tag in the path; the file has no such level
-                loc[2:] = inner
-            return name, inner
-        return None, loc
-
+        return None, [], [Problem(path, 1, None, None,
+                                  "expected top-level keys 'module:', 'title:' and 'questions:' (a list of questions)")]
     try:
-        module = Module.model_validate(data)
+        header = Module.model_validate({"module": _strip(raw.get("module")), "title": _strip(raw.get("title"))})
     except ValidationError as exc:
-        return None, raw, _validation_problems(path, raw, exc, entry_of)
-    for index, question in enumerate(module.questions):
-        item = questions[index]
-        if question.module != module.module:
+        return None, [], _validation_problems(path, raw, exc, lambda loc: (None, loc))
+    valid, items = [], []
+    for index, item in enumerate(raw["questions"]):
+        name = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{index + 1}"
+        if not isinstance(item, dict):
+            problems.append(Problem(path, _line_at(raw, ["questions"]), name, None, "a question must be a mapping of fields"))
+            continue
+        data = {"module": header.module, **_strip(item)}
+
+        def entry_of(loc: list, name=name, kind=data.get("type")) -> tuple[str, list]:
+            if loc and loc[0] == kind:
+                del loc[0]  # pydantic puts the union tag in the path; the file has no such level
+            return name, list(loc)
+
+        try:
+            question = question_adapter().validate_python(data)
+        except ValidationError as exc:
+            problems += _validation_problems(path, item, exc, entry_of)
+            continue
+        if question.module != header.module:
             problems.append(Problem(path, _line_at(item, ["module"]), question.id, "module",
-                                    f"is {question.module!r} but the file is module {module.module!r}"))
+                                    f"is {question.module!r} but the file is module {header.module!r}"))
         problems += [Problem(path, _line_at(item, loc), question.id, ".".join(map(str, loc)), message)
                      for loc, message in question_problems(question)]
-    return module, raw, problems
+        valid.append(question)
+        items.append(item)
+    return header.model_copy(update={"questions": valid}), items, problems
 
 
 def question_problems(question) -> list[tuple[list, str]]:
@@ -290,20 +296,20 @@ def question_problems(question) -> list[tuple[list, str]]:
     return found
 
 
-def _cross_check(modules: list[tuple[Path, Any, Any]], problems: list[Problem]) -> None:
+def _cross_check(modules: list[tuple[Path, list, Any]], problems: list[Problem]) -> None:
     """Duplicate ids and modules across files, and source ids unknown to sources.yaml."""
     from policycomm.knowledge import knowledge
 
     known_sources = set(knowledge().sources)
     seen_questions: dict[str, Path] = {}
     seen_modules: dict[str, Path] = {}
-    for path, raw, module in modules:
+    for path, items, module in modules:
         if module.module in seen_modules:
-            problems.append(Problem(path, _line_at(raw, ["module"]), None, "module",
+            problems.append(Problem(path, 1, None, "module",
                                     f"module {module.module!r} is also defined in {seen_modules[module.module]}"))
         seen_modules.setdefault(module.module, path)
         for index, question in enumerate(module.questions):
-            item = raw["questions"][index]
+            item = items[index]
             if question.id in seen_questions:
                 problems.append(Problem(path, _line_at(item, ["id"]), question.id, "id",
                                         f"id is already used in {seen_questions[question.id]}; ids must be unique"))
@@ -333,10 +339,10 @@ def check_bank(folder: str | os.PathLike | None = None) -> tuple[Any, list[Probl
     problems: list[Problem] = []
     parsed = []
     for path in files:
-        module, raw, found = _parse_file(path)
+        module, items, found = _parse_file(path)
         problems += found
         if module is not None:
-            parsed.append((path, raw, module))
+            parsed.append((path, items, module))
     _cross_check(parsed, problems)
     if problems:
         return None, problems

@@ -43,7 +43,8 @@ __all__ = ["score_response", "response_problem", "matching_answer", "short_answe
 
 
 def _clip(value: float) -> float:
-    return min(1.0, max(0.0, value))
+    """Clip to [0, 1] after rounding to 6 decimals: 3 × 33.33333 % counts as full marks, as in Moodle."""
+    return min(1.0, max(0.0, round(value, 6)))
 
 
 def parse_number(value: Any) -> float | None:
@@ -165,7 +166,7 @@ def score_response(question, response: Any) -> float:
         return 1.0 if response == question.correct else 0.0
     if kind == "matching":
         right = sum(response.get(pair.left) == pair.right for pair in question.pairs)
-        return right / len(question.pairs)
+        return _clip(right / len(question.pairs))
     if kind == "short":
         answer = matching_answer(question, response)
         return _clip(answer.fraction / 100) if answer else 0.0
