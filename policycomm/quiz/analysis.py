@@ -34,6 +34,7 @@ import pandas as pd
 from ..i18n import MESSAGES, Bilingual
 
 REQUIRED_COLUMNS = ("trainee", "item", "score", "max_score")
+NUMERIC_COLUMNS = ("score", "max_score", "attempt")
 #: Alternative column names accepted in a CSV header (lower-cased).
 COLUMN_ALIASES = {"response": "choice", "answer": "choice", "student": "trainee", "question": "item",
                   "max": "max_score", "points": "score"}
@@ -527,8 +528,8 @@ def _analyze(matrix: pd.DataFrame, maxima: pd.Series, limits: Thresholds, distra
                          index=matrix.columns)
     found = _item_flags(items, distractors, limits)
     items["flags"] = [[f.code for f in item_flags] for item_flags in found]
-    items["explanation_vi"] = [" ".join(f.vi for f in item_flags) for item_flags in found]
-    items["explanation_en"] = [" ".join(f.en for f in item_flags) for item_flags in found]
+    items["explanation_vi"] = ["\n".join(f.vi for f in item_flags) for item_flags in found]  # one line per flag
+    items["explanation_en"] = ["\n".join(f.en for f in item_flags) for item_flags in found]
 
     test = _test_statistics(scores, maxima.to_numpy(), limits, notes)
     return ItemAnalysis(items=items, test=test, distractors=distractors, notes=notes)
@@ -570,24 +571,43 @@ def _row_problem(path, line: int, column: str, code: str, **fields) -> Bilingual
     return _say("ia_error_row", path=str(path), line=line, column=column, problem=(problem.vi, problem.en))
 
 
-def _nfc_categorical(values: pd.Series) -> pd.Categorical:
-    """Strings as a categorical in Unicode NFC (one form per Vietnamese name); empty strings become missing."""
-    codes, uniques = pd.factorize(values.replace("", np.nan), sort=False)
-    names = np.array([unicodedata.normalize("NFC", name) for name in uniques] + [np.nan], dtype=object)
-    return pd.Categorical(names[codes])
+def _text_column(values: pd.Series) -> tuple[pd.Categorical, np.ndarray]:
+    """A text column as a categorical of stripped NFC strings (one form per Vietnamese name), and its blank cells.
+
+    Only the distinct values are cleaned, so this stays fast on millions of rows.
+    """
+    codes, uniques = pd.factorize(values, sort=False)
+    cleaned = pd.Series([unicodedata.normalize("NFC", str(u).strip()) for u in uniques], dtype=object)
+    merged, names = pd.factorize(cleaned.replace("", np.nan), sort=False)
+    row_codes = np.where(codes < 0, -1, merged[codes] if len(merged) else codes)
+    return pd.Categorical.from_codes(row_codes, categories=pd.Index(names, dtype=object)), row_codes < 0
+
+
+def _number_column(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """A numeric column as floats (empty cells NaN) and the cells that are not numbers."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(float), np.zeros(len(values), dtype=bool)
+    text = values.astype(str).str.strip()  # only when something is not a plain number
+    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    return numbers, (numbers.isna() & values.notna() & (text != "")).to_numpy()
 
 
 def read_responses_csv(path, max_problems: int = 10) -> pd.DataFrame:
     """Read a long-format CSV of responses (UTF-8, with or without the BOM Excel writes).
 
-    Names are NFC-normalised, so a trainee typed on different Vietnamese
-    keyboards is one trainee. Bad rows raise :class:`ResponsesError` naming
+    Names are stripped and NFC-normalised, so a trainee typed on different
+    Vietnamese keyboards is one trainee; ``trainee``, ``item`` and ``choice``
+    come back as categoricals. Bad rows raise :class:`ResponsesError` naming
     the file, line and column (at most ``max_problems`` of them); an empty
-    ``score`` means the item was not answered.
+    ``score`` means the item was not answered. A decimal comma ("0,5") is read.
     """
     path = Path(path)
     try:
-        raw = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, skipinitialspace=True)
+        header = pd.read_csv(path, encoding="utf-8-sig", nrows=0).columns
+        names = {c: COLUMN_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in header}
+        numeric = [c for c, name in names.items() if name in NUMERIC_COLUMNS]
+        raw = pd.read_csv(path, encoding="utf-8-sig", skipinitialspace=True, keep_default_na=False,
+                          na_values={c: [""] for c in numeric}, dtype={c: object for c in header if c not in numeric})
     except FileNotFoundError:
         raise ResponsesError([_problem(path, "ia_problem_not_found")]) from None
     except UnicodeDecodeError as exc:
@@ -597,47 +617,44 @@ def read_responses_csv(path, max_problems: int = 10) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         raise ResponsesError([_problem(path, "ia_problem_parse", detail=str(exc).strip())]) from None
 
-    raw.columns = [COLUMN_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in raw.columns]
+    raw.columns = [names[c] for c in raw.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         raise ResponsesError([_problem(path, "ia_problem_columns", missing=", ".join(missing),
                                        found=", ".join(raw.columns))])
-    raw = raw.apply(lambda column: column.str.strip())
-    lines = pd.RangeIndex(2, len(raw) + 2)  # line 1 is the header
     problems: list[Bilingual] = []
 
     def report(mask, column, code, **fields):
-        for position in np.flatnonzero(mask.to_numpy())[: max_problems - len(problems)]:
+        for position in np.flatnonzero(np.asarray(mask))[: max_problems - len(problems)]:
             value = raw[column].iat[position]
             extra = {key: (f(position) if callable(f) else f) for key, f in fields.items()}
-            problems.append(_row_problem(path, lines[position], column, code, value=value, **extra))
+            problems.append(_row_problem(path, position + 2, column, code, value=value, **extra))  # 1: header
 
+    responses = pd.DataFrame(index=raw.index)
     for column, what in (("trainee", ("mã hoặc tên học viên", "the trainee's id or name")),
-                         ("item", ("mã câu hỏi", "the item id")), ("max_score", ("điểm tối đa", "the maximum score"))):
-        report(raw[column] == "", column, "ia_problem_blank", what=what)
-    numbers = {}
-    for column in ("score", "max_score"):
-        numbers[column] = pd.to_numeric(raw[column].str.replace(",", ".", regex=False), errors="coerce")
-        report(numbers[column].isna() & (raw[column] != ""), column, "ia_problem_number")
-    score, maximum = numbers["score"], numbers["max_score"]
+                         ("item", ("mã câu hỏi", "the item id")), ("choice", None)):
+        if column in raw.columns:
+            responses[column], blank = _text_column(raw[column])
+            if what:
+                report(blank, column, "ia_problem_blank", what=what)
+    not_numbers = {}
+    for column in NUMERIC_COLUMNS:
+        if column in raw.columns:
+            responses[column], not_numbers[column] = _number_column(raw[column])
+            report(not_numbers[column], column, "ia_problem_attempt" if column == "attempt" else "ia_problem_number")
+    score, maximum = responses["score"], responses["max_score"]
+    report(maximum.isna() & ~not_numbers["max_score"], "max_score", "ia_problem_blank",
+           what=("điểm tối đa", "the maximum score"))
     report(score < 0, "score", "ia_problem_negative")
     report(maximum <= 0, "max_score", "ia_problem_max")
     report(score > maximum + 1e-9, "score", "ia_problem_over_max", max=lambda i: raw["max_score"].iat[i])
-    if "attempt" in raw.columns:
-        attempt = pd.to_numeric(raw["attempt"], errors="coerce")
-        report(attempt.isna() & (raw["attempt"] != ""), "attempt", "ia_problem_attempt")
-        raw["attempt"] = attempt
     if "timestamp" in raw.columns:
         stamp = pd.to_datetime(raw["timestamp"], errors="coerce", format="mixed")
-        report(stamp.isna() & (raw["timestamp"] != ""), "timestamp", "ia_problem_timestamp")
-        raw["timestamp"] = stamp
+        report(stamp.isna() & (raw["timestamp"].str.strip() != ""), "timestamp", "ia_problem_timestamp")
+        responses["timestamp"] = stamp
     if problems:
         raise ResponsesError(problems)
 
-    responses = raw.assign(score=score, max_score=maximum)
-    for column in ("trainee", "item", "choice"):
-        if column in responses.columns:
-            responses[column] = _nfc_categorical(responses[column])
     spread = responses.groupby("item", sort=False, observed=True)["max_score"].unique()
     varying = spread[spread.map(len) > 1]
     if len(varying):

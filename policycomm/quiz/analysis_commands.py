@@ -53,7 +53,9 @@ def analyze_command(args) -> int:
     if test["explanation_vi"]:
         print(test["explanation_vi"])
     for name, row in result.flagged().iterrows():
-        print(f"- {name}: {row['explanation_vi']}")
+        print(f"\n{name}:")
+        for line in row["explanation_vi"].splitlines():
+            print(f"  - {line}")
 
     if args.csv:
         out = result.items.assign(flags=result.items["flags"].map(" ".join))

@@ -100,16 +100,36 @@ def _summary(test: dict) -> str:
 
 
 def _flagged_table(result: ItemAnalysis) -> str:
-    flagged = result.flagged()
+    """The flagged items, most suspicious (lowest discrimination) first, one line per flag."""
+    flagged = result.flagged().sort_values("discrimination", na_position="last")
     if flagged.empty:
         return "<p>Không có câu hỏi nào cần xem lại.</p>"
     head = "<tr><th>Câu hỏi</th><th>p</th><th>D</th><th>r</th><th>Cần làm gì</th></tr>"
     rows = "".join(
         f"<tr><td>{escape(str(name))}</td><td class='num'>{_number(row.facility)}</td>"
         f"<td class='num'>{_number(row.discrimination)}</td><td class='num'>{_number(row.item_rest_r)}</td>"
-        f"<td>{escape(row.explanation_vi)}</td></tr>"
+        f"<td><ul>{''.join(f'<li>{escape(line)}</li>' for line in row.explanation_vi.splitlines())}</ul></td></tr>"
         for name, row in zip(flagged.index, flagged.itertuples()))
     return f"<table>{head}{rows}</table>"
+
+
+def _distractor_table(result: ItemAnalysis) -> str:
+    """Options of the flagged choice items: who chose them and how they correlate with the rest score."""
+    table = result.distractors
+    if table.empty:
+        return ""
+    table = table[table["item"].isin(result.flagged().index)]
+    if table.empty:
+        return ""
+    head = ("<tr><th>Câu hỏi</th><th>Phương án</th><th>Số người chọn</th><th>Tỉ lệ</th>"
+            "<th>Điểm trung bình</th><th>Tương quan điểm-nhị phân</th></tr>")
+    rows = "".join(
+        f"<tr><td>{escape(str(row.item))}</td><td>{escape(str(row.option))}{' ✔' if row.is_key else ''}</td>"
+        f"<td class='num'>{row.count}</td><td class='num'>{_number(row.share, '{:.0%}')}</td>"
+        f"<td class='num'>{_number(row.credit)}</td><td class='num'>{_number(row.point_biserial)}</td></tr>"
+        for row in table.itertuples())
+    return (f"<h2>Các phương án của câu cần xem lại</h2><p>✔: phương án được điểm tối đa. Một phương án nhiễu tốt "
+            f"được một số người chọn và có tương quan âm.</p><table>{head}{rows}</table>")
 
 
 def _all_items_table(result: ItemAnalysis) -> str:
@@ -137,7 +157,7 @@ def render_report(result: ItemAnalysis, title: str = "Phân tích câu hỏi", l
         '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
         f"<h1>{escape(title)}</h1>\n{notes}\n<h2>Tổng quan bài kiểm tra</h2>{_summary(result.test)}{test_flags}\n"
-        f"<h2>Câu hỏi cần xem lại</h2>{_flagged_table(result)}\n{plots}\n"
+        f"<h2>Câu hỏi cần xem lại</h2>{_flagged_table(result)}\n{_distractor_table(result)}\n{plots}\n"
         f"<h2>Tất cả câu hỏi</h2>{_all_items_table(result)}\n"
         "<p>p: tỉ lệ điểm đạt được; D: chênh lệch giữa nhóm 27% điểm cao và 27% điểm thấp; "
         "r: tương quan của câu với tổng điểm các câu còn lại; hiệu suất: theo định nghĩa của Moodle.</p>\n"

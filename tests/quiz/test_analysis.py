@@ -243,10 +243,14 @@ def test_csv_with_bom_and_vietnamese_names_in_nfc_and_nfd(tmp_path):
 
 
 def test_csv_bad_rows_name_file_line_and_column(tmp_path):
-    path = write(tmp_path / "bad.csv", "trainee,item,score,max_score\nAn,q1,1,1\nBình,q1,một,1\n,q2,1,1\nChi,q2,3,2\n")
+    path = write(tmp_path / "bad.csv", "trainee,item,score,max_score\nAn,q1,1,1\nBình,q1,một,1\n,q2,1,1\nChi,q2,3,2\n"
+                                       "Dũng,q2,\"0,5\",2\nEm,q3,1,\n")
     with pytest.raises(ResponsesError) as caught:
         read_responses_csv(path)
     text = str(caught.value)
+    assert f"{path}:7: cột “max_score”" in text and "điền điểm tối đa" in text
+    assert ":6:" not in text  # "0,5" with a decimal comma is a number
+    assert len(caught.value.problems) == 4
     assert f"{path}:3: cột “score”: “một” không phải là số" in text
     assert f"{path}:4: cột “trainee”" in text and "đang trống" in text
     assert f"{path}:5: cột “score”: điểm 3 lớn hơn điểm tối đa 2" in text
