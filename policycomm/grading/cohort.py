@@ -136,7 +136,7 @@ def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *,
         raise GradingError(f"Không tìm thấy bài nộp nào trong {os.path.join(course_dir, 'submitted')} "
                            f"cho {', '.join(assignments) if assignments else 'các bài giao'}. "
                            "Hãy chạy `nbgrader collect` (hoặc chép bài vào submitted/<học viên>/<bài>/) trước.")
-    limits = limits or Limits(timeout_cell=float(_config_value(config, "Execute", "timeout", 30) or 30))
+    limits = limits or Limits(timeout_cell=float(config_value(config, "Execute", "timeout", 30) or 30))
     pool = WarmPool(jobs, preload=course_imports(course_dir, config))  # before reading anything secret
     try:
         if pool.as_root:
@@ -170,13 +170,13 @@ def load_course_config(course_dir: str):
                            "Hãy sửa lỗi trong tệp cấu hình rồi chạy lại.") from exc
 
 
-def _config_value(config, section: str, name: str, default):
+def config_value(config, section: str, name: str, default):
     return config[section][name] if section in config and name in config[section] else default
 
 
 def find_submissions(course_dir: str, config, assignments: list[str] | None) -> list[tuple[str, str]]:
     """Sorted (assignment, student) pairs that have a folder under ``submitted/``."""
-    submitted = _config_value(config, "CourseDirectory", "submitted_directory", "submitted")
+    submitted = config_value(config, "CourseDirectory", "submitted_directory", "submitted")
     pairs = []
     for path in glob.glob(os.path.join(course_dir, submitted, "*", "*")):
         student, assignment = path.split(os.sep)[-2:]
@@ -187,7 +187,7 @@ def find_submissions(course_dir: str, config, assignments: list[str] | None) -> 
 
 def course_imports(course_dir: str, config) -> tuple[str, ...]:
     """Top-level modules the released notebooks import (warm workers preload them)."""
-    release = _config_value(config, "CourseDirectory", "release_directory", "release")
+    release = config_value(config, "CourseDirectory", "release_directory", "release")
     names = set()
     pattern = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.M)
     for path in glob.glob(os.path.join(course_dir, release, "*", "*.ipynb")):
@@ -315,8 +315,8 @@ class _CohortGrader:
         self.db_url = db_url or self.coursedir.db_url
         self.coursedir.db_url = self.db_url
         self.gradebook = Gradebook(self.db_url, self.coursedir.course_id)
-        self.exclude_overwriting = _config_value(config, "Autograde", "exclude_overwriting", {})
-        self.permissions = int(str(_config_value(
+        self.exclude_overwriting = config_value(config, "Autograde", "exclude_overwriting", {})
+        self.permissions = int(str(config_value(
             config, "Autograde", "permissions", 664 if self.coursedir.groupshared else 444)), 8)
         self.sanitizers = [cls(config=config) for cls in
                            (pp.ClearOutput, pp.DeduplicateIds, pp.OverwriteKernelspec, pp.OverwriteCells,
