@@ -3,7 +3,7 @@
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="quiz"); register(parser.add_subparsers())
 >>> parser.parse_args(["export", "--format", "gift", "--module", "03"]).module
-'03'
+['03']
 """
 from __future__ import annotations
 
