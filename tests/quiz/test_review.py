@@ -182,3 +182,58 @@ def test_widget_shows_the_notes_and_reports_a_save_failure_kindly(tmp_path):
     session.question_widget.button.click()
     assert "Không lưu được tiến độ" in session.result.value
     assert "text/plain" in session._repr_mimebundle_()
+
+
+# ------------------------------------------------------------------ in a real JupyterLab
+
+def _browser_harness():
+    """The JupyterLab + chromium harness of the end-to-end tests (tests/e2e/conftest.py)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("e2e_harness", Path(__file__).parents[1] / "e2e" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_review_deck_in_jupyterlab_moves_the_card_and_saves(tmp_path):
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    from policycomm.quiz import load_bank
+
+    harness = _browser_harness()
+    first, second = [q for q in load_bank() if q.module == "01"][:2]
+    right = next(a for a in first.answers if a.fraction == 100)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("from policycomm.quiz import review_deck\n"
+                                                "review_deck(module='01', path='progress.json')")]
+    nbformat.write(notebook, tmp_path / "on_tap.ipynb")
+
+    (tmp_path / "lab").mkdir()
+    server = harness.LabServer(tmp_path, tmp_path / "lab").start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=harness.CHROMIUM, headless=True,
+                                                 args=harness.CHROMIUM_ARGS)
+            try:
+                page = harness.LabPage(browser.new_page(viewport={"width": 1280, "height": 900}), server)
+                page.open_notebook("on_tap.ipynb")
+                page.run_all_cells()
+                review = page.page.locator(".policycomm-review")
+                review.get_by_text("cần ôn hôm nay").wait_for(timeout=30_000)
+                review.get_by_label(right.text[:40], exact=False).check()
+                review.get_by_role("button", name="Kiểm tra").click()
+                review.get_by_text("✔ Đúng.").wait_for(timeout=20_000)
+                review.get_by_text("lên hộp 2").wait_for(timeout=20_000)
+                saved = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))
+                assert saved["cards"][first.id]["box"] == 2
+                review.get_by_role("button", name="Câu tiếp theo").click()
+                review.get_by_text(second.text.strip().splitlines()[0][:40]).wait_for(timeout=20_000)
+            finally:
+                browser.close()
+    finally:
+        server.stop()
