@@ -19,6 +19,7 @@ A test using them::
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -91,23 +92,31 @@ class LabServer:
                            f"{self.log_tail()}")
 
     def stop(self) -> None:
-        """Stop the server and every process it started (kernels included)."""
+        """Stop the server and the kernels it started (they run in their own sessions)."""
         if self.process is None or self.process.poll() is not None:
             return
+        kernels = self.kernel_pids()
         pgid = os.getpgid(self.process.pid)
-        os.killpg(pgid, signal.SIGTERM)
+        os.killpg(pgid, signal.SIGTERM)  # the server shuts its kernels down on SIGTERM
         try:
-            self.process.wait(timeout=15)
+            self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            pass
-        try:  # kernels are in the same process group; make sure nothing is left
-            os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pgid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        for pid in kernels:  # any kernel the server did not stop in time
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    def kernel_pids(self) -> list[int]:
+        """Processes whose command line names this server's runtime folder (its kernels)."""
+        marker = str(self._workdir / "jupyter-runtime").encode()
+        pids = []
+        for proc in Path("/proc").glob("[0-9]*"):
+            with contextlib.suppress(OSError):
+                if marker in (proc / "cmdline").read_bytes():
+                    pids.append(int(proc.name))
+        return pids
 
     def log_tail(self, lines: int = 40) -> str:
         try:

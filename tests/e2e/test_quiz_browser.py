@@ -20,7 +20,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "quiz_course"
-ASSIGNMENT, NOTEBOOK, STUDENT = "quiz1", "quiz.ipynb", "trainee01"
+ASSIGNMENT, NOTEBOOK, STUDENT, BROKEN_STUDENT = "quiz1", "quiz.ipynb", "trainee01", "trainee02"
 ANSWERS = "policycomm_answers.json"
 
 #: graded question -> (cell points, points the test's answers deserve)
@@ -145,6 +145,8 @@ def test_trainee_clicks_are_graded_by_autograde(tmp_path, jupyter_lab, lab_page,
                     "Luật số 64/2025/QH15": "Luật Ban hành văn bản quy phạm pháp luật năm 2025",
                     "Nghị định 09/2017/NĐ-CP": "Quy định về quảng cáo thương mại trên mạng xã hội"}})
     lab.screenshot(artifacts_dir / "2-graded-answered.png")
+    box("m01-q06").screenshot(path=str(artifacts_dir / "3-graded-matching.png"))
+    box("m01-q03").screenshot(path=str(artifacts_dir / "4-graded-multiple.png"))
 
     # Graded widgets show no verdict and no feedback, in the page and in the saved notebook.
     secrets = graded_feedback_texts()
@@ -155,19 +157,35 @@ def test_trainee_clicks_are_graded_by_autograde(tmp_path, jupyter_lab, lab_page,
     lab.save()
     saved = (home / ASSIGNMENT / NOTEBOOK).read_text(encoding="utf-8")
     assert [s for s in secrets if s in saved] == [] and not [m for m in KEY_MARKERS if m in saved]
+    kernels = server.kernel_pids()
+    assert kernels, "the notebook's kernel should be running"
     server.stop()  # free the CPU for autograde
+    assert [pid for pid in kernels if Path(f"/proc/{pid}").exists()] == [], "kernels left running"
 
-    # Submit the trainee's folder as nbgrader collect would, then autograde.
+    # Submit the trainee's folder as nbgrader collect would; a second trainee broke the answers file by hand.
     submitted = course / "submitted" / STUDENT / ASSIGNMENT
     shutil.copytree(home / ASSIGNMENT, submitted, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    broken = course / "submitted" / BROKEN_STUDENT / ASSIGNMENT
+    shutil.copytree(submitted, broken)
+    (broken / ANSWERS).write_text(answers_file.read_text(encoding="utf-8")[:-40], encoding="utf-8")
     run_nbgrader(course, "autograde", ASSIGNMENT, "--create")
 
+    assert grades(course, STUDENT) == {q: (float(m), s) for q, (m, s) in EXPECTED.items()}
+    assert grades(course, BROKEN_STUDENT) == {q: (float(m), 0.0) for q, (m, _) in EXPECTED.items()}
+    autograded = (course / "autograded" / STUDENT / ASSIGNMENT / NOTEBOOK).read_text(encoding="utf-8")
+    assert "Bạn chưa trả lời câu m01-q10" in autograded
+    autograded = (course / "autograded" / BROKEN_STUDENT / ASSIGNMENT / NOTEBOOK).read_text(encoding="utf-8")
+    assert "bị hỏng" in autograded
+
+
+def grades(course: Path, student: str) -> dict:
+    """question id -> (max score, score) of every grade cell, from the gradebook; checks the total too."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        notebook = gradebook.find_submission_notebook(NOTEBOOK.removesuffix(".ipynb"), ASSIGNMENT, STUDENT)
+        notebook = gradebook.find_submission_notebook(NOTEBOOK.removesuffix(".ipynb"), ASSIGNMENT, student)
         points = {g.name.removeprefix("test_").replace("_", "-"): (g.max_score, g.score)
                   for g in notebook.grades if g.name.startswith("test_")}
-        total = gradebook.find_submission(ASSIGNMENT, STUDENT).score
-    assert points == {q: (float(m), s) for q, (m, s) in EXPECTED.items()}
-    assert total == pytest.approx(sum(s for _, s in EXPECTED.values()))
+        total = gradebook.find_submission(ASSIGNMENT, student).score
+    assert total == pytest.approx(sum(score for _, score in points.values()))
+    return points
