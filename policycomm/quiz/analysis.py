@@ -664,13 +664,14 @@ def read_responses_csv(path, max_problems: int = 10) -> pd.DataFrame:
     return responses
 
 
-def read_gradebook(db_url: str) -> pd.DataFrame:
+def read_gradebook(db_url: str, assignment: str | None = None) -> pd.DataFrame:
     """Read an nbgrader gradebook as long-format responses, read-only.
 
     Items are grade cells named ``assignment/notebook/cell``; the score is
     nbgrader's final score (manual if given, else automatic, plus extra
     credit), the maximum is the cell's ``max_score``, the timestamp is the
-    submission's. A missing SQLite file is an error (nothing is created).
+    submission's. Only submitted assignments appear; ``assignment`` keeps one.
+    A missing SQLite file is an error (nothing is created).
     """
     from sqlalchemy import create_engine, inspect, select
     from sqlalchemy.exc import SQLAlchemyError
@@ -689,6 +690,8 @@ def read_gradebook(db_url: str) -> pd.DataFrame:
              .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
              .join(Student, SubmittedAssignment.student_id == Student.id)
              .order_by(Assignment.name, Notebook.name, GradeCell.name, Student.id))
+    if assignment is not None:
+        query = query.where(Assignment.name == assignment)
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:

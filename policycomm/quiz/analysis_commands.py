@@ -14,11 +14,12 @@ import sys
 def register(subparsers) -> None:
     """Add the ``analyze`` verb."""
     parser = subparsers.add_parser("analyze", help="item analysis: which questions work, which are broken",
-                                   description=__doc__.split("\n")[0])
+                                   description="Item analysis of a quiz or an nbgrader gradebook: which questions work, which are broken.")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--responses", metavar="FILE.csv",
                         help="long-format CSV: trainee, item, score, max_score[, choice, attempt, timestamp]")
     source.add_argument("--gradebook", metavar="DB_URL", help="nbgrader gradebook, e.g. sqlite:///gradebook.db")
+    parser.add_argument("--assignment", metavar="NAME", help="with --gradebook: analyse only this assignment")
     parser.add_argument("--html", metavar="REPORT.html", help="write an HTML report with plots")
     parser.add_argument("--csv", metavar="ITEMS.csv", help="write the per-item statistics as CSV")
     parser.add_argument("--easy", type=float, default=0.90, metavar="P",
@@ -30,12 +31,17 @@ def analyze_command(args) -> int:
     """Run the analysis; 0 on success, 2 when the input cannot be read (the message says why)."""
     import pandas as pd
 
+    from ..i18n import get_language
     from .analysis import ResponsesError, Thresholds, analyze, read_gradebook, read_responses_csv
     from .report_html import write_report
 
     limits = Thresholds(too_easy=args.easy)
+    explanation = f"explanation_{get_language()}"
     try:
-        responses = read_responses_csv(args.responses) if args.responses else read_gradebook(args.gradebook)
+        if args.responses:
+            responses = read_responses_csv(args.responses)
+        else:
+            responses = read_gradebook(args.gradebook, args.assignment)
     except ResponsesError as error:
         print(error, file=sys.stderr)
         return 2
@@ -50,11 +56,11 @@ def analyze_command(args) -> int:
     table["flags"] = result.items["flags"].map(lambda codes: ", ".join(c.removeprefix("ia_") for c in codes))
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 80):
         print(table.to_string(float_format=lambda x: f"{x:.2f}"))
-    if test["explanation_vi"]:
-        print(test["explanation_vi"])
+    if test[explanation]:
+        print(test[explanation])
     for name, row in result.flagged().iterrows():
         print(f"\n{name}:")
-        for line in row["explanation_vi"].splitlines():
+        for line in row[explanation].splitlines():
             print(f"  - {line}")
 
     if args.csv:

@@ -311,12 +311,19 @@ def gradebook_url(tmp_path_factory) -> str:
                 other = gradebook.find_grade("thong_diep", "kenh", "ps1", student)
                 other.auto_score = 1.0 - second
                 other.manual_score = second  # a lecturer's manual score takes precedence
+            gradebook.add_assignment("ps2")
+            gradebook.add_notebook("khung_hoang", "ps2")
+            gradebook.add_grade_cell("gio_dau", "khung_hoang", "ps2", max_score=1.0, cell_type="code")
+            gradebook.add_submission("ps2", "hv01")
+            gradebook.find_grade("gio_dau", "khung_hoang", "ps2", "hv01").auto_score = 1.0
             gradebook.db.commit()
     return url
 
 
 def test_gradebook_reader_on_a_real_nbgrader_gradebook(gradebook_url):
-    responses = read_gradebook(gradebook_url)
+    assert set(read_gradebook(gradebook_url)["item"]) == {"ps1/kenh/chon_kenh", "ps1/kenh/thong_diep",
+                                                          "ps2/khung_hoang/gio_dau"}
+    responses = read_gradebook(gradebook_url, assignment="ps1")
     assert set(responses["item"]) == {"ps1/kenh/chon_kenh", "ps1/kenh/thong_diep"}
     by_cell = responses.set_index(["trainee", "item"])
     assert by_cell.loc[("hv01", "ps1/kenh/chon_kenh"), "score"] == 2.0
@@ -361,8 +368,9 @@ def test_analyze_command_prints_flags_and_writes_html_and_csv(tmp_path, capsys):
 
 
 def test_analyze_command_reads_a_gradebook(gradebook_url, capsys):
-    assert main(["quiz", "analyze", "--gradebook", gradebook_url]) == 0
-    assert "ps1/kenh/chon_kenh" in capsys.readouterr().out
+    assert main(["quiz", "analyze", "--gradebook", gradebook_url, "--assignment", "ps1"]) == 0
+    out = capsys.readouterr().out
+    assert "ps1/kenh/chon_kenh" in out and "ps2/" not in out
 
 
 def test_analyze_command_bad_csv_gives_a_message_not_a_traceback(tmp_path, capsys):
