@@ -42,7 +42,7 @@ ANSWERS_FILE = "policycomm_answers.json"
 FORMAT = "policycomm-answers"
 VERSION = 1
 
-__all__ = ["ANSWERS_FILE", "record_answer", "recorded_answer", "read_recorded", "Recorded",
+__all__ = ["ANSWERS_FILE", "SourceFolderError", "in_course_source", "record_answer", "recorded_answer", "read_recorded", "Recorded",
            "check_answered", "award", "key_of", "current_notebook"]
 
 
@@ -146,14 +146,31 @@ def _folder_lock(folder: Path):
         os.close(fd)
 
 
+class SourceFolderError(RuntimeError):
+    """Answers are never saved in an nbgrader ``source/`` folder: release would copy them to trainees."""
+
+
+def in_course_source(folder: str | os.PathLike) -> bool:
+    """Whether ``folder`` lies in the ``source/`` folder of an nbgrader course (beside nbgrader_config.py)."""
+    for parent in Path(folder).resolve().parents:
+        if parent.name == "source" and (parent.parent / "nbgrader_config.py").is_file():
+            return True
+    return False
+
+
 def record_answer(question_id: str, response: Any, notebook: str | None = None,
                   folder: str | os.PathLike | None = None) -> None:
     """Store ``response`` (a JSON value) for ``question_id``; ``None`` removes it. Atomic.
 
     A file that cannot be read (broken by hand) is kept as
     ``policycomm_answers.json.broken-<time>`` rather than overwritten.
+    Raises :class:`SourceFolderError` in a course's ``source/`` folder.
     """
     path = answers_path(folder)
+    if in_course_source(path.parent):
+        raise SourceFolderError(
+            "Đây là bản gốc của giảng viên (thư mục source/ của khóa học nbgrader): câu trả lời không được lưu, "
+            "để không lọt vào bản phát hành. Hãy thử bài trong bản release.")
     notebook = notebook or current_notebook() or "notebook.ipynb"
     now = datetime.now(timezone.utc)
     with _folder_lock(path.parent):

@@ -269,13 +269,18 @@ class QuestionWidget:
 
     def save(self) -> None:
         """Graded mode: write the current answer to the answers file and say so (no hint of correctness)."""
+        response = self.input.get()
         try:
-            responses.record_answer(self.view.id, self.input.get(), self.notebook, self.folder)
+            responses.record_answer(self.view.id, response, self.notebook, self.folder)
+        except responses.SourceFolderError as error:
+            self.status.value = f"<span style='color:#b00'>{html.escape(str(error))}</span>"
+            return
         except OSError as error:
             self.status.value = ("<span style='color:#b00'>Không lưu được câu trả lời "
                                  f"({html.escape(error.strerror or str(error))}). Hãy lưu notebook và báo giảng viên.</span>")
             return
-        self.status.value = f"<span style='color:#060'>Đã lưu câu trả lời lúc {datetime.now():%H:%M:%S}.</span>"
+        saved = "Đã lưu câu trả lời" if response is not None else "Đã xoá câu trả lời (câu này đang để trống)"
+        self.status.value = f"<span style='color:#060'>{saved} lúc {datetime.now():%H:%M:%S}.</span>"
 
 
 def _verdict(fraction: float) -> str:

@@ -178,6 +178,7 @@ def test_graded_answers_are_saved_beside_the_notebook_on_every_change(bank, tmp_
     assert "Đã lưu câu trả lời" in first.status.value and "Đúng" not in first.status.value
     second.input.boxes[multiple.answers[1].id].value = False
     second.input.boxes[multiple.answers[0].id].value = False
+    assert "Đã xoá câu trả lời" in second.status.value
     assert multiple.id not in json.loads((tmp_path / ANSWERS_FILE).read_text())["notebooks"][NOTEBOOK]
     assert sorted(p.name for p in tmp_path.iterdir()) == [ANSWERS_FILE]  # no temporary files left
 
@@ -291,3 +292,14 @@ def test_a_folder_that_cannot_be_written_is_reported_in_the_widget(bank, tmp_pat
     item.input.radio.value = True
     assert "Không lưu được câu trả lời" in item.status.value
     assert isinstance(item.box, w.VBox)
+
+
+def test_answers_are_not_saved_in_a_course_source_folder(bank, tmp_path):
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    source = tmp_path / "source" / "quiz1"
+    source.mkdir(parents=True)
+    question = one_of_each_type(bank)["truefalse"]
+    item = show(public_view(question), mode="graded", folder=source, notebook=NOTEBOOK).questions[0]
+    item.input.radio.value = True
+    assert "source/" in item.status.value and "không được lưu" in item.status.value
+    assert list(source.iterdir()) == []
