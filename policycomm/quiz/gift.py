@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from .bank import CHOICE_IDS, BankError, Problem, apply_lms_tags, build_module, lms_tags
@@ -274,14 +275,15 @@ def from_gift(text: str, origin: str | os.PathLike = "<gift>") -> list:
             problems.append(Problem(origin, line, record["id"] or None, "id",
                                     "needs a comment line '// [id:mNN-qNN]' naming the bank id before the question"))
             continue
-        group = groups.setdefault(module_id, {"title": title or module_id, "records": []})
+        group = groups.setdefault(module_id, {"title": title or module_id, "records": [], "lines": {}})
         group["records"].append(record)
+        group["lines"][record["id"]] = line
     modules = []
     for module_id, group in groups.items():
         try:
             modules.append(build_module(module_id, group["title"], group["records"], origin))
         except BankError as exc:
-            problems += exc.problems
+            problems += [replace(p, line=group["lines"].get(p.entry)) for p in exc.problems]
     if problems:
         raise BankError(problems)
     return modules

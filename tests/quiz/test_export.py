@@ -205,7 +205,7 @@ def test_import_of_a_foreign_gift_file_names_missing_sources(tmp_path):
     foreign = "$CATEGORY: $course$/Khác\n\n// [id:m05-q99] [tag:difficulty:easy]\n::X::Đài truyền thanh xã là kênh hai chiều? {F}\n"
     with pytest.raises(BankError) as caught:
         from_gift(foreign, origin="foreign.txt")
-    assert any(p.entry == "m05-q99" and p.field == "sources" for p in caught.value.problems)
+    assert any(p.entry == "m05-q99" and p.field == "sources" and p.line == 3 for p in caught.value.problems)
 
 
 def test_cli_export_then_import_gives_back_the_bank_files(bank, tmp_path, capsys):
