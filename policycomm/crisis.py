@@ -17,6 +17,7 @@ phrases, and says which part is missing.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .i18n import MESSAGES, Bilingual, Finding
@@ -87,8 +88,8 @@ HOLDING_PARTS = {
 }
 
 #: phrases that guess or blame before the facts are known (Be Right, Show Respect)
-SPECULATION = ("nghe noi", "co le la do", "chac chan la do", "nghi la do", "do loi cua nguoi dan",
-               "hoan toan khong co gi", "khong co gi nghiem trong", "tin don that thiet la")
+SPECULATION = ("nghe noi", "co le la do", "chac chan la do", "nghi la do", "nhieu kha nang la do",
+               "do loi cua", "hoan toan khong co gi", "khong co gi nghiem trong")
 
 MESSAGES.update({
     "hs_ok_who": ("Có nêu cơ quan đưa tin: người dân biết ai đang nói.",
@@ -113,9 +114,9 @@ MESSAGES.update({
     "hs_missing_next_update": ("Chưa hẹn khi nào có thông tin tiếp (nguyên tắc “{principle}”): "
                                "thêm “Chúng tôi sẽ cập nhật lúc … giờ”.",
                                "Does not say when the next update comes ({principle}): add a time."),
-    "hs_speculation": ("Có câu phỏng đoán hoặc quy lỗi khi chưa đủ thông tin (“{phrase}”; nguyên tắc "
+    "hs_speculation": ("Câu “{sentence}” phỏng đoán hoặc quy lỗi khi chưa đủ thông tin (nguyên tắc "
                        "“Chính xác”, “Tôn trọng”): chỉ nói điều đã xác minh, điều chưa biết thì nói là đang xác minh.",
-                       "Guesses or blames before the facts are known (“{phrase}”; Be Right, Show Respect): "
+                       "“{sentence}” guesses or blames before the facts are known (Be Right, Show Respect): "
                        "say only what is verified, and that the rest is being checked."),
     "hs_empty": ("Thông báo đang trống: hãy viết vài câu.", "The statement is empty: write a few sentences."),
     "phase_out_of_order": ("“{later}” ({later_phase}) được xếp trước “{earlier}” ({earlier_phase}): "
@@ -123,6 +124,9 @@ MESSAGES.update({
                            "“{later}” ({later_phase}) comes before “{earlier}” ({earlier_phase}): "
                            "check the order of the CERC phases."),
 })
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
 
 def _plain(text: str) -> str:
@@ -146,7 +150,7 @@ def check_holding_statement(text: str) -> list[Finding]:
     >>> [f.code for f in findings if f.severity != "ok"]
     ['hs_missing_who', 'hs_missing_empathy', 'hs_missing_contact', 'hs_missing_next_update', 'hs_speculation']
     >>> print(findings[-1])
-    Có câu phỏng đoán hoặc quy lỗi khi chưa đủ thông tin (“nghe noi”; nguyên tắc “Chính xác”, “Tôn trọng”): chỉ nói điều đã xác minh, điều chưa biết thì nói là đang xác minh.
+    Câu “Nghe nói là do lỗi của nhà thầu.” phỏng đoán hoặc quy lỗi khi chưa đủ thông tin (nguyên tắc “Chính xác”, “Tôn trọng”): chỉ nói điều đã xác minh, điều chưa biết thì nói là đang xác minh.
     """
     if not isinstance(text, str) or not text.strip():
         return [Finding("error", "hs_empty", Bilingual.of("hs_empty"))]
@@ -158,9 +162,9 @@ def check_holding_statement(text: str) -> list[Finding]:
         else:
             code = f"hs_missing_{part}"
             findings.append(Finding("warning", code, Bilingual.of(code, principle=_principle(principle))))
-    for phrase in SPECULATION:
-        if phrase in plain:
-            findings.append(Finding("error", "hs_speculation", Bilingual.of("hs_speculation", phrase=phrase)))
+    for sentence in _SENTENCE_END.split(text.strip()):
+        if any(phrase in _plain(sentence) for phrase in SPECULATION):
+            findings.append(Finding("error", "hs_speculation", Bilingual.of("hs_speculation", sentence=sentence)))
     return findings
 
 

@@ -62,3 +62,9 @@ def test_phase_order():
     swapped = ordered[:]
     swapped[1], swapped[3] = swapped[3], swapped[1]
     assert len(phase_order_findings(swapped)) == 3
+
+
+def test_speculation_names_the_sentence_as_written():
+    findings = check_holding_statement(GOOD + " Nhiều khả năng là do nhà thầu. Hẹn gặp lại.")
+    errors = [f for f in findings if f.severity == "error"]
+    assert len(errors) == 1 and "“Nhiều khả năng là do nhà thầu.”" in errors[0].message.vi
