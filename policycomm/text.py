@@ -59,13 +59,12 @@ MAX_SENTENCE_WORDS = 35
 KNOWN_ABBREVIATIONS = frozenset({"COVID", "COVID-19", "SMS", "QR", "TV", "ATM", "OK", "USD", "VND", "PDF"})
 #: dotted abbreviations that do not end a sentence ("TP. Hồ Chí Minh", "PGS. TS. …"), case-folded
 DOTTED_ABBREVIATIONS = frozenset({"tp", "tx", "tt", "q", "p", "h", "x", "gs", "pgs", "ts", "ths",
-                                  "bs", "ks", "ls", "ncs", "đ/c", "st", "số", "no"})
+                                  "bs", "ks", "ls", "ncs", "đ/c", "st"})
 
 #: combining tone marks: huyền, sắc, ngã, hỏi, nặng
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 #: combining shape marks: circumflex (â ê ô), breve (ă), horn (ơ ư)
 _SHAPES = "\u0302\u0306\u031b"
-_VOWELS = "aeiouy"
 _SYLLABLE = re.compile(
     r"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
     r"([aeiouy]{1,3})"
