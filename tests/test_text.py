@@ -245,3 +245,16 @@ def test_check_message_never_raises(text):
     findings = check_message(text)
     assert findings and all(f.severity in ("warning", "info", "ok") for f in findings)
     assert sum(message_stats(text)["sentence_words"]) == message_stats(text)["words"]
+
+
+@given(st.lists(syllables(), min_size=1, max_size=8))
+def test_capitalised_vietnamese_words_are_not_abbreviations(words):
+    headline = " ".join(spell(o, v, c, t, 0).upper() for o, v, c, t in words)
+    assert message_stats(headline)["abbreviations"] == []
+
+
+@given(st.text(st.sampled_from(list("Ab.!?…\n ()0/“”-TP")), max_size=60))
+def test_sentences_keep_every_word(text):
+    words = [token for token in text.split() if any(ch.isalnum() for ch in token)]
+    assert sum(message_stats(text)["sentence_words"]) == len(words)
+    assert [w for s in split_sentences(text) for w in s.split() if any(ch.isalnum() for ch in w)] == words
