@@ -178,10 +178,11 @@ class _Input:
                           for label, value in view.options}
             self.widget, self.parts = w.VBox(list(self.boxes.values())), list(self.boxes.values())
         elif view.type == "matching":
-            self.menus = {left: w.Dropdown(options=view.choices, value=None, layout=w.Layout(width="auto"))
+            self.menus = {left: w.Dropdown(options=view.choices, value=None,
+                                           layout=w.Layout(flex="1 1 0%", width="auto", min_width="0"))
                           for left in view.left}
             rows = [w.HBox([w.HTML(f"<b>{html.escape(left)}</b>&nbsp;→", layout=w.Layout(width="16em", flex="none")),
-                            menu]) for left, menu in self.menus.items()]
+                            menu], layout=w.Layout(width="100%")) for left, menu in self.menus.items()]
             self.widget, self.parts = w.VBox(rows), list(self.menus.values())
         elif view.type in ("short", "numerical"):
             # Text, not FloatText, for numbers too: Vietnamese writes "91,4", and an empty box is "no answer".

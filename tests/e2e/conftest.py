@@ -191,9 +191,10 @@ class LabPage:
         """Run every cell and wait until all code cells have run and the kernel is idle."""
         self.command("notebook:run-all-cells")
         self.wait_for("(() => { const nb = window.jupyterapp.shell.currentWidget.content;"
-                      " return nb.widgets.every(c => c.model.type !== 'code'"
-                      "   || (c.model.executionCount !== null && !c.node.querySelector('.jp-InputPrompt')"
-                      "       .textContent.includes('*'))); })()",
+                      " return nb.widgets.every(c => { if (c.model.type !== 'code') return true;"
+                      "   const prompt = c.node.querySelector('.jp-InputPrompt');"
+                      "   return c.model.executionCount !== null && !(prompt && prompt.textContent.includes('*')); });"
+                      " })()",
                       timeout=RUN_ALL_TIMEOUT, what="all cells to finish running")
         self.wait_for_kernel_idle()
 
