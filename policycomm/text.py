@@ -323,10 +323,10 @@ def check_message(text: str, *, lang: str | None = None) -> list[Finding]:
             findings.append(_finding("warning", "msg_sentence_too_long", number=number, words=words,
                                      limit=MAX_SENTENCE_WORDS, start=beginning))
     for abbr, found in uses.items():
-        first_number, explained = found[0]
-        later = [number for number, ok in found if ok]
-        if explained:
+        first_number, explained_at_first_use = found[0]
+        if explained_at_first_use:
             continue
+        later = [number for number, explained in found if explained]
         if later:
             findings.append(_finding("warning", "msg_abbreviation_late", abbr=abbr, number=first_number,
                                      explained=later[0]))
@@ -362,7 +362,9 @@ def _cue_pattern(lang: str, aspect: str) -> re.Pattern:
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, trimmed, skipping pieces without words."""
+    """(start, end) of each sentence, skipping pieces without words."""
+    if not isinstance(text, str):
+        raise TypeError(f"a message must be text (str), not {type(text).__name__}")
     cuts, start = [], 0
     for match in _BREAK.finditer(text):
         if _ends_sentence(text, match):

@@ -202,6 +202,13 @@ def test_empty_message():
     assert [(f.severity, f.code) for f in findings] == [("warning", "msg_empty")]
 
 
+def test_not_text_is_a_clear_error():
+    with pytest.raises(TypeError, match="must be text"):
+        check_message(None)
+    with pytest.raises(TypeError, match="must be text"):
+        split_sentences(["Từ ngày 01/7/2025."])
+
+
 def test_english_text_and_unknown_language():
     text = "From 1 July 2025, school fees are free to help families. Please register at the school."
     assert codes(text, lang="en") == ["msg_ok"]
