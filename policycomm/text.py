@@ -56,8 +56,9 @@ MAX_MESSAGE_WORDS = 300
 #: a sentence longer than this many words (syllables) is hard to follow by ear or on a phone
 MAX_SENTENCE_WORDS = 35
 #: abbreviations so widely known that they need no explanation
-KNOWN_ABBREVIATIONS = frozenset({"COVID", "COVID-19", "SMS", "QR", "TV", "ATM", "OK", "USD", "VND", "PDF"})
-#: dotted abbreviations that do not end a sentence ("TP. Hồ Chí Minh", "PGS. TS. …"), case-folded
+KNOWN_ABBREVIATIONS = frozenset({"COVID", "COVID-19", "SMS", "QR", "TV", "ATM", "OK", "USD", "VND", "PDF",
+                                 "TP.HCM"})
+#: dotted abbreviations, known to all, that do not end a sentence ("TP. Hồ Chí Minh", "PGS. TS. …"), case-folded
 DOTTED_ABBREVIATIONS = frozenset({"tp", "tx", "tt", "q", "p", "h", "x", "gs", "pgs", "ts", "ths",
                                   "bs", "ks", "ls", "ncs", "đ/c", "st"})
 
@@ -393,12 +394,14 @@ def _abbreviation_uses(text: str, spans: list[tuple[int, int]]) -> dict[str, lis
     starts = [start for start, _ in spans]
     for token in _TOKEN.finditer(text):
         word = token.group()
-        if "/" in word or "@" in word or word.casefold().startswith("www."):
-            continue  # document numbers (34/2016/NĐ-CP), dates, addresses
+        if "/" in word or "@" in word or word.casefold().startswith("www.") or word.rstrip(".") in KNOWN_ABBREVIATIONS:
+            continue  # document numbers (34/2016/NĐ-CP), dates, addresses, TP.HCM
         offset = token.start()
-        for part in word.split("."):
+        parts = word.split(".")
+        for index, part in enumerate(parts):
             abbr = part.strip("-")
-            if _is_abbreviation(abbr):
+            dotted_title = index < len(parts) - 1 and abbr.casefold() in DOTTED_ABBREVIATIONS  # "TP. Huế"
+            if not dotted_title and _is_abbreviation(abbr):
                 start = offset + part.index(abbr)
                 number = max(1, bisect_right(starts, start))
                 uses.setdefault(abbr, []).append((number, _explained(text, start, start + len(abbr))))

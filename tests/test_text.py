@@ -149,6 +149,7 @@ def test_weak_draft_gets_each_problem_with_specifics():
     "Thẻ bảo hiểm y tế (sau đây gọi tắt là BHYT) được cấp miễn phí.",
     "Người dân dùng mã QR và nhận SMS về COVID-19.",
     "THÔNG BÁO KHẨN: chương II, Điều 5 được sửa đổi.",
+    "Người dân TP. Huế và TP.HCM được hỗ trợ, theo PGS. TS. Lê Văn B.",
 ])
 def test_explained_or_known_abbreviations_are_fine(text):
     assert message_stats(text)["unexplained"] == []
