@@ -673,13 +673,18 @@ def read_gradebook(db_url: str, assignment: str | None = None) -> pd.DataFrame:
     submission's. Only submitted assignments appear; ``assignment`` keeps one.
     A missing SQLite file is an error (nothing is created).
     """
-    from sqlalchemy import create_engine, inspect, select
+    import importlib.util
+
+    from sqlalchemy import create_engine, inspect, make_url, select
     from sqlalchemy.exc import SQLAlchemyError
     from nbgrader.api import (Assignment, Grade, GradeCell, Notebook, Student, SubmittedAssignment,
                               SubmittedNotebook)
 
     if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).is_file():
         raise ResponsesError([_problem(db_url, "ia_problem_not_found")])
+    url = make_url(db_url)
+    if url.drivername == "postgresql" and importlib.util.find_spec("psycopg") is None:
+        url = url.set(drivername="postgresql+psycopg2")  # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2
     query = (select(Student.id.label("trainee"), Assignment.name.label("assignment"),
                     Notebook.name.label("notebook"), GradeCell.name.label("cell"), Grade.score.label("score"),
                     GradeCell.max_score.label("max_score"), SubmittedAssignment.timestamp.label("timestamp"))
@@ -692,7 +697,7 @@ def read_gradebook(db_url: str, assignment: str | None = None) -> pd.DataFrame:
              .order_by(Assignment.name, Notebook.name, GradeCell.name, Student.id))
     if assignment is not None:
         query = query.where(Assignment.name == assignment)
-    engine = create_engine(db_url)
+    engine = create_engine(url)
     try:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())

@@ -14,7 +14,8 @@ import sys
 def register(subparsers) -> None:
     """Add the ``analyze`` verb."""
     parser = subparsers.add_parser("analyze", help="item analysis: which questions work, which are broken",
-                                   description="Item analysis of a quiz or an nbgrader gradebook: which questions work, which are broken.")
+                                   description="Item analysis of a quiz or an nbgrader gradebook: "
+                                               "which questions work, which are broken.")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--responses", metavar="FILE.csv",
                         help="long-format CSV: trainee, item, score, max_score[, choice, attempt, timestamp]")

@@ -18,6 +18,26 @@ from policycomm.quiz.analysis import (ResponsesError, Thresholds, analyze, analy
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: the session's PostgreSQL server fixture, shared with the cohort-grading tests
+shared_postgres_url = _load("gradingkit", ROOT / "tests" / "grading" / "gradingkit.py").postgres_url
+
+
+@pytest.fixture
+def postgres_url(tmp_path_factory, request):
+    """The shared server; its data folder lies under pytest's temporary root, which the postgres user must traverse."""
+    base = tmp_path_factory.getbasetemp()
+    for folder in (base.parent, base):
+        folder.chmod(folder.stat().st_mode | 0o011)  # search (x) only, no listing
+    return request.getfixturevalue("shared_postgres_url")
+
 # 10 trainees x 5 dichotomous items; totals 5,4,4,3,3,2,2,1,1,0 -> the top and bottom 3 (27%) are unambiguous
 # (the 3rd and 4th totals differ, as do the 7th and 8th).
 MATRIX = np.array([
@@ -43,10 +63,7 @@ def long_format(matrix: np.ndarray, max_scores=None, **extra) -> pd.DataFrame:
 
 
 def load_bench():
-    spec = importlib.util.spec_from_file_location("bench_item_analysis", ROOT / "bench" / "item_analysis.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load("bench_item_analysis", ROOT / "bench" / "item_analysis.py")
 
 
 # ------------------------------------------------------------------ statistics
@@ -285,14 +302,12 @@ def test_csv_missing_file(tmp_path):
 
 # ------------------------------------------------------------------ gradebook reader
 
-@pytest.fixture(scope="module")
-def gradebook_url(tmp_path_factory) -> str:
-    """A real nbgrader gradebook: one assignment, one notebook, two grade cells, three students."""
+def fill_gradebook(url: str) -> str:
+    """Fill a real nbgrader gradebook: two assignments, grade cells, three students, auto and manual scores."""
     import warnings
 
     from nbgrader.api import Gradebook
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('course') / 'gradebook.db'}"
     with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings():
         # a new gradebook runs the `alembic` command installed beside this Python
         patch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
@@ -320,17 +335,39 @@ def gradebook_url(tmp_path_factory) -> str:
     return url
 
 
-def test_gradebook_reader_on_a_real_nbgrader_gradebook(gradebook_url):
-    assert set(read_gradebook(gradebook_url)["item"]) == {"ps1/kenh/chon_kenh", "ps1/kenh/thong_diep",
-                                                          "ps2/khung_hoang/gio_dau"}
-    responses = read_gradebook(gradebook_url, assignment="ps1")
+@pytest.fixture(scope="module")
+def gradebook_url(tmp_path_factory) -> str:
+    """A real SQLite nbgrader gradebook (see :func:`fill_gradebook`)."""
+    return fill_gradebook(f"sqlite:///{tmp_path_factory.mktemp('course') / 'gradebook.db'}")
+
+
+def check_gradebook_reading(url: str) -> None:
+    assert set(read_gradebook(url)["item"]) == {"ps1/kenh/chon_kenh", "ps1/kenh/thong_diep", "ps2/khung_hoang/gio_dau"}
+    responses = read_gradebook(url, assignment="ps1")
     assert set(responses["item"]) == {"ps1/kenh/chon_kenh", "ps1/kenh/thong_diep"}
     by_cell = responses.set_index(["trainee", "item"])
     assert by_cell.loc[("hv01", "ps1/kenh/chon_kenh"), "score"] == 2.0
     assert by_cell.loc[("hv02", "ps1/kenh/thong_diep"), "score"] == 0.0  # manual score, not auto 1.0
     assert by_cell.loc[("hv03", "ps1/kenh/chon_kenh"), "max_score"] == 2.0
-    result = analyze(responses)
-    assert result.items.loc["ps1/kenh/chon_kenh", "facility"] == pytest.approx(0.5)
+    assert analyze(responses).items.loc["ps1/kenh/chon_kenh", "facility"] == pytest.approx(0.5)
+
+
+def test_gradebook_reader_on_a_real_nbgrader_gradebook(gradebook_url):
+    check_gradebook_reading(gradebook_url)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_gradebook_reader_on_postgresql(postgres_url):
+    from sqlalchemy import create_engine, text
+
+    server = postgres_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg2://")
+    engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:  # a database of its own: the server is shared by the session
+        connection.execute(text("CREATE DATABASE item_analysis"))
+    engine.dispose()
+    fill_gradebook(f"{server}/item_analysis")
+    check_gradebook_reading(postgres_url.rsplit("/", 1)[0] + "/item_analysis")  # a plain postgresql:// URL
 
 
 def test_gradebook_missing_file_is_an_error_and_creates_nothing(tmp_path):
