@@ -53,6 +53,7 @@ PROBLEM_TEXT = {
     "unreadable": "Không đọc được tệp {notebook} ({detail}): mọi câu của tệp này được 0 điểm. "
                   "Hãy nhờ học viên nộp lại bản lưu từ JupyterLab.",
     "bad_metadata": "Siêu dữ liệu chấm điểm của {notebook} bị hỏng ({detail}): các câu được 0 điểm.",
+    "duplicate_cell": "Bài {notebook}: {detail} là bản sao của một ô chấm điểm; chỉ bản cuối cùng được chấm.",
     "missing_cell": "Bài {notebook}: ô chấm điểm {detail} đã bị xóa, nên được 0 điểm.",
     "timeout": "Bài {notebook}: {detail} chạy quá thời gian cho phép và đã bị dừng (0 điểm cho ô đó).",
     "timeout_notebook": "Bài {notebook} chạy quá tổng thời gian cho phép; các ô còn lại không được chạy (0 điểm).",
@@ -478,6 +479,8 @@ class _CohortGrader:
             try:
                 for preprocessor in self.sanitizers:
                     notebook, resources = preprocessor(notebook, resources)
+                    if type(preprocessor).__name__ == "DeduplicateIds":
+                        self._unmark_duplicates(notebook, label, job.result)
                 nbformat.validate(notebook, relax_add_props=True)
             except MissingEntry as exc:
                 job.result.problems.append(Problem("bad_metadata", label, _short(exc)))
@@ -489,6 +492,19 @@ class _CohortGrader:
                 continue
             notebooks[name] = notebook
         return notebooks
+
+    @staticmethod
+    def _unmark_duplicates(notebook, label: str, result: SubmissionResult) -> None:
+        """Make the copies DeduplicateIds emptied plain cells.
+
+        nbgrader leaves ``nbgrader: {}`` on them, which CheckCellMetadata then
+        rejects as an outdated schema, stopping the whole run; here the last
+        copy is graded, as DeduplicateIds intends, and the others are ordinary cells.
+        """
+        for index, cell in enumerate(notebook.cells):
+            if cell.metadata.get("nbgrader", None) == {}:
+                del cell.metadata["nbgrader"]
+                result.problems.append(Problem("duplicate_cell", label, f"ô thứ {index + 1}"))
 
     def _resources(self, job: "_Job", notebook: str) -> dict:
         return {"unique_key": notebook, "output_files_dir": f"{notebook}_files",

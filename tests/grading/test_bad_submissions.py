@@ -10,6 +10,9 @@ deliberately stricter:
 - process killed (os._exit, crash): nbgrader raises DeadKernelError and stores
   nothing; policycomm gives 0 to the cells that did not run;
 - deleted grade cell: nbgrader leaves it without a score; policycomm gives 0;
+- duplicated grade cell: nbgrader's CheckCellMetadata rejects the emptied copy
+  as an outdated schema and stops the whole run; policycomm grades the last
+  copy (as DeduplicateIds intends) and treats the others as plain cells;
 - trainee code cannot read or write the gradebook, source/, release/ or other
   trainees' files (nbgrader runs it with the grader's permissions);
 - hidden tests never reach the working folder (nbgrader writes the restored
@@ -17,6 +20,7 @@ deliberately stricter:
 """
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import unicodedata
@@ -56,7 +60,8 @@ def _delete_test(cells):
 
 def _duplicate_test_first(cells):
     i = _index(cells, "n_audiences_test")
-    fake = nbformat.from_dict(dict(cells[i]))
+    fake = copy.deepcopy(cells[i])  # what copy and paste in JupyterLab gives: same metadata, new id
+    fake.id = "pasted-copy"
     fake.source = "pass"
     cells.insert(i, fake)
     return cells
@@ -99,7 +104,7 @@ KINDS = {
     "sys_exit": (_answer("import sys\nsys.exit(0)\nn_audiences = 9"), None, None),
     "os_exit": (_answer("import os\nos._exit(0)\nn_audiences = 9"), None, "crashed"),
     "deleted_cell": (_answer("n_audiences = 7"), _cells(_delete_test), "missing_cell"),
-    "duplicated_cell": (_answer("n_audiences = 7"), _cells(_duplicate_test_first), None),
+    "duplicated_cell": (_answer("n_audiences = 7"), _cells(_duplicate_test_first), "duplicate_cell"),
     "reordered_cells": (_answer("n_audiences = 9"), _cells(_reorder), None),
     "renamed_notebook": (CORRECT, None, "missing_notebook"),
     "edited_locked": (_answer("n_audiences = 7"), _cells(_edit_locked), None),
@@ -112,7 +117,7 @@ KINDS = {
     "traceback_hooks": (_answer("import sys\nip = get_ipython()\nip.showtraceback = lambda *a, **k: None\n"
                                 "ip._showtraceback = lambda *a, **k: None\ntype(ip).showtraceback = lambda *a, **k: None\n"
                                 "sys.excepthook = lambda *a: None\nip.displayhook = None\nn_audiences = 7"),
-                        None, "hidden_error"),
+                        None, None),
     "always_equal": (_answer("class Anything(int):\n    def __eq__(self, other):\n        return True\n"
                              "    __hash__ = int.__hash__\n"
                              "type = lambda value: int\nn_audiences = Anything(3)"), None, None),
