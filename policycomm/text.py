@@ -217,9 +217,10 @@ _CUES = {
                  "hỗ trợ", "miễn", "giảm", "tăng", "mức", "bắt buộc", "phải", "không được", "được hưởng",
                  "thay đổi", "áp dụng", "cấm", "thủ tục", "chế độ", "phí", "lệ phí"),
         "why": ("nhằm", "để", "vì", "giúp", "góp phần", "bảo đảm", "đảm bảo", "nhờ", "mục đích",
-                "lợi ích", "tránh", "bảo vệ"),
+                "lợi ích", "tránh", "bảo vệ", "nguy cơ"),
         "when": ("từ ngày", "kể từ", "có hiệu lực", "trước ngày", "đến ngày", "hạn chót", "thời hạn",
-                 "từ tháng", "từ năm", "bắt đầu từ", "chậm nhất"),
+                 "từ tháng", "từ năm", "bắt đầu từ", "chậm nhất", "từ nay", "hôm nay", "sáng nay",
+                 "chiều nay", "tối nay", "ngày mai", "sáng mai"),
         "action": ("hãy", "cần", "đăng ký", "liên hệ", "gọi", "mang theo", "nộp", "truy cập", "khai báo",
                    "cập nhật", "tải", "quét mã", "kiểm tra", "tham gia", "góp ý", "gửi", "vui lòng",
                    "đề nghị"),
@@ -233,12 +234,13 @@ _CUES = {
                    "download", "scan", "check", "send"),
     },
 }
-_DATE = r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|ngày \d{1,2} tháng \d{1,2}|tháng \d{1,2}(?:/\d{4})?|năm \d{4}"
+_DATE_OR_TIME = (r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|ngày \d{1,2} tháng \d{1,2}|tháng \d{1,2}(?:/\d{4})?|năm \d{4}|"
+         r"\d{1,2} ?(?:giờ|h)(?: ?\d{2})?")
 _PHONE = r"(?:\+84|0)\d{2,3}[ .]?\d{3}[ .]?\d{3,4}|1[89]00[ .]?\d{3,4}(?:[ .]?\d{2,4})?"
 _URL = r"https?://\S+|www\.\S+|(?<![\w.-])(?:[\w-]+\.)+(?:gov|com|org|net|vn)\b"
 _GO_TO_PLACE = (r"đến (?:ngay )?(?:trụ sở|ủy ban|ubnd|trạm|bộ phận|điểm|cơ sở|bệnh viện|nơi|"
                 r"nhà văn hóa|công an|bưu điện)")
-_EXTRA_CUES = {"when": (_DATE,), "action": (_PHONE, _URL, _GO_TO_PLACE)}
+_EXTRA_CUES = {"when": (_DATE_OR_TIME,), "action": (_PHONE, _URL, _GO_TO_PLACE)}
 
 _TOKEN = re.compile(r"[^\s()\[\]{}\"'“”‘’«»,;:!?…]+")
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")

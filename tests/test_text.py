@@ -183,6 +183,13 @@ def test_each_missing_element_is_named(text, missing):
     assert not {"msg_no_why", "msg_no_when", "msg_no_action", "msg_no_what"} - {missing} & set(found)
 
 
+def test_clock_times_and_today_say_when():
+    base = "Đồi sau thôn 3 có nguy cơ sạt lở. Các hộ hãy sơ tán đến nhà văn hóa xã"
+    assert "msg_no_when" in codes(base + ".")
+    assert "msg_no_when" not in codes(base + " trước 20 giờ.")
+    assert "msg_no_when" not in codes(base + " ngay tối nay.")
+
+
 def test_phone_number_or_web_address_is_a_call_to_action():
     base = "Từ ngày 01/7/2025, học phí được miễn để gia đình bớt khó khăn. Chi tiết: "
     assert "msg_no_action" not in codes(base + "1900 9090.")
