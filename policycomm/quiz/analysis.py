@@ -150,6 +150,7 @@ if any(MESSAGES.get(code, text) != text for code, text in ANALYSIS_MESSAGES.item
 MESSAGES.update(ANALYSIS_MESSAGES)
 
 FEW_TRAINEES = 30
+ITEM_STATISTICS = ("mean", "sd", "facility", "discrimination", "item_rest_r", "efficiency", "alpha_if_deleted")
 DENSE_PAIRS = 10_000_000  # item × option pairs counted in a dense table up to this many
 
 
@@ -285,8 +286,7 @@ def item_statistics(scores: np.ndarray, maxima: np.ndarray, group_share: float =
     upper and lower ``group_share`` of trainees by total score, on the 0–1
     scale of each item), ``item_rest_r`` (corrected item–total correlation),
     ``efficiency`` (Moodle: cov(item, rest) / cov of both sorted), and
-    ``alpha_if_deleted``; plus scalars ``variance_sum`` and ``total_variance``
-    (population variances). Undefined values are NaN.
+    ``alpha_if_deleted``. Undefined values are NaN.
 
     >>> stats = item_statistics(np.array([[1., 1.], [1., 0.], [0., 1.], [0., 0.]]), np.ones(2))
     >>> stats["facility"].tolist(), stats["item_rest_r"].tolist()
@@ -332,8 +332,7 @@ def item_statistics(scores: np.ndarray, maxima: np.ndarray, group_share: float =
         sd = np.full(k, np.nan)
 
     return {"mean": mean, "sd": sd, "facility": mean / maxima, "discrimination": discrimination,
-            "item_rest_r": item_rest_r, "efficiency": efficiency, "alpha_if_deleted": alpha_if_deleted,
-            "variance_sum": float(variance_sum), "total_variance": total_variance}
+            "item_rest_r": item_rest_r, "efficiency": efficiency, "alpha_if_deleted": alpha_if_deleted}
 
 
 def reliability(scores: np.ndarray) -> float:
@@ -520,11 +519,8 @@ def _analyze(matrix: pd.DataFrame, maxima: pd.Series, limits: Thresholds, distra
     if n and k:
         stats = item_statistics(scores, maxima.to_numpy(), limits.group_share)
     else:
-        stats = {name: np.full(k, np.nan) for name in ("mean", "sd", "facility", "discrimination", "item_rest_r",
-                                                       "efficiency", "alpha_if_deleted")}
-    items = pd.DataFrame({"n": answered_counts.to_numpy(), "max_score": maxima.to_numpy(),
-                          **{name: stats[name] for name in ("mean", "sd", "facility", "discrimination",
-                                                            "item_rest_r", "efficiency", "alpha_if_deleted")}},
+        stats = {name: np.full(k, np.nan) for name in ITEM_STATISTICS}
+    items = pd.DataFrame({"n": answered_counts.to_numpy(), "max_score": maxima.to_numpy(), **stats},
                          index=matrix.columns)
     found = _item_flags(items, distractors, limits)
     items["flags"] = [[f.code for f in item_flags] for item_flags in found]
