@@ -235,7 +235,7 @@ _CUES = {
     },
 }
 _DATE_OR_TIME = (r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|ngày \d{1,2} tháng \d{1,2}|tháng \d{1,2}(?:/\d{4})?|năm \d{4}|"
-         r"\d{1,2} ?(?:giờ|h)(?: ?\d{2})?")
+                 r"\d{1,2} ?(?:giờ|h)(?: ?\d{2})?")
 _PHONE = r"(?:\+84|0)\d{2,3}[ .]?\d{3}[ .]?\d{3,4}|1[89]00[ .]?\d{3,4}(?:[ .]?\d{2,4})?"
 _URL = r"https?://\S+|www\.\S+|(?<![\w.-])(?:[\w-]+\.)+(?:gov|com|org|net|vn)\b"
 _GO_TO_PLACE = (r"đến (?:ngay )?(?:trụ sở|ủy ban|ubnd|trạm|bộ phận|điểm|cơ sở|bệnh viện|nơi|"
