@@ -303,3 +303,17 @@ def test_answers_are_not_saved_in_a_course_source_folder(bank, tmp_path):
     item.input.radio.value = True
     assert "source/" in item.status.value and "không được lưu" in item.status.value
     assert list(source.iterdir()) == []
+
+
+def _record_many(folder: str, notebook: str, count: int) -> None:
+    for index in range(count):
+        record_answer(f"m01-q{index + 10:02d}", index, notebook=notebook, folder=folder)
+
+
+def test_two_notebooks_saving_at_once_lose_no_answer(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        list(pool.map(_record_many, [str(tmp_path)] * 2, ["one.ipynb", "two.ipynb"], [40, 40]))
+    books = json.loads((tmp_path / ANSWERS_FILE).read_text())["notebooks"]
+    assert {name: len(answers) for name, answers in books.items()} == {"one.ipynb": 40, "two.ipynb": 40}
