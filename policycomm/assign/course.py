@@ -1,0 +1,186 @@
+"""Release the course into a local exchange and prepare a trainee's copy of it.
+
+Everything lives in one run directory (``.course-run/`` at the repository root
+by default, git-ignored)::
+
+    .course-run/
+      exchange/          the nbgrader exchange the assignments are released to
+      jupyter-config/    JUPYTER_CONFIG_DIR of the trainee: course id and exchange
+      trainee/           the trainee's home: one fetched folder per assignment
+      released.json      a fingerprint of each released assignment's source
+
+Both steps are idempotent: an assignment is generated and released again only
+when its source changed, and an assignment the trainee already has is never
+fetched again (so work in progress is never overwritten).
+
+>>> run = CourseRun(Path("course"), Path(".course-run"))
+>>> run.exchange.name, run.home.name
+('exchange', 'trainee')
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+COURSE_ID = "policycomm"
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_COURSE = REPO / "course"
+DEFAULT_RUN_DIR = REPO / ".course-run"
+
+
+
+class CourseError(Exception):
+    """A step of preparing the course failed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class CourseRun:
+    """The course directory (``course/``) and the run directory that serves it to a trainee."""
+
+    course: Path = DEFAULT_COURSE
+    run_dir: Path = DEFAULT_RUN_DIR
+
+    @property
+    def exchange(self) -> Path:
+        return self.run_dir / "exchange"
+
+    @property
+    def home(self) -> Path:
+        return self.run_dir / "trainee"
+
+    @property
+    def config_dir(self) -> Path:
+        return self.run_dir / "jupyter-config"
+
+    @property
+    def state_file(self) -> Path:
+        return self.run_dir / "released.json"
+
+    def assignments(self) -> list[str]:
+        """The assignment ids of ``course/source``, in module order."""
+        source = self.course / "source"
+        if not source.is_dir():
+            raise CourseError(f"{source}: no such directory; is {self.course} an nbgrader course directory?")
+        return sorted(d.name for d in source.iterdir() if d.is_dir() and not d.name.startswith("."))
+
+    def environment(self) -> dict[str, str]:
+        """Environment for nbgrader and JupyterLab: this Python's tools first, this run's exchange and config."""
+        bin_dir = str(Path(sys.executable).parent)
+        return dict(os.environ, PATH=os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
+                    POLICYCOMM_EXCHANGE=str(self.exchange), JUPYTER_CONFIG_DIR=str(self.config_dir))
+
+
+def fingerprint(directory: Path) -> str:
+    """A hash of every file's path and content under ``directory``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts):
+        digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _load_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def release(run: CourseRun, assignments: list[str] | None = None, log=print) -> list[str]:
+    """Generate and release each assignment whose source changed; return the ids released now."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    wanted = assignments or run.assignments()
+    unknown = sorted(set(wanted) - set(run.assignments()))
+    if unknown:
+        raise CourseError(f"no such assignment in {run.course / 'source'}: {', '.join(unknown)}")
+    run.exchange.mkdir(parents=True, exist_ok=True)
+    run.exchange.chmod(0o777)  # nbgrader's exchange must be writable by every trainee
+    os.environ.update({k: v for k, v in run.environment().items() if k in ("PATH", "POLICYCOMM_EXCHANGE")})
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(run.course)).load_config()
+    config.CourseDirectory.root = str(run.course)
+    config.Exchange.root = str(run.exchange)
+    config.ExchangeReleaseAssignment.force = True
+    api = NbGraderAPI(config=config)
+
+    state = _load_json(run.state_file)
+    released = []
+    for assignment in wanted:
+        stamp = fingerprint(run.course / "source" / assignment)
+        if state.get(assignment) == stamp and (run.exchange / COURSE_ID / "outbound" / assignment).is_dir():
+            log(f"{assignment}: already released, unchanged")
+            continue
+        for step in (api.generate_assignment, api.release_assignment):
+            result = step(assignment)
+            if not result["success"]:
+                raise CourseError(f"{assignment}: {step.__name__} failed:\n{result.get('error') or result.get('log')}")
+        state[assignment] = stamp
+        run.state_file.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+        released.append(assignment)
+        log(f"{assignment}: released")
+    return released
+
+
+def write_trainee_config(run: CourseRun) -> None:
+    """The trainee's nbgrader configuration: course id, exchange, where assignments are fetched."""
+    run.config_dir.mkdir(parents=True, exist_ok=True)
+    (run.config_dir / "nbgrader_config.py").write_text(
+        "# The trainee's nbgrader settings, written by `policycomm course open`.\n"
+        "c = get_config()  # noqa: F821\n"
+        f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
+        f"c.Exchange.root = {str(run.exchange)!r}\n"
+        f"c.Exchange.assignment_dir = {str(run.home)!r}\n", encoding="utf-8")
+
+
+def fetch(run: CourseRun, assignments: list[str] | None = None, log=print) -> list[str]:
+    """Fetch every released assignment the trainee does not have yet; return the ids fetched now."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange import ExchangeFactory
+    from traitlets.config import Config
+
+    run.home.mkdir(parents=True, exist_ok=True)
+    fetched = []
+    for assignment in assignments or run.assignments():
+        if (run.home / assignment).exists():
+            log(f"{assignment}: the trainee already has it; their copy is kept as it is")
+            continue
+        config = Config()
+        config.CourseDirectory.course_id = COURSE_ID
+        config.CourseDirectory.assignment_id = assignment
+        config.Exchange.root = str(run.exchange)
+        config.Exchange.assignment_dir = str(run.home)
+        coursedir = CourseDirectory(config=config)
+        fetcher = ExchangeFactory(config=config).FetchAssignment(
+            coursedir=coursedir, authenticator=Authenticator(config=config), config=config)
+        try:
+            fetcher.start()
+        except Exception as exc:  # nbgrader's ExchangeError, with its own message
+            raise CourseError(f"{assignment}: fetching for the trainee failed: {exc}") from exc
+        fetched.append(assignment)
+        log(f"{assignment}: fetched into {run.home / assignment}")
+    return fetched
+
+
+def prepare(run: CourseRun, log=print) -> None:
+    """Release what changed, write the trainee's configuration, fetch what the trainee lacks."""
+    release(run, log=log)
+    write_trainee_config(run)
+    fetch(run, log=log)
+
+
+def lab_command(run: CourseRun, port: int | None = None, open_browser: bool = True) -> list[str]:
+    """The ``jupyter lab`` command serving the trainee's home."""
+    command = [str(Path(sys.executable).with_name("jupyter")), "lab", f"--ServerApp.root_dir={run.home}",
+               "--ServerApp.ip=127.0.0.1"]
+    if port:
+        command += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+    if not open_browser:
+        command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    return command

@@ -1,0 +1,123 @@
+"""`policycomm course open` prepares the trainee's copy and serves it with nbgrader's trainee tools."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_cases import COURSE
+
+pytestmark = pytest.mark.slow
+
+#: two modules are enough to show every step; the generic tests cover all of them
+MODULES = ("00-lam-quen", "01-truyen-thong-chinh-sach")
+TOKEN = "policycomm-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def small_course(tmp_path) -> Path:
+    course = tmp_path / "course"
+    (course / "source").mkdir(parents=True)
+    shutil.copy(COURSE / "nbgrader_config.py", course)
+    for module in MODULES:
+        shutil.copytree(COURSE / "source" / module, course / "source" / module)
+    return course
+
+
+def _request(url: str, data: dict | None = None) -> tuple[int, dict]:
+    body = json.dumps(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, method="POST" if data is not None else "GET",
+                                     headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return response.status, json.loads(response.read().decode("utf-8"))
+
+
+def _wait_for_server(url: str, process: subprocess.Popen, log: Path, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"policycomm course open exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            if _request(f"{url}/api/status")[0] == 200:
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(1)
+    pytest.fail(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-4000:]}")
+
+
+def test_course_open_serves_the_fetched_assignments_with_nbgrader_trainee_tools(small_course, tmp_path):
+    run_dir, port, log = tmp_path / "run", free_port(), tmp_path / "open.log"
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "policycomm.cli", "course", "open", "--course", str(small_course),
+               "--run-dir", str(run_dir), "--no-browser", "--port", str(port)]
+    env = dict(os.environ, JUPYTER_TOKEN=TOKEN)
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_for_server(url, process, log)
+        for module in MODULES:
+            status, listing = _request(f"{url}/api/contents/{module}")
+            assert f"{module}.ipynb" in [item["name"] for item in listing["content"]]
+
+        status, assignments = _request(f"{url}/assignments?course_id=policycomm")
+        assert assignments["success"], assignments
+        assert {a["assignment_id"]: a["status"] for a in assignments["value"]} == {m: "fetched" for m in MODULES}
+
+        status, validation = _request(f"{url}/assignments/validate", {"path": f"{MODULES[0]}/{MODULES[0]}.ipynb"})
+        assert validation["success"], validation
+        failed = validation["value"]["failed"]
+        assert failed, "an unanswered notebook must not validate"
+        assert all(f["error"].startswith("✗ Bạn chưa trả lời") for f in failed), failed
+        released = nbformat.read(run_dir / "trainee" / MODULES[0] / f"{MODULES[0]}.ipynb", as_version=4)
+        assert "BEGIN SOLUTION" not in json.dumps(released) and "HIDDEN TESTS" not in json.dumps(released)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_preparing_again_keeps_the_trainees_work_and_releases_only_what_changed(small_course, tmp_path):
+    from policycomm.assign.course import CourseRun, prepare
+
+    run = CourseRun(small_course, tmp_path / "run")
+    first: list[str] = []
+    prepare(run, log=first.append)
+    assert first == [f"{m}: released" for m in MODULES] + [f"{m}: fetched into {run.home / m}" for m in MODULES]
+
+    work = run.home / MODULES[0] / f"{MODULES[0]}.ipynb"
+    nb = nbformat.read(work, as_version=4)
+    nb.cells[0].source += "\n# công việc đang làm dở của học viên"
+    nbformat.write(nb, work)
+    changed = small_course / "source" / MODULES[1] / f"{MODULES[1]}.ipynb"
+    source = nbformat.read(changed, as_version=4)
+    source.cells[0].source += "\n\nĐã cập nhật."
+    nbformat.write(source, changed)
+
+    second: list[str] = []
+    prepare(run, log=second.append)
+    assert f"{MODULES[0]}: already released, unchanged" in second
+    assert f"{MODULES[1]}: released" in second
+    assert [line for line in second if "trainee" in line] == [
+        f"{m}: the trainee already has it; their copy is kept as it is" for m in MODULES]
+    assert "công việc đang làm dở" in work.read_text(encoding="utf-8")
