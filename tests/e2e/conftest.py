@@ -3,7 +3,7 @@
 Fixtures
 --------
 ``jupyter_lab``    factory ``jupyter_lab(root_dir) -> LabServer``; every server it
-                   starts is stopped (process group killed) when the test ends.
+                   starts is stopped, with its kernels, when the test ends.
 ``browser``        one headless chromium per test module.
 ``lab_page``       factory ``lab_page(server) -> LabPage`` (a fresh browser page).
 ``artifacts_dir``  ``test-artifacts/<test name>/`` at the repository root, for screenshots.
@@ -16,6 +16,10 @@ A test using them::
         page.open_notebook("demo.ipynb")
         page.run_all_cells()
         page.save()
+
+A server started by something else (``make course``) is reached with
+``LabServer.attach(url, token, workdir)``; ``LabPage.open_lab()`` waits for
+the JupyterLab application, ``LabPage.command(id)`` runs any JupyterLab command.
 """
 from __future__ import annotations
 
@@ -63,6 +67,13 @@ class LabServer:
         self.log_path = workdir / f"jupyter-lab-{self.port}.log"
         self.process: subprocess.Popen | None = None
         self._workdir = workdir
+
+    @classmethod
+    def attach(cls, url: str, token: str, workdir: Path) -> "LabServer":
+        """A server started elsewhere (e.g. by ``policycomm course open``); ``stop()`` leaves it alone."""
+        server = cls(Path("."), workdir)
+        server.url, server.token = url.rstrip("/"), token
+        return server
 
     def start(self) -> "LabServer":
         env = _isolated_jupyter_env(self._workdir)
@@ -151,6 +162,12 @@ class LabPage:
     def __init__(self, page, server: LabServer):
         self.page = page
         self.server = server
+
+    def open_lab(self) -> None:
+        """Open JupyterLab's main page and wait until the application has started."""
+        self.page.goto(f"{self.server.url}/lab?token={self.server.token}")
+        self.wait_for("window.jupyterapp", timeout=SERVER_START_TIMEOUT, what="JupyterLab to load in the browser")
+        self.page.evaluate("() => window.jupyterapp.restored.then(() => true)")  # layout restored, ready
 
     def open_notebook(self, path: str) -> None:
         """Open ``path`` (relative to the server root) and wait for an idle kernel."""
