@@ -35,7 +35,9 @@ def postgres_url(tmp_path_factory, request):
     """The shared server; its data folder lies under pytest's temporary root, which the postgres user must traverse."""
     base = tmp_path_factory.getbasetemp()
     for folder in (base.parent, base):
-        folder.chmod(folder.stat().st_mode | 0o011)  # search (x) only, no listing
+        mode = folder.stat().st_mode
+        if mode & 0o011 != 0o011:
+            folder.chmod(mode | 0o011)  # search (x) only, no listing
     return request.getfixturevalue("shared_postgres_url")
 
 # 10 trainees x 5 dichotomous items; totals 5,4,4,3,3,2,2,1,1,0 -> the top and bottom 3 (27%) are unambiguous
