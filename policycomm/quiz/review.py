@@ -88,45 +88,49 @@ class ReviewDeck:
             raise ValueError(f"intervals must be a non-empty list of days >= 0, not {intervals!r}")
         self.notes: list[str] = []
         self.cards: dict[str, Card] = {}
-        self._kept: dict[str, dict] = {}  # cards of questions not in this bank: written back untouched
+        self._changed: set[str] = set()  # cards answered here; saving keeps the file's version of the others
+        self._backed_up: str | None = None  # the unreadable text already kept as a backup
         self._load()
 
     # ------------------------------------------------------------ file
 
-    def _load(self) -> None:
+    def _read_cards(self) -> dict:
+        """The raw cards in the file ({} when there is none); an unreadable file is backed up, with a note."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except (FileNotFoundError, NotADirectoryError):
-            return  # nothing saved yet (saving will say if the place cannot hold a file)
+            return {}  # nothing saved yet (saving will say if the place cannot hold a file)
         except UnicodeDecodeError:
-            self._start_afresh("không phải văn bản UTF-8")
-            return
+            return self._start_afresh(self.path.read_bytes().decode("utf-8", "replace"), "không phải văn bản UTF-8")
         try:
             data = json.loads(text)
             if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("cards"), dict)):
                 raise ValueError("not a review file")
         except ValueError:
-            self._start_afresh("bị hỏng hoặc không đúng định dạng")
-            return
-        broken = []
-        for question_id, raw in data["cards"].items():
+            return self._start_afresh(text, "bị hỏng hoặc không đúng định dạng")
+        return data["cards"]
+
+    def _load(self) -> None:
+        broken, unknown = [], []
+        for question_id, raw in self._read_cards().items():
             if question_id not in self.questions:
-                self._kept[question_id] = raw
+                unknown.append(question_id)  # kept in the file: saving starts from the file's cards
                 continue
             try:
                 card = Card.from_json(raw)
             except (ValueError, TypeError):
                 broken.append(question_id)
-                continue
+                card = Card()
+                self._changed.add(question_id)  # the next save replaces the broken entry (the backup keeps it)
             card.box = min(card.box, len(self.intervals))  # fewer boxes than when it was saved
             self.cards[question_id] = card
         if broken:
             backup = self._backup()
             self.notes.append(f"Tiến độ của {len(broken)} câu ({', '.join(broken[:5])}) trong {self.path} bị hỏng "
                               f"nên các câu này được ôn lại từ đầu. Bản sao tệp cũ được giữ ở {backup}.")
-        if self._kept:
-            shown = ", ".join(list(self._kept)[:5]) + (", …" if len(self._kept) > 5 else "")
-            self.notes.append(f"{len(self._kept)} câu trong tệp tiến độ không còn trong ngân hàng câu hỏi ({shown}), "
+        if unknown:
+            shown = ", ".join(unknown[:5]) + (", …" if len(unknown) > 5 else "")
+            self.notes.append(f"{len(unknown)} câu trong tệp tiến độ không còn trong ngân hàng câu hỏi ({shown}), "
                               "nên không được đưa ra ôn. Tiến độ của chúng vẫn được giữ trong tệp.")
 
     def _backup(self) -> Path:
@@ -134,14 +138,21 @@ class ReviewDeck:
         shutil.copy2(self.path, backup)
         return backup
 
-    def _start_afresh(self, why: str) -> None:
-        backup = self._backup()
-        self.notes.append(f"Tệp tiến độ ôn tập {self.path} {why}, nên không dùng được. Bản sao đã được giữ ở "
-                          f"{backup}; việc ôn tập bắt đầu lại từ đầu và từ giờ sẽ được lưu bình thường.")
+    def _start_afresh(self, text: str, why: str) -> dict:
+        if text != self._backed_up:
+            self._backed_up = text
+            backup = self._backup()
+            self.notes.append(f"Tệp tiến độ ôn tập {self.path} {why}, nên không dùng được. Bản sao đã được giữ ở "
+                              f"{backup}; việc ôn tập bắt đầu lại từ đầu và từ giờ sẽ được lưu bình thường.")
+        return {}
 
     def save(self) -> None:
-        """Write the progress atomically (a temporary file, then ``os.replace``)."""
-        cards = {**self._kept, **{qid: card.to_json() for qid, card in self.cards.items()}}
+        """Write the progress atomically (a temporary file, then ``os.replace``).
+
+        The file is read again first and only the cards answered here replace
+        its entries, so two notebooks reviewing at once keep each other's work.
+        """
+        cards = {**self._read_cards(), **{qid: self.cards[qid].to_json() for qid in self._changed}}
         data = {"format": FORMAT, "version": VERSION, "intervals": list(self.intervals), "cards": cards}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
@@ -188,6 +199,7 @@ class ReviewDeck:
         card.last_reviewed = today
         card.due = today + timedelta(days=self.intervals[card.box - 1])
         self.cards[question_id] = card
+        self._changed.add(question_id)
         self.save()
         return card
 

@@ -86,6 +86,14 @@ def test_progress_survives_a_new_deck(path):
     assert not list(path.parent.glob(".review.json.*"))  # no temporary file left behind
 
 
+def test_two_open_decks_keep_each_others_progress(path):
+    morning, evening = ReviewDeck(QUESTIONS, path), ReviewDeck(QUESTIONS, path)
+    morning.record("m01-q01", True, DAY)
+    evening.record("m01-q02", False, DAY)
+    both = ReviewDeck(QUESTIONS, path)
+    assert (both.card("m01-q01").box, both.card("m01-q02").lapses) == (2, 1)
+
+
 def test_a_corrupt_file_is_backed_up_and_the_review_starts_afresh(path):
     path.parent.mkdir(parents=True)
     path.write_text('{"format": "policycomm-review", "cards": {"m01-q01": {"box": 2,', encoding="utf-8")
@@ -96,6 +104,7 @@ def test_a_corrupt_file_is_backed_up_and_the_review_starts_afresh(path):
     assert len(deck.due(DAY)) == 3
     deck.record("m01-q01", True, DAY)
     assert json.loads(path.read_text(encoding="utf-8"))["cards"]["m01-q01"]["box"] == 2
+    assert len(list(path.parent.glob("review.json.hong-*"))) == 1 and len(deck.notes) == 1  # no second backup
 
 
 @pytest.mark.parametrize("content", [b"\xff\xfe not utf-8", b"[1, 2, 3]", b'{"cards": "many"}'])
@@ -114,7 +123,9 @@ def test_one_broken_card_is_reset_and_the_file_backed_up(path):
     path.write_text(json.dumps(data), encoding="utf-8")
     again = ReviewDeck(QUESTIONS, path)
     assert again.card("m01-q01").box == 2 and again.card("m01-q02").box == 1
-    assert "m01-q02" in again.notes[0] and list(path.parent.glob("review.json.hong-*"))
+    assert "m01-q02" in again.notes[0] and len(list(path.parent.glob("review.json.hong-*"))) == 1
+    again.record("m01-q01", True, DAY + timedelta(days=2))
+    assert ReviewDeck(QUESTIONS, path).notes == []  # the broken entry was replaced once, not backed up again
 
 
 def test_cards_of_removed_questions_are_ignored_with_a_note_and_kept(path):
