@@ -121,7 +121,7 @@ def cell_scores(rows: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory):
+def postgres_url():
     """A real PostgreSQL 15 server on a free loopback port, for the session; yields a db URL."""
     import socket
     import time
@@ -129,8 +129,12 @@ def postgres_url(tmp_path_factory):
     pg_bin = Path("/usr/lib/postgresql/15/bin")
     if not (pg_bin / "initdb").exists():
         pytest.fail("PostgreSQL 15 is not installed (apt-get install postgresql-15)")
-    data = tmp_path_factory.mktemp("pg") / "data"
-    data.parent.chmod(0o777)
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="policycomm-pg-"))  # outside pytest's private tmp: postgres must reach it
+    base.chmod(0o755)
+    shutil.chown(base, "postgres", "postgres")
+    data = base / "data"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -144,6 +148,7 @@ def postgres_url(tmp_path_factory):
                 f"-h 127.0.0.1 -p {port} -k {data.parent}", "start")
     try:
         as_postgres(pg_bin / "createdb", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "gradebook")
-        yield f"postgresql://postgres@127.0.0.1:{port}/gradebook"
+        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/gradebook"
     finally:
         as_postgres(pg_bin / "pg_ctl", "-D", data, "-m", "immediate", "stop")
+        shutil.rmtree(base, ignore_errors=True)
