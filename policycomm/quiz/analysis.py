@@ -143,6 +143,9 @@ ANALYSIS_MESSAGES: dict[str, tuple[str, str]] = {
                              "“{value}” is not a time, e.g. 2026-03-01 08:30."),
     "ia_problem_gradebook": ("không phải sổ điểm nbgrader (không có bảng {table}).",
                              "not an nbgrader gradebook (no table {table})."),
+    "ia_problem_url": ("không phải địa chỉ cơ sở dữ liệu; ví dụ sqlite:///course/gradebook.db hoặc "
+                       "postgresql://user@host/gradebook.",
+                       "not a database URL; e.g. sqlite:///course/gradebook.db or postgresql://user@host/gradebook."),
     "ia_problem_database": ("không mở được cơ sở dữ liệu: {detail}", "cannot open the database: {detail}"),
 }
 if any(MESSAGES.get(code, text) != text for code, text in ANALYSIS_MESSAGES.items()):
@@ -672,13 +675,16 @@ def read_gradebook(db_url: str, assignment: str | None = None) -> pd.DataFrame:
     import importlib.util
 
     from sqlalchemy import create_engine, inspect, make_url, select
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
     from nbgrader.api import (Assignment, Grade, GradeCell, Notebook, Student, SubmittedAssignment,
                               SubmittedNotebook)
 
     if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).is_file():
         raise ResponsesError([_problem(db_url, "ia_problem_not_found")])
-    url = make_url(db_url)
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        raise ResponsesError([_problem(db_url, "ia_problem_url")]) from None
     if url.drivername == "postgresql" and importlib.util.find_spec("psycopg") is None:
         url = url.set(drivername="postgresql+psycopg2")  # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2
     query = (select(Student.id.label("trainee"), Assignment.name.label("assignment"),

@@ -378,6 +378,14 @@ def test_gradebook_missing_file_is_an_error_and_creates_nothing(tmp_path):
     assert not (tmp_path / "typo.db").exists()
 
 
+@pytest.mark.parametrize("url, expected", [("gradebook.db", "không phải địa chỉ cơ sở dữ liệu"),
+                                           ("postgresql://nobody@127.0.0.1:1/gradebook", "không mở được")])
+def test_a_bad_database_url_says_what_is_wrong(url, expected, capsys):
+    assert main(["quiz", "analyze", "--gradebook", url]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+
+
 def test_a_database_that_is_not_a_gradebook(tmp_path):
     import sqlite3
 
