@@ -5,7 +5,8 @@ by default, git-ignored)::
 
     .course-run/
       exchange/          the nbgrader exchange the assignments are released to
-      jupyter-config/    JUPYTER_CONFIG_DIR of the trainee: course id and exchange
+      jupyter-config/    JUPYTER_CONFIG_DIR of the trainee: course id, exchange,
+                         lecturer-only nbgrader tools switched off
       trainee/           the trainee's home: one fetched folder per assignment
       released.json      a fingerprint of each released assignment's source
 
@@ -31,6 +32,12 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_COURSE = REPO / "course"
 DEFAULT_RUN_DIR = REPO / ".course-run"
 
+
+
+#: lecturer tools a trainee does not need: nbgrader server extensions and JupyterLab plugins
+LECTURER_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+HIDDEN_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                      "@jupyter/nbgrader:course-list", "@jupyterlab/apputils-extension:announcements")
 
 
 class CourseError(Exception):
@@ -126,7 +133,8 @@ def release(run: CourseRun, assignments: list[str] | None = None, log=print) -> 
 
 
 def write_trainee_config(run: CourseRun) -> None:
-    """The trainee's nbgrader configuration: course id, exchange, where assignments are fetched."""
+    """The trainee's Jupyter configuration: course id, exchange, where assignments are fetched;
+    lecturer tools and JupyterLab's news prompt switched off."""
     run.config_dir.mkdir(parents=True, exist_ok=True)
     (run.config_dir / "nbgrader_config.py").write_text(
         "# The trainee's nbgrader settings, written by `policycomm course open`.\n"
@@ -134,6 +142,11 @@ def write_trainee_config(run: CourseRun) -> None:
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         f"c.Exchange.root = {str(run.exchange)!r}\n"
         f"c.Exchange.assignment_dir = {str(run.home)!r}\n", encoding="utf-8")
+    server = {"ServerApp": {"jpserver_extensions": {name: False for name in LECTURER_SERVER_EXTENSIONS}}}
+    (run.config_dir / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
+    (run.config_dir / "labconfig").mkdir(exist_ok=True)
+    page = {"disabledExtensions": {name: True for name in HIDDEN_LAB_PLUGINS}}
+    (run.config_dir / "labconfig" / "page_config.json").write_text(json.dumps(page, indent=1), encoding="utf-8")
 
 
 def fetch(run: CourseRun, assignments: list[str] | None = None, log=print) -> list[str]:

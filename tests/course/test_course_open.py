@@ -23,6 +23,9 @@ pytestmark = pytest.mark.slow
 #: two modules are enough to show every step; the generic tests cover all of them
 MODULES = ("00-lam-quen", "01-truyen-thong-chinh-sach")
 TOKEN = "policycomm-test-token"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def free_port() -> int:
@@ -31,14 +34,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def small_course(tmp_path) -> Path:
-    course = tmp_path / "course"
+def _small_course(root: Path) -> Path:
+    course = root / "course"
     (course / "source").mkdir(parents=True)
     shutil.copy(COURSE / "nbgrader_config.py", course)
     for module in MODULES:
         shutil.copytree(COURSE / "source" / module, course / "source" / module)
     return course
+
+
+@pytest.fixture
+def small_course(tmp_path) -> Path:
+    return _small_course(tmp_path)
 
 
 def _request(url: str, data: dict | None = None) -> tuple[int, dict]:
@@ -63,31 +70,20 @@ def _wait_for_server(url: str, process: subprocess.Popen, log: Path, timeout: fl
     pytest.fail(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-4000:]}")
 
 
-def test_course_open_serves_the_fetched_assignments_with_nbgrader_trainee_tools(small_course, tmp_path):
-    run_dir, port, log = tmp_path / "run", free_port(), tmp_path / "open.log"
+@pytest.fixture(scope="module")
+def opened_course(tmp_path_factory):
+    """``policycomm course open --no-browser --port P`` running on a two-module copy of the course."""
+    root = tmp_path_factory.mktemp("course-open")
+    course, run_dir, port, log = _small_course(root), root / "run", free_port(), root / "open.log"
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "policycomm.cli", "course", "open", "--course", str(small_course),
+    command = [sys.executable, "-m", "policycomm.cli", "course", "open", "--course", str(course),
                "--run-dir", str(run_dir), "--no-browser", "--port", str(port)]
-    env = dict(os.environ, JUPYTER_TOKEN=TOKEN)
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, env=dict(os.environ, JUPYTER_TOKEN=TOKEN), stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_for_server(url, process, log)
-        for module in MODULES:
-            status, listing = _request(f"{url}/api/contents/{module}")
-            assert f"{module}.ipynb" in [item["name"] for item in listing["content"]]
-
-        status, assignments = _request(f"{url}/assignments?course_id=policycomm")
-        assert assignments["success"], assignments
-        assert {a["assignment_id"]: a["status"] for a in assignments["value"]} == {m: "fetched" for m in MODULES}
-
-        status, validation = _request(f"{url}/assignments/validate", {"path": f"{MODULES[0]}/{MODULES[0]}.ipynb"})
-        assert validation["success"], validation
-        failed = validation["value"]["failed"]
-        assert failed, "an unanswered notebook must not validate"
-        assert all(f["error"].startswith("✗ Bạn chưa trả lời") for f in failed), failed
-        released = nbformat.read(run_dir / "trainee" / MODULES[0] / f"{MODULES[0]}.ipynb", as_version=4)
-        assert "BEGIN SOLUTION" not in json.dumps(released) and "HIDDEN TESTS" not in json.dumps(released)
+        yield url, run_dir
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -95,6 +91,52 @@ def test_course_open_serves_the_fetched_assignments_with_nbgrader_trainee_tools(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def test_course_open_serves_the_fetched_assignments_with_nbgrader_trainee_tools(opened_course):
+    url, run_dir = opened_course
+    for module in MODULES:
+        status, listing = _request(f"{url}/api/contents/{module}")
+        assert f"{module}.ipynb" in [item["name"] for item in listing["content"]]
+
+    status, assignments = _request(f"{url}/assignments?course_id=policycomm")
+    assert assignments["success"], assignments
+    assert {a["assignment_id"]: a["status"] for a in assignments["value"]} == {m: "fetched" for m in MODULES}
+
+    status, validation = _request(f"{url}/assignments/validate", {"path": f"{MODULES[0]}/{MODULES[0]}.ipynb"})
+    assert validation["success"], validation
+    failed = validation["value"]["failed"]
+    assert failed, "an unanswered notebook must not validate"
+    assert all(f["error"].startswith("✗ Bạn chưa trả lời") for f in failed), failed
+    released = json.dumps(nbformat.read(run_dir / "trainee" / MODULES[0] / f"{MODULES[0]}.ipynb", as_version=4))
+    assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
+
+
+@pytest.mark.browser
+def test_a_trainee_sees_the_assignment_list_and_validates_in_chromium(opened_course):
+    from playwright.sync_api import sync_playwright
+
+    url, run_dir = opened_course
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{url}/lab/tree/{MODULES[0]}/{MODULES[0]}.ipynb?token={TOKEN}&reset")
+            page.click(".jp-Toolbar >> text=Validate", timeout=180_000)
+            dialog = page.wait_for_selector(".jp-Dialog", timeout=180_000)
+            page.wait_for_function("document.querySelector('.jp-Dialog').innerText.includes('✗')", timeout=180_000)
+            text = dialog.inner_text()
+            assert "Bạn chưa trả lời câu này" in text and "Traceback" not in text
+            page.keyboard.press("Escape")
+
+            page.click(".lm-MenuBar-itemLabel:has-text('Nbgrader')")
+            labels = page.locator(".lm-Menu-itemLabel").all_inner_texts()
+            assert "Assignment List" in labels and "Formgrader" not in labels and "Create Assignment" not in labels
+            page.click(".lm-Menu-itemLabel:has-text('Assignment List')")
+            for module in MODULES:
+                page.wait_for_selector(f"#fetched_assignments_list >> text={module}", timeout=120_000)
+        finally:
+            browser.close()
 
 
 def test_preparing_again_keeps_the_trainees_work_and_releases_only_what_changed(small_course, tmp_path):
