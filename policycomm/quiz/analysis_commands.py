@@ -50,6 +50,8 @@ def analyze_command(args) -> int:
 
     for note in result.notes:
         print(note)
+    if result.items.empty:
+        return 0
     test = result.test
     print(f"{test['trainees']} học viên, {test['items']} câu; {test['reliability_method']} = "
           f"{test['reliability']:.2f}; SEM = {test['sem']:.2f}")
@@ -64,11 +66,16 @@ def analyze_command(args) -> int:
         for line in row[explanation].splitlines():
             print(f"  - {line}")
 
-    if args.csv:
-        out = result.items.assign(flags=result.items["flags"].map(" ".join))
-        out.to_csv(args.csv, encoding="utf-8-sig")
-        print(f"Đã ghi bảng thống kê: {args.csv}")
-    if args.html:
-        write_report(result, args.html, limits=limits)
-        print(f"Đã ghi báo cáo: {args.html}")
+    try:
+        if args.csv:
+            out = result.items.assign(flags=result.items["flags"].map(" ".join))
+            out.to_csv(args.csv, encoding="utf-8-sig")
+            print(f"Đã ghi bảng thống kê: {args.csv}")
+        if args.html:
+            write_report(result, args.html, limits=limits)
+            print(f"Đã ghi báo cáo: {args.html}")
+    except OSError as error:
+        print(f"Không ghi được {error.filename}: {error.strerror}. Kiểm tra thư mục có tồn tại và có quyền ghi.",
+              file=sys.stderr)
+        return 2
     return 0

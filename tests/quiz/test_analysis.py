@@ -420,6 +420,15 @@ def test_analyze_command_reads_a_gradebook(gradebook_url, capsys):
     assert "ps1/kenh/chon_kenh" in out and "ps2/" not in out
 
 
+def test_analyze_command_with_no_responses_or_an_unwritable_report(tmp_path, capsys):
+    empty = write(tmp_path / "empty.csv", "trainee,item,score,max_score\n")
+    assert main(["quiz", "analyze", "--responses", str(empty)]) == 0
+    assert "Không có câu trả lời nào" in capsys.readouterr().out
+    full = write(tmp_path / "full.csv", "trainee,item,score,max_score\nAn,q1,1,1\nBình,q1,0,1\n")
+    assert main(["quiz", "analyze", "--responses", str(full), "--html", str(tmp_path / "no" / "r.html")]) == 2
+    assert "Không ghi được" in capsys.readouterr().err
+
+
 def test_analyze_command_bad_csv_gives_a_message_not_a_traceback(tmp_path, capsys):
     path = write(tmp_path / "bad.csv", "trainee,item,score,max_score\nAn,q1,x,1\n")
     assert main(["quiz", "analyze", "--responses", str(path)]) == 2
