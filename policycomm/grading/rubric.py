@@ -1,0 +1,378 @@
+"""Score a communication plan against a rubric written as data, with partial credit.
+
+A rubric (``policycomm/data/rubrics/<name>.yaml``) fixes the scenario (budget,
+audiences, stages) and lists criteria, each with points and either finding
+codes of :meth:`policycomm.plan.CommunicationPlan.check` (full points when
+none is found, or ``per_finding`` points lost for each) or a plan property
+(points in proportion to what the plan covers). Points are rounded down to
+the rubric's ``step``; a plan without activities earns nothing.
+
+The plan is graded on plain data copied from the trainee's plan, with the
+scenario's budget and audiences and the channels' indicative costs, so
+neither a changed budget nor an overridden method changes the score.
+
+In a capstone test cell, ``check_plan(ke_hoach)`` checks the form (the
+visible check) and ``check_plan(ke_hoach, rubric="capstone")`` prints the
+feedback per criterion and returns the points: nbgrader takes a number as
+the last output of a test cell as partial credit.
+
+>>> from policycomm.plan import CommunicationPlan
+>>> plan = CommunicationPlan("Kế hoạch thử")
+>>> plan.add("evaluation", "survey", "affected_groups", message="Khảo sát sau 3 tháng", timing="Tháng 9")
+>>> result = score_plan(plan, "capstone")
+>>> result.points, result.max_points
+(2.5, 20.0)
+>>> print(result.criteria[2].feedback)
+✔ Có hoạt động đánh giá: 2/2 điểm.
+>>> print(result.criteria[7].feedback)
+◐ Trong ngân sách: 0/2 điểm. Tiêu chí này được tính khi kế hoạch có ít nhất 6 hoạt động (hiện có 1).
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Literal
+
+RUBRIC_DIR = Path(__file__).resolve().parent.parent / "data" / "rubrics"
+
+#: plan properties a criterion may score; each gives the share of what the scenario asks for
+PROPERTIES = ("stages_covered", "two_way_consultation", "audiences_reached", "offline_reached", "ethnic_language")
+
+
+class RubricError(ValueError):
+    """A rubric file is broken; the message names the file, the line and the field to fix."""
+
+
+# ---------------------------------------------------------------- the rubric as data
+
+def _models():
+    """The pydantic models of a rubric file (pydantic is imported only when a rubric is read)."""
+    from pydantic import Field, model_validator
+
+    from ..schema import Strict, Text
+
+    class Scenario(Strict):
+        budget: float = Field(gt=0, description="million VND")
+        audiences: list[str] = Field(min_length=1, description="audience ids the plan must reach")
+        stages: list[str] | None = Field(default=None, description="stage ids the plan must cover")
+
+    class Criterion(Strict):
+        id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+        points: float = Field(gt=0)
+        title: Text
+        advice: Text = Field(description="what to do when the criterion is not met in full")
+        findings: list[str] = Field(default_factory=list, description="finding codes of CommunicationPlan.check()")
+        per_finding: float | None = Field(default=None, gt=0, description="points lost per finding; default all")
+        property: Literal[PROPERTIES] | None = None  # type: ignore[valid-type]
+        min_activities: int = Field(default=1, ge=1, description="fewer activities earn nothing here")
+
+        @model_validator(mode="after")
+        def _one_kind(self):
+            if bool(self.findings) == (self.property is not None):
+                raise ValueError("give either 'findings' (a list of finding codes) or 'property', not both or neither")
+            return self
+
+    class Header(Strict):
+        id: str
+        title: Text
+        step: float = Field(default=0.5, gt=0, description="points are rounded down to a multiple of this")
+        scenario: Scenario
+
+    return Scenario, Criterion, Header
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """A validated rubric: where it was read from, its scenario and its criteria."""
+
+    path: Path
+    id: str
+    title: object
+    step: float
+    scenario: object
+    criteria: tuple
+
+    @property
+    def max_points(self) -> float:
+        return float(sum(c.points for c in self.criteria))
+
+
+def rubric_path(name: str | os.PathLike) -> Path:
+    """The file of a rubric given by name (``"capstone"``) or path.
+
+    >>> rubric_path("capstone").name
+    'capstone.yaml'
+    """
+    text = str(name)
+    if text.endswith((".yaml", ".yml")) or os.sep in text:
+        return Path(text)
+    return RUBRIC_DIR / f"{text}.yaml"
+
+
+def load_rubric(name: str | os.PathLike = "capstone") -> Rubric:
+    """Read and validate a rubric; a broken one raises :class:`RubricError` naming file, line and field."""
+    path = rubric_path(name)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        raise RubricError(f"{path}: rubric file not found; rubrics live in {RUBRIC_DIR}") from None
+    return _load(path, stamp)
+
+
+@lru_cache(maxsize=16)
+def _load(path: Path, _stamp: int) -> Rubric:
+    from pydantic import ValidationError
+
+    from ..i18n import MESSAGES
+    from ..knowledge import LINE_KEY, KnowledgeError, knowledge, read_yaml, strip_lines, validate_entries
+
+    Scenario, Criterion, Header = _models()
+    try:
+        raw = read_yaml(path)
+    except KnowledgeError as exc:
+        raise RubricError(str(exc)) from None
+    if not isinstance(raw, dict):
+        raise RubricError(f"{path}: a rubric is a mapping with 'id', 'title', 'scenario' and 'criteria'")
+    top = {k: v for k, v in raw.items() if k != "criteria"}
+    try:
+        header = Header.model_validate(strip_lines(top))
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            node, line = raw, raw.get(LINE_KEY)
+            for part in err["loc"]:
+                node = node.get(part) if isinstance(node, dict) else None
+                if isinstance(node, dict):
+                    line = node.get(LINE_KEY, line)
+            field = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
+            problems.append(f"{path}:{line or '?'}: field '{field}': {err['msg']}{got}")
+        raise RubricError("\n".join(problems)) from None
+    try:
+        criteria = validate_entries(path, "criteria", Criterion, raw)
+    except KnowledgeError as exc:
+        raise RubricError(str(exc)) from None
+
+    kb, problems = knowledge(), []
+    for field, ids, table in (("scenario.audiences", header.scenario.audiences, kb.audiences),
+                              ("scenario.stages", header.scenario.stages or [], kb.stages)):
+        for unknown in [i for i in ids if i not in table]:
+            line = (raw["scenario"] or {}).get(LINE_KEY, "?")
+            problems.append(f"{path}:{line}: field '{field}': unknown id {unknown!r}; known: {', '.join(table)}")
+    seen = set()
+    for item, criterion in zip(raw["criteria"], criteria):
+        line = item.get(LINE_KEY, "?")
+        if criterion.id in seen:
+            problems.append(f"{path}:{line}: entry {criterion.id!r}, field 'id': appears twice; ids must be unique")
+        seen.add(criterion.id)
+        for code in criterion.findings:
+            if code not in MESSAGES:
+                problems.append(f"{path}:{line}: entry {criterion.id!r}, field 'findings': unknown finding code "
+                                f"{code!r}; use the codes of CommunicationPlan.check() (see policycomm/i18n.py)")
+    if not criteria:
+        problems.append(f"{path}:{raw.get(LINE_KEY, '?')}: field 'criteria': a rubric needs at least one criterion")
+    if problems:
+        raise RubricError("\n".join(problems))
+    return Rubric(path, header.id, header.title, header.step, header.scenario, tuple(criteria))
+
+
+# ---------------------------------------------------------------- the trainee's plan as plain data
+
+def _fail(message: str):
+    from .checks import CheckFailed, install_notebook_handler
+
+    install_plan_errors() or install_notebook_handler()
+    raise CheckFailed(message)
+
+
+def install_plan_errors() -> bool:
+    """In IPython, show a wrong id in ``plan.add(...)`` as one kind sentence, like the checks' failures."""
+    import sys
+
+    from ..plan import PlanError
+    from . import checks
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "set_custom_exc"):
+        return False
+    shell.set_custom_exc((checks.CheckFailed, NameError, SyntaxError, PlanError), checks._show_kindly)
+    return True
+
+
+def _plain_plan(plan, scenario):
+    """A fresh plan with the scenario's budget, audiences and stages and the trainee's activities as plain data."""
+    from .checks import BLANK
+    from ..plan import Activity, CommunicationPlan, PlanError
+
+    if plan is None or plan is Ellipsis:
+        _fail(BLANK)
+    if type(plan) is not CommunicationPlan:
+        _fail("Bài làm phải là một kế hoạch tạo bằng CommunicationPlan(...), rồi thêm hoạt động bằng "
+              "ke_hoach.add(...). Hãy chạy lại ô tạo kế hoạch.")
+    fresh = CommunicationPlan("bài làm", budget=scenario.budget, audiences=list(scenario.audiences),
+                              stages=list(scenario.stages) if scenario.stages else None)
+    for index, activity in enumerate(list(plan.activities), 1):
+        if type(activity) is not Activity:
+            _fail(f"Hoạt động {index} không được thêm bằng ke_hoach.add(...): hãy thêm lại bằng ke_hoach.add(...).")
+        fields = [activity.stage, activity.channel, activity.audience, activity.message, activity.timing]
+        if any(type(value) is not str for value in fields):
+            _fail(f"Hoạt động {index}: giai đoạn, kênh, nhóm công chúng, thông điệp và thời gian đều phải là chữ "
+                  f"đặt trong dấu ngoặc kép.")
+        try:
+            fresh.add(*fields)  # the channel's indicative cost, whatever cost the trainee wrote
+        except PlanError as exc:
+            _fail(str(exc).split(" (Activity")[0])
+    return fresh
+
+
+# ---------------------------------------------------------------- plan properties
+
+def _names(ids, table) -> list[str]:
+    return [table[i].name.vi for i in ids]
+
+
+def _property(name: str, plan) -> tuple[float, list[str]]:
+    """(share of what the scenario asks for that the plan does, names of what is missing)."""
+    from ..knowledge import knowledge
+
+    kb = knowledge()
+    acts = plan.activities
+    low = kb.scoring.thresholds["low_internet"]
+    if name == "stages_covered":
+        wanted = list(plan.stages)
+        missing = [s for s in wanted if not any(a.stage == s for a in acts)]
+        table = kb.stages
+    elif name == "two_way_consultation":
+        wanted = [s for s in plan.stages if "consult" in kb.stage(s).objectives]
+        missing = [s for s in wanted if not any(a.stage == s and kb.channel(a.channel).two_way for a in acts)]
+        table = kb.stages
+    else:
+        table = kb.audiences
+        wanted = list(plan.audiences)
+        if name == "offline_reached":
+            wanted = [a for a in wanted if kb.audience(a).internet_access < low]
+            reached = {a.audience for a in acts if not kb.channel(a.channel).needs_internet}
+        elif name == "ethnic_language":
+            wanted = [a for a in wanted if kb.audience(a).needs_ethnic_language]
+            reached = {a.audience for a in acts if kb.channel(a.channel).ethnic_language}
+        else:  # audiences_reached
+            reached = {a.audience for a in acts}
+        missing = [a for a in wanted if a not in reached]
+    share = 1.0 if not wanted else (len(wanted) - len(missing)) / len(wanted)
+    return share, _names(missing, table)
+
+
+# ---------------------------------------------------------------- scoring
+
+@dataclass(frozen=True)
+class CriterionScore:
+    """Points earned on one criterion, and the Vietnamese feedback line."""
+
+    id: str
+    title: str
+    points: float
+    max_points: float
+    feedback: str
+
+
+@dataclass(frozen=True)
+class PlanScore:
+    """The score of a plan: total points, maximum, one :class:`CriterionScore` per criterion."""
+
+    rubric: str
+    points: float
+    max_points: float
+    criteria: tuple
+
+    def feedback(self) -> str:
+        """The feedback a trainee reads: one line per criterion, then the total."""
+        lines = [c.feedback for c in self.criteria]
+        return "\n".join(lines + [f"Tổng: {self.points:g}/{self.max_points:g} điểm."])
+
+
+def _round_down(value: float, step: float) -> float:
+    return round(math.floor(value / step + 1e-9) * step, 6)
+
+
+def _listing(items: list[str], limit: int = 5) -> str:
+    shown = "; ".join(items[:limit])
+    return shown + (f"; và {len(items) - limit} điều khác" if len(items) > limit else "")
+
+
+def _score_criterion(criterion, plan, findings, step: float) -> CriterionScore:
+    title = criterion.title.vi
+    advice = criterion.advice.vi
+    if len(plan.activities) < criterion.min_activities:
+        earned, advice = 0.0, ""
+        detail = (f"Tiêu chí này được tính khi kế hoạch có ít nhất {criterion.min_activities} hoạt động "
+                  f"(hiện có {len(plan.activities)}).")
+    elif criterion.property is not None:
+        share, missing = _property(criterion.property, plan)
+        earned = _round_down(criterion.points * share, step)
+        detail = f"Còn thiếu: {_listing(missing)}." if missing else ""
+    else:
+        found = [f for f in findings if f.code in criterion.findings]
+        lost = criterion.points if criterion.per_finding is None else criterion.per_finding * len(found)
+        earned = criterion.points if not found else _round_down(max(0.0, criterion.points - lost), step)
+        detail = _listing([f.message.vi.rstrip(".") for f in found]) + "." if found else ""
+    mark = "✔" if earned == criterion.points else "◐"
+    text = f"{mark} {title}: {earned:g}/{criterion.points:g} điểm."
+    if earned < criterion.points:
+        text = " ".join(part for part in (text, detail, advice) if part)
+    return CriterionScore(criterion.id, title, earned, float(criterion.points), text)
+
+
+def score_plan(plan, rubric: str | os.PathLike | Rubric = "capstone") -> PlanScore:
+    """Score ``plan`` (a :class:`~policycomm.plan.CommunicationPlan`) against ``rubric``.
+
+    A missing or malformed plan raises :class:`~policycomm.grading.checks.CheckFailed`
+    with a Vietnamese sentence saying what to do.
+    """
+    rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    fresh = _plain_plan(plan, rubric.scenario)
+    if not fresh.activities:
+        empty = "Kế hoạch chưa có hoạt động nào: hãy thêm hoạt động bằng ke_hoach.add(...)."
+        scores = tuple(CriterionScore(c.id, c.title.vi, 0.0, float(c.points), f"◐ {c.title.vi}: 0/{c.points:g} điểm.")
+                       for c in rubric.criteria)
+        scores = (CriterionScore("no_activities", empty, 0.0, 0.0, empty),) + scores
+        return PlanScore(rubric.id, 0.0, rubric.max_points, scores)
+    findings = fresh.check()
+    scores = tuple(_score_criterion(c, fresh, findings, rubric.step) for c in rubric.criteria)
+    return PlanScore(rubric.id, round(sum(s.points for s in scores), 6), rubric.max_points, scores)
+
+
+def check_plan(plan, rubric: str | os.PathLike | None = None):
+    """The capstone's check: the form of a plan, or (with ``rubric``) its score.
+
+    Without ``rubric``: the plan must be a ``CommunicationPlan`` with at least one
+    activity; prints what the plan's own check finds, to help improve it.
+    With ``rubric``: prints the feedback per criterion and returns the points.
+
+    >>> from policycomm.plan import CommunicationPlan
+    >>> check_plan(CommunicationPlan("Kế hoạch trống"))
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy thay dấu ... bằng câu trả lời của bạn, rồi chạy lại ô (Shift + Enter).
+    """
+    from .checks import BLANK, OK_FORM
+
+    if rubric is not None:
+        result = score_plan(plan, rubric)
+        print(result.feedback())
+        return result.points
+    if type(plan) is not type(None) and plan is not Ellipsis and not getattr(plan, "activities", None):
+        _fail(BLANK)
+    own = SimpleNamespace(budget=getattr(plan, "budget", None), audiences=getattr(plan, "audiences", None) or [],
+                          stages=getattr(plan, "stages", None))
+    fresh = _plain_plan(plan, own)
+    print(f"{OK_FORM}\nKế hoạch có {len(fresh.activities)} hoạt động, tổng chi phí tham khảo "
+          f"{fresh.total_cost():g} triệu đồng.")
+    notes = [f for f in fresh.check() if f.severity != "ok"]
+    if notes:
+        print("Gợi ý tự kiểm tra (chưa phải điểm):")
+        for note in notes:
+            print(f"  • {note}")
