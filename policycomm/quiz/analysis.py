@@ -146,6 +146,8 @@ ANALYSIS_MESSAGES: dict[str, tuple[str, str]] = {
     "ia_problem_url": ("không phải địa chỉ cơ sở dữ liệu; ví dụ sqlite:///course/gradebook.db hoặc "
                        "postgresql://user@host/gradebook.",
                        "not a database URL; e.g. sqlite:///course/gradebook.db or postgresql://user@host/gradebook."),
+    "ia_problem_no_answers": ("không có tệp {file} nào có câu trả lời trong các thư mục học viên/bài tập.",
+                              "no {file} with answers in the trainee/assignment folders."),
     "ia_problem_database": ("không mở được cơ sở dữ liệu: {detail}", "cannot open the database: {detail}"),
 }
 if any(MESSAGES.get(code, text) != text for code, text in ANALYSIS_MESSAGES.items()):
@@ -715,3 +717,54 @@ def read_gradebook(db_url: str, assignment: str | None = None) -> pd.DataFrame:
         engine.dispose()
     rows["item"] = rows["assignment"] + "/" + rows["notebook"] + "/" + rows["cell"]
     return rows[["trainee", "item", "score", "max_score", "timestamp"]].astype({"score": float, "max_score": float})
+
+
+def _choice_label(question, response) -> str | None:
+    """The option(s) a response picked, as a distractor label (None for other question types)."""
+    if question.type == "single":
+        return str(response)
+    if question.type == "multiple":
+        return "+".join(sorted(map(str, response)))
+    if question.type == "truefalse":
+        return "true" if response else "false"
+    return None
+
+
+def read_answer_files(folder, bank=None) -> pd.DataFrame:
+    """Responses from the answers files the quiz widgets save, collected by nbgrader.
+
+    Looks for ``{folder}/{trainee}/{assignment}/policycomm_answers.json``
+    (nbgrader's ``submitted/`` layout) and scores every recorded answer to a
+    bank question with :func:`~policycomm.quiz.scoring.score_response`;
+    ``choice`` holds the option id(s) chosen, for the distractor table.
+    Unreadable files and unanswered questions are skipped (they count as
+    missing answers).
+    """
+    from .responses import ANSWERS_FILE, read_recorded
+    from .scoring import score_response
+
+    if bank is None:
+        from .bank import load_bank
+
+        bank = load_bank()
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ResponsesError([_problem(folder, "ia_problem_not_found")])
+    rows = []
+    for path in sorted(folder.glob(f"*/*/{ANSWERS_FILE}")):
+        for question in bank:
+            recorded = read_recorded(question.id, folder=path.parent)
+            if recorded.answered:
+                rows.append({"trainee": path.parent.parent.name, "item": question.id,
+                             "score": score_response(question, recorded.response) * question.points,
+                             "max_score": question.points, "choice": _choice_label(question, recorded.response),
+                             "timestamp": pd.to_datetime(recorded.saved_at, errors="coerce", utc=True)})
+    if not rows:
+        raise ResponsesError([_problem(folder, "ia_problem_no_answers", file=ANSWERS_FILE)])
+    return pd.DataFrame(rows)
+
+
+def choice_options(bank) -> dict[str, list[str]]:
+    """Option labels of the bank's single-choice and true/false questions, so unchosen options show up."""
+    options = {q.id: [a.id for a in q.answers] for q in bank if q.type == "single"}
+    return options | {q.id: ["true", "false"] for q in bank if q.type == "truefalse"}

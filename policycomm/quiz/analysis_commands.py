@@ -1,7 +1,8 @@
 """``policycomm quiz analyze``: item analysis of a quiz or an nbgrader gradebook.
 
     policycomm quiz analyze --responses responses.csv [--html report.html] [--csv items.csv]
-    policycomm quiz analyze --gradebook sqlite:///course/gradebook.db
+    policycomm quiz analyze --gradebook sqlite:///course/gradebook.db [--assignment ps1]
+    policycomm quiz analyze --answers course/submitted
 
 Prints one line per item with its flags, then what to do about the flagged
 ones. Heavy libraries load only when the command runs.
@@ -20,6 +21,8 @@ def register(subparsers) -> None:
     source.add_argument("--responses", metavar="FILE.csv",
                         help="long-format CSV: trainee, item, score, max_score[, choice, attempt, timestamp]")
     source.add_argument("--gradebook", metavar="DB_URL", help="nbgrader gradebook, e.g. sqlite:///gradebook.db")
+    source.add_argument("--answers", metavar="FOLDER",
+                        help="quiz answers files collected by nbgrader, e.g. course/submitted (with option choices)")
     parser.add_argument("--assignment", metavar="NAME", help="with --gradebook: analyse only this assignment")
     parser.add_argument("--html", metavar="REPORT.html", help="write an HTML report with plots")
     parser.add_argument("--csv", metavar="ITEMS.csv", help="write the per-item statistics as CSV")
@@ -33,20 +36,28 @@ def analyze_command(args) -> int:
     import pandas as pd
 
     from ..i18n import get_language
-    from .analysis import ResponsesError, Thresholds, analyze, read_gradebook, read_responses_csv
+    from .analysis import (ResponsesError, Thresholds, analyze, choice_options, read_answer_files, read_gradebook,
+                           read_responses_csv)
+    from .bank import BankError
     from .report_html import write_report
 
     limits = Thresholds(too_easy=args.easy)
     explanation = f"explanation_{get_language()}"
+    options = None
     try:
         if args.responses:
             responses = read_responses_csv(args.responses)
-        else:
+        elif args.gradebook:
             responses = read_gradebook(args.gradebook, args.assignment)
-    except ResponsesError as error:
+        else:
+            from .bank import load_bank
+
+            bank = load_bank()  # the quiz's questions and keys: answers files hold only responses
+            responses, options = read_answer_files(args.answers, bank), choice_options(bank)
+    except (ResponsesError, BankError) as error:
         print(error, file=sys.stderr)
         return 2
-    result = analyze(responses, limits)
+    result = analyze(responses, limits, options)
 
     for note in result.notes:
         print(note)

@@ -395,6 +395,49 @@ def test_a_database_that_is_not_a_gradebook(tmp_path):
         read_gradebook(f"sqlite:///{tmp_path / 'other.db'}")
 
 
+# ------------------------------------------------------------------ answers files of the quiz widgets
+
+def submitted_answers(folder: Path) -> Path:
+    """nbgrader's submitted/ layout with answers files, written by the widgets' own recorder."""
+    from policycomm.quiz.responses import record_answer
+
+    answers = {"hv01": ("a", False), "hv02": ("a", True), "hv03": ("b", False), "hv04": ("c", None)}
+    for trainee, (single, true_false) in answers.items():
+        place = folder / "submitted" / trainee / "quiz1"
+        place.mkdir(parents=True)
+        record_answer("m01-q01", single, notebook="quiz.ipynb", folder=place)
+        if true_false is not None:
+            record_answer("m01-q02", true_false, notebook="quiz.ipynb", folder=place)
+    broken = folder / "submitted" / "hv05" / "quiz1"
+    broken.mkdir(parents=True)
+    (broken / "policycomm_answers.json").write_text("{not json", encoding="utf-8")
+    return folder / "submitted"
+
+
+def test_answer_files_are_scored_with_the_bank_and_keep_the_choices(tmp_path):
+    from policycomm.quiz import load_bank
+    from policycomm.quiz.analysis import choice_options, read_answer_files
+
+    bank = load_bank()
+    responses = read_answer_files(submitted_answers(tmp_path), bank)
+    single = responses[responses["item"] == "m01-q01"].set_index("trainee")
+    right = next(a.id for a in bank["m01-q01"].answers if a.fraction == 100)
+    assert single["choice"].to_dict() == {"hv01": "a", "hv02": "a", "hv03": "b", "hv04": "c"}
+    assert (single["score"] == np.where(single["choice"] == right, bank["m01-q01"].points, 0)).all()
+    assert set(responses["trainee"]) == {"hv01", "hv02", "hv03", "hv04"}  # hv05's broken file is skipped
+    result = analyze(responses, options=choice_options(bank))
+    assert "ia_note_missing" in codes(result.notes)  # hv04 left m01-q02 unanswered
+    table = result.distractors.set_index(["item", "option"])
+    assert table.loc[("m01-q02", "true"), "count"] == 1 and table.loc[("m01-q02", "false"), "is_key"]
+
+
+def test_analyze_command_reads_answer_files(tmp_path, capsys):
+    assert main(["quiz", "analyze", "--answers", str(submitted_answers(tmp_path))]) == 0
+    assert "m01-q01" in capsys.readouterr().out
+    assert main(["quiz", "analyze", "--answers", str(tmp_path / "nowhere")]) == 2
+    assert "không tìm thấy" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------ command and report
 
 def test_analyze_command_prints_flags_and_writes_html_and_csv(tmp_path, capsys):
