@@ -2,8 +2,9 @@
 
 Input is a long table of responses (one row per trainee and item: columns
 ``trainee``, ``item``, ``score``, ``max_score``, optional ``choice``,
-``attempt``, ``timestamp``), read from a CSV file (:func:`read_responses_csv`)
-or an nbgrader gradebook (:func:`read_gradebook`). Only first attempts count.
+``attempt``, ``timestamp``), read from a CSV file (:func:`read_responses_csv`),
+an nbgrader gradebook (:func:`read_gradebook`) or the answers files of the
+quiz widgets (:func:`read_answer_files`). Only first attempts count.
 :func:`analyze` returns plain data: one row per item, a dict for the whole
 test, one row per (item, option) for choice items, and notes for the lecturer.
 

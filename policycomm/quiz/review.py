@@ -27,7 +27,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Iterable
@@ -192,7 +192,8 @@ class ReviewDeck:
     def record(self, question_id: str, correct: bool, today: date | None = None) -> Card:
         """Move the card (up one box if ``correct``, else back to box 1), save, and return it."""
         today = today or date.today()
-        card = self.card(question_id)
+        previous, was_changed = self.cards.get(question_id), question_id in self._changed
+        card = replace(self.card(question_id))  # a copy: memory changes only if the save succeeds
         card.box = min(card.box + 1, len(self.intervals)) if correct else 1
         card.lapses += 0 if correct else 1
         card.reviews += 1
@@ -200,7 +201,16 @@ class ReviewDeck:
         card.due = today + timedelta(days=self.intervals[card.box - 1])
         self.cards[question_id] = card
         self._changed.add(question_id)
-        self.save()
+        try:
+            self.save()
+        except OSError:
+            if previous is None:
+                del self.cards[question_id]
+            else:
+                self.cards[question_id] = previous
+            if not was_changed:
+                self._changed.discard(question_id)
+            raise
         return card
 
     def answer(self, question_id: str, response, today: date | None = None) -> tuple[float, Card]:

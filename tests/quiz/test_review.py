@@ -192,6 +192,7 @@ def test_widget_shows_the_notes_and_reports_a_save_failure_kindly(tmp_path):
     session.question_widget.input.set("a")
     session.question_widget.button.click()
     assert "Không lưu được tiến độ" in session.result.value
+    assert session.deck.card("m01-q01").reviews == 0  # not saved, so not moved
     assert "text/plain" in session._repr_mimebundle_()
 
 
