@@ -373,7 +373,7 @@ class _CohortGrader:
                 folder = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
                 print_ = fingerprint(folder)
                 entry = done.get((assignment, student))
-                if entry and entry.get("fingerprint") == print_:
+                if entry and entry.get("fingerprint") == print_ and entry.get("status") == "graded":
                     summary.skipped += 1
                     summary.results.append(SubmissionResult.from_dict(entry))
                     bar.update(1)

@@ -10,7 +10,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from gradingkit import ASSIGNMENTS, CORRECT, PARTIAL, submit
+from gradingkit import ASSIGNMENTS, CORRECT, PARTIAL, nbgrader, submit
 
 pytestmark = pytest.mark.slow
 POLICYCOMM = Path(sys.executable).parent / "policycomm"
@@ -56,6 +56,17 @@ def test_class_report_and_exports(reported):
     assert list(csv["Học viên"]) == ["an", "binh", "chi"] == list(xlsx["Học viên"])
     assert csv.loc[csv["Học viên"] == "an", "Tổng điểm"].item() == 9  # all autograded points (9 of 10)
     assert csv.loc[csv["Học viên"] == "chi", "Tổng điểm"].item() == 0
+
+
+def test_nbgrader_export_and_feedback_work_on_the_results(reported):
+    course, _ = reported
+    exported = nbgrader(course, "export")
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    grades = pd.read_csv(course / "grades.csv")
+    assert grades.loc[(grades.student_id == "an") & (grades.assignment == "ps1"), "raw_score"].item() == 6
+    feedback = nbgrader(course, "generate_feedback", "ps1", "--force")
+    assert feedback.returncode == 0, feedback.stderr[-2000:]
+    assert (course / "feedback" / "binh" / "ps1" / "channels.html").exists()
 
 
 def test_feedback_has_no_hidden_tests_and_no_solutions(reported):
