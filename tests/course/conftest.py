@@ -5,10 +5,14 @@ directory, runs ``nbgrader generate_assignment``, writes a batch of
 submissions for every assignment (see :mod:`course_cases`), runs one
 ``nbgrader autograde`` and one ``nbgrader generate_feedback`` over all of them,
 and reads the scores from the gradebook. Every test then looks at the result,
-so the expensive part (about 2 s per submitted notebook) is paid once.
+so the expensive part (about 2 s per submitted notebook) is paid once: under
+pytest-xdist the workers of one run share the build (the first one to get the
+lock builds, the others wait and read the result).
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -42,34 +46,61 @@ class GradedCourse:
     submissions: dict[tuple[str, str], Submission] = field(default_factory=dict)
     scores: dict[tuple[str, str], float] = field(default_factory=dict)
     max_scores: dict[str, float] = field(default_factory=dict)
-    autograde_log: str = ""
 
     def feedback_files(self, assignment: str, student: str) -> list[Path]:
         return sorted((self.root / "feedback" / student / assignment).glob("*.html"))
 
 
+@contextlib.contextmanager
+def _locked(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
-def released_course(tmp_path_factory) -> Path:
+def build_dir(tmp_path_factory) -> Path:
+    """One directory per test run, shared by the xdist workers of that run."""
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run_id:
+        return tmp_path_factory.getbasetemp().parent / f"policycomm-course-{run_id}"
+    return tmp_path_factory.mktemp("course-run")
+
+
+@pytest.fixture(scope="session")
+def released_course(build_dir) -> Path:
     """A temporary copy of course/ with every assignment generated into release/."""
-    course = tmp_path_factory.mktemp("course-run") / "course"
-    shutil.copytree(COURSE, course, ignore=shutil.ignore_patterns(*GENERATED_STEPS, "__pycache__",
-                                                                 ".ipynb_checkpoints"))
-    nbgrader(course, "generate_assignment", "*", "--force")
+    course = build_dir / "course"
+    with _locked(build_dir / "release.lock"):
+        if not (build_dir / "released.ok").exists():
+            shutil.rmtree(course, ignore_errors=True)
+            shutil.copytree(COURSE, course, ignore=shutil.ignore_patterns(*GENERATED_STEPS, "__pycache__",
+                                                                         ".ipynb_checkpoints"))
+            nbgrader(course, "generate_assignment", "*", "--force")
+            (build_dir / "released.ok").touch()
     return course
 
 
 @pytest.fixture(scope="session")
-def graded_course(released_course) -> GradedCourse:
+def graded_course(released_course, build_dir) -> GradedCourse:
     """All submissions of all assignments, autograded and with feedback generated."""
     from nbgrader.api import Gradebook
 
     graded = GradedCourse(released_course)
     for assignment in ASSIGNMENTS:
         for submission in submissions_for(released_course, assignment):
-            submission.write(released_course)
             graded.submissions[assignment, submission.student] = submission
-    graded.autograde_log = nbgrader(released_course, "autograde", "*").stderr
-    nbgrader(released_course, "generate_feedback", "*")
+    with _locked(build_dir / "grade.lock"):
+        if not (build_dir / "graded.ok").exists():
+            for submission in graded.submissions.values():
+                submission.write(released_course)
+            nbgrader(released_course, "autograde", "*")
+            nbgrader(released_course, "generate_feedback", "*")
+            (build_dir / "graded.ok").touch()
     with Gradebook(f"sqlite:///{released_course / 'gradebook.db'}", course_id="policycomm") as gradebook:
         for assignment, student in graded.submissions:
             graded.scores[assignment, student] = gradebook.find_submission(assignment, student).score
