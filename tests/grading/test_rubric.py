@@ -1,0 +1,167 @@
+"""The rubric engine: policycomm.grading.rubric with policycomm/data/rubrics/capstone.yaml."""
+from __future__ import annotations
+
+import pytest
+
+from policycomm.grading.checks import CheckFailed
+from policycomm.grading.rubric import RubricError, check_plan, load_rubric, score_plan
+from policycomm.plan import CommunicationPlan
+
+#: the strong plan of the capstone's solution: 15 activities, 145 million VND
+STRONG = [
+    ("agenda", "social_listening", "affected_groups"), ("agenda", "village_meeting", "ethnic_mountain"),
+    ("formulation", "consultation_conference", "affected_groups"), ("formulation", "agency_portal", "journalists"),
+    ("drafting", "written_comments", "implementing_officials"), ("drafting", "consultation_conference", "ethnic_mountain"),
+    ("drafting", "facebook_page", "affected_groups"), ("adoption", "press_conference", "journalists"),
+    ("adoption", "press_release", "journalists"), ("implementation", "commune_radio", "elderly_rural"),
+    ("implementation", "ethnic_radio", "ethnic_mountain"), ("implementation", "oral_propaganda", "ethnic_mountain"),
+    ("implementation", "village_meeting", "elderly_rural"), ("implementation", "zalo_oa", "affected_groups"),
+    ("evaluation", "survey", "affected_groups"),
+]
+
+
+def plan_of(rows, **options) -> CommunicationPlan:
+    plan = CommunicationPlan("Kế hoạch thử", **options)
+    for stage, channel, audience in rows:
+        plan.add(stage, channel, audience, message="Thông điệp", timing="Tháng 6")
+    return plan
+
+
+def points(result) -> dict[str, float]:
+    return {c.id: c.points for c in result.criteria}
+
+
+def test_the_capstone_rubric_is_worth_20_points_in_9_criteria():
+    rubric = load_rubric("capstone")
+    assert rubric.max_points == 20
+    assert len(rubric.criteria) == 9
+    assert rubric.scenario.budget == 150
+
+
+def test_a_strong_plan_gets_every_point():
+    result = score_plan(plan_of(STRONG))
+    assert result.points == result.max_points == 20
+    assert all(c.feedback.startswith("✔") for c in result.criteria)
+
+
+def test_an_empty_plan_gets_nothing_even_on_criteria_it_does_not_break():
+    result = score_plan(CommunicationPlan("Trống"))
+    assert result.points == 0
+    assert "chưa có hoạt động nào" in result.feedback()
+
+
+def test_a_mediocre_plan_gets_partial_credit_per_criterion():
+    rows = [r for r in STRONG if r[0] not in ("agenda", "evaluation") and r[2] != "ethnic_mountain"]
+    result = score_plan(plan_of(rows + [("implementation", "television", "affected_groups")]))
+    assert points(result) == {
+        "stages_covered": 2.0,  # 4 of 6 stages
+        "two_way_consultation": 3.0,
+        "evaluation": 0.0,
+        "audiences_reached": 1.5,  # 4 of 5 audiences: 1.6 rounded down to 0.5
+        "offline_reached": 1.0,  # the elderly yes, ethnic-minority people no
+        "ethnic_language": 0.0,
+        "channel_fit": 2.0,
+        "within_budget": 0.0,  # television: 207 million
+        "messages_and_timings": 2.0,
+    }
+    assert result.points == 11.5
+    feedback = {c.id: c.feedback for c in result.criteria}
+    assert "vượt ngân sách 150 triệu đồng" in feedback["within_budget"]
+    assert "Đồng bào dân tộc thiểu số vùng núi" in feedback["ethnic_language"]
+
+
+def test_missing_messages_and_unsuited_channels_cost_half_a_point_each():
+    plan = plan_of(STRONG)
+    plan.add("evaluation", "press", "journalists")  # unsuited, no message, no timing
+    result = points(score_plan(plan))
+    assert (result["channel_fit"], result["messages_and_timings"]) == (1.5, 1.0)
+
+
+def test_the_scenario_budget_and_indicative_costs_count_not_the_trainees():
+    plan = plan_of(STRONG, budget=10_000, audiences=["youth"])
+    plan.add("implementation", "television", "affected_groups", message="Phóng sự", timing="Quý IV", cost=0)
+    result = points(score_plan(plan))
+    assert result["within_budget"] == 0
+
+
+def test_a_plan_that_hides_its_findings_is_refused():
+    class Quiet(CommunicationPlan):
+        def check(self):
+            return []
+
+    quiet = Quiet("Kế hoạch")
+    quiet.add("agenda", "survey", "affected_groups", message="Khảo sát", timing="Quý I")
+    with pytest.raises(CheckFailed, match="CommunicationPlan"):
+        score_plan(quiet)
+
+
+@pytest.mark.parametrize("answer", [..., None, ["survey"], "kế hoạch"])
+def test_a_blank_or_wrong_answer_is_a_kind_check_failure(answer):
+    with pytest.raises(CheckFailed) as failure:
+        score_plan(answer)
+    assert failure.value.message.endswith(".")
+    assert "Traceback" not in failure.value.message
+
+
+def test_the_visible_check_reads_the_form_and_gives_hints_not_points(capsys):
+    assert check_plan(plan_of(STRONG[:3])) is None
+    shown = capsys.readouterr().out
+    assert "Kế hoạch có 3 hoạt động" in shown and "Gợi ý tự kiểm tra" in shown
+    with pytest.raises(CheckFailed, match="Bạn chưa trả lời"):
+        check_plan(CommunicationPlan("Trống"))
+
+
+def test_the_graded_check_prints_feedback_and_returns_the_points(capsys):
+    assert check_plan(plan_of(STRONG), rubric="capstone") == 20.0
+    assert "Tổng: 20/20 điểm." in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- broken rubrics
+
+GOOD = """\
+id: test
+title: {vi: "Thử", en: "Test"}
+scenario:
+  budget: 50
+  audiences: [youth]
+criteria:
+  - id: evaluation
+    points: 2
+    title: {vi: "Có đánh giá", en: "Evaluation"}
+    advice: {vi: "Thêm đánh giá.", en: "Add evaluation."}
+    findings: [no_evaluation]
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "rubric.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_rubric_file_of_ones_own_is_used(tmp_path):
+    rubric = load_rubric(write(tmp_path, GOOD))
+    plan = plan_of([("evaluation", "survey", "youth")])
+    assert score_plan(plan, rubric).points == 2
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("points: 2", "points: -1", r"rubric.yaml:7: entry 'evaluation', field 'points': Input should be greater than 0"),
+    ("findings: [no_evaluation]", "findings: [no_evaluaton]",
+     r"rubric.yaml:7: entry 'evaluation', field 'findings': unknown finding code 'no_evaluaton'"),
+    ("findings: [no_evaluation]", "property: stages_covered\n    findings: [no_evaluation]",
+     r"rubric.yaml:7: entry 'evaluation', field '\(entry\)'.*either 'findings'"),
+    ("budget: 50", "budget: lots", r"rubric.yaml:4: field 'scenario.budget'"),
+    ("audiences: [youth]", "audiences: [yuoth]", r"rubric.yaml:4: field 'scenario.audiences': unknown id 'yuoth'"),
+    ("    advice:", "    advise:", r"rubric.yaml:10: entry 'evaluation', field 'advise': Extra inputs"),
+    ("criteria:\n", "criteria:\n" + GOOD.split("criteria:\n")[1], r"rubric.yaml:12: entry 'evaluation', field 'id': appears twice"),
+    ("audiences: [youth]", "audiences: [youth", r"rubric.yaml:\d+: not valid YAML"),
+])
+def test_a_broken_rubric_names_file_line_and_field(tmp_path, old, new, message):
+    with pytest.raises(RubricError, match=message):
+        load_rubric(write(tmp_path, GOOD.replace(old, new, 1)))
+
+
+def test_a_missing_rubric_says_where_rubrics_live():
+    with pytest.raises(RubricError, match="rubric file not found; rubrics live in"):
+        load_rubric("khong_co")
