@@ -115,8 +115,7 @@ class _OutputSink:
 
     def rich(self, output_type: str, data: dict, metadata: dict | None, **extra):
         size = sum(len(str(v)) for v in data.values())
-        if not self._room(size):
-            self.stream("stdout", "")  # keep order; rich output dropped
+        if not self._room(size):  # rich output past the cap is dropped, once noted
             if not self.truncated:
                 self.truncated = True
                 self.outputs.append({"output_type": "stream", "name": "stdout",

@@ -20,7 +20,9 @@ deliberately stricter:
 """
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import os
 import shutil
 import unicodedata
@@ -77,10 +79,6 @@ def _edit_locked(cells):
     cells[_index(cells, "n_audiences_test")].source = "n_audiences = 9  # test replaced"
     cells[_index(cells, "setup")].source = "choose = None"
     return cells
-
-
-def _rename(name, nb):
-    return nb
 
 
 def _raw(content):
@@ -147,13 +145,15 @@ def graded(released_course, tmp_path_factory):
         if student == "renamed_notebook":
             os.rename(folder / "channels.ipynb", folder / "channels (1).ipynb")
     before = (course / "submitted" / "control" / "ps1" / "channels.ipynb").read_bytes()
-    summary = grade_cohort(str(course), ["ps1"], jobs=2, progress=False,
-                           limits=Limits(timeout_cell=3, timeout_notebook=60, memory_mb=1024))
-    return course, summary, gradebook_rows(course), before
+    bar = io.StringIO()
+    with contextlib.redirect_stderr(bar):
+        summary = grade_cohort(str(course), ["ps1"], jobs=2, progress=True,
+                               limits=Limits(timeout_cell=3, timeout_notebook=60, memory_mb=1024))
+    return course, summary, gradebook_rows(course), before, bar.getvalue()
 
 
 def test_every_submission_is_graded_and_stored(graded):
-    course, summary, rows, _ = graded
+    course, summary, rows, _, _ = graded
     assert summary.graded == len(KINDS)
     students = {key[0] for key in rows}
     assert students == set(KINDS)
@@ -164,7 +164,7 @@ def test_every_submission_is_graded_and_stored(graded):
 
 @pytest.mark.parametrize("student", [s for s in KINDS if s != "control"])
 def test_bad_submission_is_not_inflated_and_explained(graded, student):
-    course, summary, rows, _ = graded
+    course, summary, rows, _, _ = graded
     scores = cell_scores(rows)
     answers, _, expected_problem = KINDS[student]
     n_audiences_score = scores[(student, "ps1", "channels", "n_audiences_test")]
@@ -184,7 +184,7 @@ def test_bad_submission_is_not_inflated_and_explained(graded, student):
 
 
 def test_outside_files_stay_untouched(graded):
-    course, _, rows, before = graded
+    course, _, rows, before, _ = graded
     assert (course / "submitted" / "control" / "ps1" / "channels.ipynb").read_bytes() == before
     assert not (course / "source" / "ps1" / "x.py").exists()
     assert b"hacked" not in (course / "gradebook.db").read_bytes()
@@ -195,7 +195,7 @@ def test_outside_files_stay_untouched(graded):
 
 
 def test_hidden_tests_are_not_readable_by_trainee_code(graded):
-    course, _, _, _ = graded
+    course, _, _, _, _ = graded
     out = nbformat.read(course / "autograded" / "reads_hidden" / "ps1" / "channels.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in out.cells for o in c.get("outputs", []))
     assert "BEGIN HIDDEN TESTS" not in printed and "n_audiences == 9" not in printed
@@ -203,13 +203,21 @@ def test_hidden_tests_are_not_readable_by_trainee_code(graded):
 
 
 def test_huge_output_is_capped(graded):
-    course, _, _, _ = graded
+    course, _, _, _, _ = graded
     path = course / "autograded" / "huge_output" / "ps1" / "channels.ipynb"
     assert path.stat().st_size < 1_000_000
 
 
 def test_timeout_is_recorded_like_nbgrader(graded):
-    course, _, _, _ = graded
+    course, _, _, _, _ = graded
     out = nbformat.read(course / "autograded" / "infinite_loop" / "ps1" / "channels.ipynb", as_version=4)
     cell = out.cells[_index(out.cells, "n_audiences")]
     assert "CellTimeoutError" in [o.get("ename") for o in cell.outputs]
+
+
+def test_progress_bar_shows_count_rate_eta_and_failures(graded):
+    _, summary, _, _, bar = graded
+    last = bar.replace("\r", "\n").strip().splitlines()[-1]
+    assert f"{len(KINDS)}/{len(KINDS)}" in last
+    assert "bài/s" in last and "<" in last  # rate, and elapsed<remaining
+    assert f"lỗi={summary.failed}" in last and summary.failed >= 5

@@ -63,7 +63,8 @@ def test_nbgrader_export_and_feedback_work_on_the_results(reported):
     exported = nbgrader(course, "export")
     assert exported.returncode == 0, exported.stderr[-2000:]
     grades = pd.read_csv(course / "grades.csv")
-    assert grades.loc[(grades.student_id == "an") & (grades.assignment == "ps1"), "raw_score"].item() == 7  # 6 + 1 autograded; the written answer awaits manual grading
+    an_ps1 = grades.loc[(grades.student_id == "an") & (grades.assignment == "ps1"), "raw_score"].item()
+    assert an_ps1 == 7  # 6 + 1 autograded points; the written answer awaits manual grading
     feedback = nbgrader(course, "generate_feedback", "ps1", "--force")
     assert feedback.returncode == 0, feedback.stderr[-2000:]
     assert (course / "feedback" / "binh" / "ps1" / "channels.html").exists()
