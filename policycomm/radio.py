@@ -40,6 +40,8 @@ MESSAGES.update({
                         "add how to do it or where to ask, or repeat the key point."),
     "radio_bad_speed": ("Tốc độ đọc phải là một số dương (số tiếng mỗi phút), không phải {value!r}.",
                         "The reading speed must be a positive number (words per minute), not {value!r}."),
+    "radio_bad_seconds": ("Số giây đọc phải là một số dương, ví dụ 21, không phải {value!r}.",
+                          "The reading time must be a positive number of seconds, e.g. 21, not {value!r}."),
 })
 
 
@@ -83,8 +85,8 @@ def reading_speed(words: int, seconds: float) -> float:
     >>> reading_speed(200, 75)
     160.0
     """
-    if not seconds > 0:
-        raise ValueError(str(Bilingual.of("radio_bad_speed", value=seconds)))
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+        raise ValueError(str(Bilingual.of("radio_bad_seconds", value=seconds)))
     return round(words * 60 / seconds, 1)
 
 

@@ -50,5 +50,6 @@ def test_bad_speed_is_a_clear_error(speed):
 
 def test_reading_speed_measured():
     assert reading_speed(160, 60) == 160.0
-    with pytest.raises(ValueError):
-        reading_speed(100, 0)
+    for seconds in (0, -3, "21", None):
+        with pytest.raises(ValueError, match="Số giây đọc phải là một số dương"):
+            reading_speed(100, seconds)
