@@ -364,7 +364,9 @@ def check_plan(plan, rubric: str | os.PathLike | None = None):
         result = score_plan(plan, rubric)
         print(result.feedback())
         return result.points
-    if type(plan) is not type(None) and plan is not Ellipsis and not getattr(plan, "activities", None):
+    from ..plan import CommunicationPlan
+
+    if isinstance(plan, CommunicationPlan) and not plan.activities:
         _fail(BLANK)
     own = SimpleNamespace(budget=getattr(plan, "budget", None), audiences=getattr(plan, "audiences", None) or [],
                           stages=getattr(plan, "stages", None))

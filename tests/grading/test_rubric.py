@@ -165,3 +165,10 @@ def test_a_broken_rubric_names_file_line_and_field(tmp_path, old, new, message):
 def test_a_missing_rubric_says_where_rubrics_live():
     with pytest.raises(RubricError, match="rubric file not found; rubrics live in"):
         load_rubric("khong_co")
+
+
+def test_the_visible_check_tells_a_list_from_a_blank_answer():
+    with pytest.raises(CheckFailed, match="CommunicationPlan"):
+        check_plan(["survey", "commune_radio"])
+    with pytest.raises(CheckFailed, match="Bạn chưa trả lời"):
+        check_plan(...)
