@@ -360,12 +360,15 @@ class _CohortGrader:
         in_flight = []
         with ThreadPoolExecutor(max_workers=len(self.pool._workers)) as executor:
             def settle(block: bool):
-                finished, _ = wait([f for job in in_flight for f in job.futures] or [_DONE],
-                                   return_when=FIRST_COMPLETED, timeout=None if block else 0)
-                for job in [j for j in in_flight if all(f.done() for f in j.futures)]:
+                """Save every submission whose notebooks all ran; with ``block``, wait for one first."""
+                complete = [job for job in in_flight if all(f.done() for f in job.futures)]
+                if block and not complete:
+                    pending = [f for job in in_flight for f in job.futures if not f.done()]
+                    wait(pending, return_when=FIRST_COMPLETED)
+                    complete = [job for job in in_flight if all(f.done() for f in job.futures)]
+                for job in complete:
                     in_flight.remove(job)
-                    result = self._finish(job)
-                    self._record(result, journal, summary)
+                    self._record(self._finish(job), journal, summary)
                     bar.update(1)
                     bar.set_postfix({"lỗi": summary.failed}, refresh=False)
 
@@ -454,7 +457,6 @@ class _CohortGrader:
 
     def _sanitise_all(self, job: "_Job") -> dict:
         import nbformat
-        from nbgrader.api import MissingEntry
 
         coursedir, gradebook = self.coursedir, self.gradebook
         submitted = coursedir.format_path(coursedir.submitted_directory, job.student, job.assignment)
@@ -481,12 +483,7 @@ class _CohortGrader:
                     notebook, resources = preprocessor(notebook, resources)
                     if type(preprocessor).__name__ == "DeduplicateIds":
                         self._unmark_duplicates(notebook, label, job.result)
-                nbformat.validate(notebook, relax_add_props=True)
-            except MissingEntry as exc:
-                job.result.problems.append(Problem("bad_metadata", label, _short(exc)))
-                job.unreadable.append(name)
-                continue
-            except Exception as exc:
+            except Exception as exc:  # e.g. SchemaTooOldError, MissingEntry from CheckCellMetadata/OverwriteCells
                 job.result.problems.append(Problem("bad_metadata", label, _short(exc)))
                 job.unreadable.append(name)
                 continue
@@ -651,17 +648,6 @@ class _Job:
     order: list = field(default_factory=list)
     futures: list = field(default_factory=list)
     unreadable: list = field(default_factory=list)
-
-
-def _completed_future():
-    from concurrent.futures import Future
-
-    future = Future()
-    future.set_result(None)
-    return future
-
-
-_DONE = _completed_future()
 
 
 def _is_grade(cell) -> bool:

@@ -544,10 +544,9 @@ class WarmPool:
             process.start()
             child_end.close()
             self._workers.append((slot, process, parent_end))
-        for slot, process, parent_end in self._workers:
-            tag, _ = parent_end.recv()
-            assert tag == "ready"
-            self._free.put((slot, process, parent_end))
+        self._warming = {slot for slot, _, _ in self._workers}  # their "ready" is read on first use
+        for worker in self._workers:
+            self._free.put(worker)
 
     def close(self) -> None:
         import shutil
@@ -577,6 +576,12 @@ class WarmPool:
         """
         worker = self._free.get()
         try:
+            slot, process, conn = worker
+            if slot in self._warming:
+                tag, _ = conn.recv()
+                if tag != "ready":
+                    raise RuntimeError(f"grading worker {slot} did not start")
+                self._warming.discard(slot)
             return self._run_on(worker, cells, files_from, limits, env or {})
         finally:
             self._free.put(worker)
