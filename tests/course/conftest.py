@@ -46,6 +46,8 @@ class GradedCourse:
     submissions: dict[tuple[str, str], Submission] = field(default_factory=dict)
     scores: dict[tuple[str, str], float] = field(default_factory=dict)
     max_scores: dict[str, float] = field(default_factory=dict)
+    #: assignment -> why its declared cases could not be built (the other assignments are still graded)
+    case_errors: dict[str, str] = field(default_factory=dict)
 
     def feedback_files(self, assignment: str, student: str) -> list[Path]:
         return sorted((self.root / "feedback" / student / assignment).glob("*.html"))
@@ -92,7 +94,12 @@ def graded_course(released_course, build_dir) -> GradedCourse:
 
     graded = GradedCourse(released_course)
     for assignment in ASSIGNMENTS:
-        for submission in submissions_for(released_course, assignment):
+        try:
+            submissions = submissions_for(released_course, assignment)
+        except ValueError as exc:  # a broken cases file: grade the rest, report it in its own test
+            graded.case_errors[assignment] = str(exc)
+            submissions = submissions_for(released_course, assignment, with_cases=False)
+        for submission in submissions:
             graded.submissions[assignment, submission.student] = submission
     with _locked(build_dir / "grade.lock"):
         if not (build_dir / "graded.ok").exists():

@@ -100,12 +100,33 @@ def _transform_solutions(nb, transform) -> tuple[nbformat.NotebookNode, bool]:
     return nb, changed
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def read_cases(assignment: str) -> dict:
+    """The content of ``cases/<assignment>.yaml`` (empty if there is none); a clear error if it is not YAML."""
+    path = CASES / f"{assignment}.yaml"
+    if not path.exists():
+        return {}
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ValueError(f"{_shown(path)}{where}: not valid YAML ({getattr(exc, 'problem', exc)}); "
+                         f"quote a text that contains ': ' or use a block (|)") from None
+    if not isinstance(spec, dict) or not isinstance(spec.get("cases", {}), dict):
+        raise ValueError(f"{_shown(path)}: expected a mapping with 'cases: {{name: {{cells, total}}}}'")
+    return spec
+
+
 def load_cases(assignment: str, released: dict[str, nbformat.NotebookNode]) -> list[Submission]:
     """The partial submissions declared in ``cases/<assignment>.yaml``, built on the released notebooks."""
     path = CASES / f"{assignment}.yaml"
-    if not path.exists():
+    spec = read_cases(assignment)
+    if not spec:
         return []
-    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     notebook = spec.get("notebook") or (next(iter(released)) if len(released) == 1 else None)
     if notebook not in released:
         raise ValueError(f"{path}: 'notebook' must name one of {sorted(released)}, not {notebook!r}")
@@ -126,7 +147,7 @@ def load_cases(assignment: str, released: dict[str, nbformat.NotebookNode]) -> l
     return found
 
 
-def submissions_for(course: Path, assignment: str) -> list[Submission]:
+def submissions_for(course: Path, assignment: str, with_cases: bool = True) -> list[Submission]:
     """Every submission of ``assignment`` that the course tests grade."""
     source = {p.name: nbformat.read(p, as_version=4) for p in notebooks(course, "source", assignment)}
     released = {p.name: nbformat.read(p, as_version=4) for p in notebooks(course, "release", assignment)}
@@ -138,4 +159,4 @@ def submissions_for(course: Path, assignment: str) -> list[Submission]:
             changed_any |= changed
         if changed_any:
             result.append(Submission(assignment, student, transformed))
-    return result + load_cases(assignment, released)
+    return result + (load_cases(assignment, released) if with_cases else [])

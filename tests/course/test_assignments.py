@@ -116,15 +116,26 @@ def test_vietnamese_spelling_variants_score_like_the_solution(graded_course, ass
 
 
 def declared_cases():
-    from course_cases import CASES
-    import yaml
+    from course_cases import read_cases
 
     found = []
     for assignment in ASSIGNMENTS:
-        path = CASES / f"{assignment}.yaml"
-        spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-        found += [pytest.param(assignment, f"case-{name}", id=f"{assignment}/{name}") for name in spec.get("cases", {})]
+        try:
+            names = list(read_cases(assignment).get("cases", {}))
+        except ValueError:
+            names = [None]  # the test reports the file's problem
+        found += [pytest.param(assignment, name and f"case-{name}", id=f"{assignment}/{name or 'unreadable'}")
+                  for name in names]
     return found
+
+
+def test_a_broken_cases_file_is_reported_with_its_name_and_line(tmp_path, monkeypatch):
+    import course_cases
+
+    (tmp_path / "99-x.yaml").write_text("cases:\n  a:\n    why: one: two\n    total: 1\n", encoding="utf-8")
+    monkeypatch.setattr(course_cases, "CASES", tmp_path)
+    with pytest.raises(ValueError, match=r"99-x\.yaml, line 3, column \d+: not valid YAML"):
+        course_cases.read_cases("99-x")
 
 
 def test_every_assignment_declares_partial_submissions():
@@ -136,6 +147,8 @@ def test_every_assignment_declares_partial_submissions():
 
 @pytest.mark.parametrize("assignment, student", declared_cases())
 def test_partial_submission_gets_exactly_its_declared_score(graded_course, assignment, student):
+    if assignment in graded_course.case_errors:
+        pytest.fail(graded_course.case_errors[assignment])
     submission = graded_course.submissions[assignment, student]
     assert graded_course.scores[assignment, student] == submission.expected_total, submission.description
 
