@@ -189,8 +189,24 @@ def _fail(message: str):
     raise CheckFailed(message)
 
 
+def vietnamese_part(error: Exception) -> str:
+    """The Vietnamese sentence of a bilingual :class:`~policycomm.plan.PlanError` (the English part dropped).
+
+    >>> from policycomm.plan import PlanError
+    >>> vietnamese_part(PlanError("Hoạt động 2: không có kênh “tv”. (Activity 2: unknown channel 'tv'.)"))
+    'Hoạt động 2: không có kênh “tv”.'
+    """
+    return str(error).split(" (Activity")[0]
+
+
 def install_plan_errors() -> bool:
-    """In IPython, show a wrong id in ``plan.add(...)`` as one kind sentence, like the checks' failures."""
+    """In IPython, show a wrong id in ``plan.add(...)`` as one kind Vietnamese sentence, like the checks' failures.
+
+    Does nothing outside IPython (returns ``False``).
+
+    >>> install_plan_errors()
+    False
+    """
     import sys
 
     from ..plan import PlanError
@@ -200,7 +216,15 @@ def install_plan_errors() -> bool:
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None or not hasattr(shell, "set_custom_exc"):
         return False
-    shell.set_custom_exc((checks.CheckFailed, NameError, SyntaxError, PlanError), checks._show_kindly)
+
+    def show(shell, etype, value, tb, tb_offset=None):
+        if issubclass(etype, PlanError):
+            value = CheckFailed(f"{vietnamese_part(value)} Hãy sửa dòng đó rồi chạy lại ô.")
+            etype = CheckFailed
+        return checks._show_kindly(shell, etype, value, tb, tb_offset)
+
+    CheckFailed = checks.CheckFailed
+    shell.set_custom_exc((CheckFailed, NameError, SyntaxError, PlanError), show)
     return True
 
 
@@ -226,7 +250,7 @@ def _plain_plan(plan, scenario):
         try:
             fresh.add(*fields)  # the channel's indicative cost, whatever cost the trainee wrote
         except PlanError as exc:
-            _fail(str(exc).split(" (Activity")[0])
+            _fail(vietnamese_part(exc))
     return fresh
 
 

@@ -172,3 +172,22 @@ def test_the_visible_check_tells_a_list_from_a_blank_answer():
         check_plan(["survey", "commune_radio"])
     with pytest.raises(CheckFailed, match="Bạn chưa trả lời"):
         check_plan(...)
+
+
+def test_a_wrong_id_in_a_notebook_is_one_vietnamese_sentence(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from policycomm.plan import PlanError
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell("from policycomm.grading.rubric import install_plan_errors\n"
+                       "from policycomm.plan import CommunicationPlan\ninstall_plan_errors()")
+        result = shell.run_cell('CommunicationPlan("x").add("implementation", "comune_radio", "youth")')
+        out = capsys.readouterr()
+        shown = out.out + out.err
+        assert isinstance(result.error_in_exec, PlanError)
+        assert "✗ Hoạt động 1: không có kênh “comune_radio”. Có phải bạn muốn viết “commune_radio”?" in shown
+        assert "Traceback" not in shown and "Activity 1" not in shown
+    finally:
+        InteractiveShell.clear_instance()
