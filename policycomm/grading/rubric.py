@@ -12,9 +12,12 @@ scenario's budget and audiences and the channels' indicative costs, so
 neither a changed budget nor an overridden method changes the score.
 
 In a capstone test cell, ``check_plan(ke_hoach)`` checks the form (the
-visible check) and ``check_plan(ke_hoach, rubric="capstone")`` prints the
-feedback per criterion and returns the points: nbgrader takes a number as
-the last output of a test cell as partial credit.
+visible check) and ``check_plan(ke_hoach, rubric="capstone")`` (hidden)
+prints the feedback per criterion and returns the points. nbgrader 0.9's
+``utils.determine_grade`` takes a number shown as a test cell's result as
+partial credit (0 on an error or any stderr output; a number above the
+cell's points stops autograde), so the whole rubric is one graded cell whose
+points equal the rubric's total, and the criteria stay data a lecturer edits.
 
 >>> from policycomm.plan import CommunicationPlan
 >>> plan = CommunicationPlan("Kế hoạch thử")
