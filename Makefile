@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?= -n 2
 
-.PHONY: course test system-deps bench clean
+.PHONY: course test system-deps bench quiz-check quiz-export clean
 
 $(VENV)/.installed-base: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,20 @@ course: $(VENV)/.installed-base
 test: $(VENV)/.installed-test system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test
+# Benchmarks: each prints ratios against an anchor measured in the same run.
+bench: $(VENV)/.installed-test system-deps
 	$(PY) bench/import_time.py
+	$(PY) bench/item_analysis.py
+	$(PY) bench/quiz_feedback.py
+	$(PY) bench/grade_cohort.py
+
+quiz-check: $(VENV)/.installed-base
+	$(VENV)/bin/policycomm quiz check
+
+quiz-export: $(VENV)/.installed-base
+	mkdir -p build
+	$(VENV)/bin/policycomm quiz export --format moodle-xml -o build/policycomm-moodle.xml
+	$(VENV)/bin/policycomm quiz export --format gift -o build/policycomm.gift.txt
 
 clean:
 	rm -rf $(VENV) .course-run .pytest_cache
