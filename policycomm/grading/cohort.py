@@ -49,6 +49,7 @@ JOURNAL = os.path.join(".policycomm", "grade-journal.jsonl")
 #: problem code -> what the lecturer reads (Vietnamese: the lecturers' language)
 PROBLEM_TEXT = {
     "unknown_notebook": "Tệp {notebook} không có trong bài giao (có thể đã bị đổi tên), nên không được chấm.",
+    "no_notebooks": "Bài nộp {notebook} không có tệp .ipynb nào; như nbgrader, bài này không được ghi vào sổ điểm.",
     "missing_notebook": "Không có tệp {notebook}: mọi câu của tệp này được 0 điểm.",
     "unreadable": "Không đọc được tệp {notebook} ({detail}): mọi câu của tệp này được 0 điểm. "
                   "Hãy nhờ học viên nộp lại bản lưu từ JupyterLab.",
@@ -68,7 +69,7 @@ PROBLEM_TEXT = {
     "error": "Lỗi khi chấm {notebook}: {detail}. Các bài khác vẫn được chấm.",
 }
 #: problems that mean the submission did not run as written (counted as failures)
-SERIOUS = {"unreadable", "bad_metadata", "timeout", "timeout_notebook", "killed", "crashed",
+SERIOUS = {"no_notebooks", "unreadable", "bad_metadata", "timeout", "timeout_notebook", "killed", "crashed",
            "protocol", "error", "missing_notebook", "unknown_notebook"}
 
 ERROR_ON_TIMEOUT = {"ename": "CellTimeoutError", "evalue": "",
@@ -97,7 +98,7 @@ class SubmissionResult:
     score: float = 0.0
     max_score: float = 0.0
     problems: list = field(default_factory=list)
-    status: str = "graded"  # graded | failed
+    status: str = "graded"  # graded | failed | empty (no notebook submitted: nothing stored)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -267,23 +268,76 @@ class _SharedGradebook:
     """Stands in for ``nbgrader.api.Gradebook(...)`` inside nbgrader's preprocessors.
 
     The preprocessors open and close their own gradebook; this hands them the
-    grader's open one instead, so their writes join the submission's transaction.
+    grader's open one instead, so their writes join the submission's
+    transaction. The assignment's source and grade cells do not change while
+    grading, so their look-ups (one query per cell per trainee otherwise) are
+    answered once, as plain snapshots of the fields nbgrader reads.
     """
+
+    _SNAPSHOT = {"find_source_cell": ("name", "cell_type", "locked", "checksum", "source"),
+                 "find_graded_cell": ("name", "cell_type", "max_score")}
 
     def __init__(self, gradebook):
         self._gradebook = gradebook
+        self._memo: dict = {}
 
     def __call__(self, *args, **kwargs):
         return self
 
     def __enter__(self):
-        return self._gradebook
+        return self
 
     def __exit__(self, *exc):
         return False
 
     def __getattr__(self, name):
+        if name in self._SNAPSHOT:
+            return lambda *args: self._remembered(name, args)
         return getattr(self._gradebook, name)
+
+    def _remembered(self, method: str, args: tuple):
+        from types import SimpleNamespace
+
+        from nbgrader.api import MissingEntry
+
+        key = (method, args)
+        if key not in self._memo:
+            try:
+                found = getattr(self._gradebook, method)(*args)
+                self._memo[key] = SimpleNamespace(**{f: getattr(found, f) for f in self._SNAPSHOT[method]})
+            except MissingEntry as missing:
+                self._memo[key] = missing
+        if isinstance(self._memo[key], MissingEntry):
+            raise MissingEntry(*self._memo[key].args)
+        return self._memo[key]
+
+
+class _SchemaCache:
+    """``jsonschema`` for nbgrader's metadata checks, building each schema's validator once.
+
+    ``jsonschema.validate`` checks the schema itself on every call, which is
+    most of the cost of CheckCellMetadata; the verdicts are the same.
+    """
+
+    def __init__(self):
+        import jsonschema
+
+        self._jsonschema = jsonschema
+        self._validators: dict[str, object] = {}
+
+    def validate(self, instance, schema):
+        key = json.dumps(schema, sort_keys=True)
+        validator = self._validators.get(key)
+        if validator is None:
+            cls = self._jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            validator = self._validators[key] = cls(schema)
+        error = self._jsonschema.exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+    def __getattr__(self, name):
+        return getattr(self._jsonschema, name)
 
 
 class _FlushOnCommit:
@@ -328,22 +382,25 @@ class _CohortGrader:
         self._patched = self._share_gradebook()
 
     def _share_gradebook(self):
+        """Point nbgrader's preprocessors at the open gradebook and a schema-caching jsonschema."""
+        import nbgrader.nbgraderformat.common as metadata_format
         import nbgrader.preprocessors.latesubmissions as late
         import nbgrader.preprocessors.overwritecells as overwrite
         import nbgrader.preprocessors.saveautogrades as save
 
-        shared = _SharedGradebook(self.gradebook)
-        patched = [(module, module.Gradebook) for module in (overwrite, save, late)]
-        for module, _ in patched:
-            module.Gradebook = shared
+        patched = [(module, "Gradebook", module.Gradebook) for module in (overwrite, save, late)]
+        patched.append((metadata_format, "jsonschema", metadata_format.jsonschema))
+        for module, name, _ in patched[:3]:
+            setattr(module, name, _SharedGradebook(self.gradebook))
+        metadata_format.jsonschema = _SchemaCache()
         return patched
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        for module, original in self._patched:
-            module.Gradebook = original
+        for module, name, original in self._patched:
+            setattr(module, name, original)
         self.gradebook.close()
 
     # ---------------------------------------------------------------- the run
@@ -416,6 +473,12 @@ class _CohortGrader:
 
     def _start(self, assignment: str, student: str, print_: str, executor) -> "_Job":
         job = _Job(assignment, student, SubmissionResult(assignment, student, print_))
+        submitted = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
+        if not glob.glob(os.path.join(glob.escape(submitted), "*.ipynb")):
+            # like nbgrader, which matches no notebook there and leaves this submission out entirely
+            job.result.problems.append(Problem("no_notebooks", assignment))
+            job.result.status = "empty"
+            return job
         try:
             job.dest = self._prepare_destination(assignment, student)
             job.notebooks = self._sanitise_all(job)
@@ -514,6 +577,8 @@ class _CohortGrader:
         import nbformat
 
         result = job.result
+        if result.status == "empty":
+            return result
         try:
             executed = {}
             for name, future in zip(job.order, job.futures):

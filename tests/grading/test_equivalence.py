@@ -19,7 +19,8 @@ def _drop(notebook_name):
 
 @pytest.fixture
 def cohort(course):
-    """Five trainees: correct, partial, untouched release, late with a missing notebook, error-raising."""
+    """Six trainees: correct, partial, untouched release, late with a missing notebook, error-raising,
+    and one whose ps2 folder holds no notebook (nbgrader leaves it out of the gradebook)."""
     for assignment in ASSIGNMENTS:
         submit(course, "an", assignment, CORRECT)
         submit(course, "binh", assignment, PARTIAL)
@@ -29,6 +30,8 @@ def cohort(course):
         submit(course, "em", assignment, {"n_audiences": "n_audiences = 9\nimport warnings\n"
                                                           "warnings.warn('careful')",
                                           "messages__headline": "headline = 'Tiêm chủng'\nprint(headline)"})
+    submit(course, "giang", "ps1", PARTIAL)
+    submit(course, "giang", "ps2", CORRECT, edit=lambda name, nb: None)  # a folder without notebooks
     return course
 
 
@@ -48,7 +51,8 @@ def test_same_gradebook_rows_and_outputs_as_nbgrader_autograde(cohort, tmp_path)
 
     summary = grade_cohort(str(cohort), progress=False)
 
-    assert summary.graded == 10
+    assert summary.graded == 11
+    assert ('giang', 'ps2') not in {(k[0], k[1]) for k in gradebook_rows(cohort)}
     expected, actual = gradebook_rows(reference), gradebook_rows(cohort)
     assert cell_scores(actual) == cell_scores(expected)
     assert actual == expected
