@@ -93,10 +93,18 @@ def test_source_notebooks_run_top_to_bottom_without_error(graded_course, assignm
         assert any(c.get("outputs") for c in nb.cells), f"{path.name} was not executed"
 
 
+def autograded_points(course, assignment) -> float:
+    """Points of the autograder-test cells; manually graded answers (grade + solution) are a person's to give."""
+    return sum(nbgrader_meta(c).get("points", 0) for p in notebooks(course, "source", assignment)
+               for c in nbformat.read(p, as_version=4).cells
+               if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution"))
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solution_gets_full_marks(graded_course, assignment):
-    assert graded_course.max_scores[assignment] > 0
-    assert graded_course.scores[assignment, "solution"] == graded_course.max_scores[assignment]
+    full = autograded_points(graded_course.root, assignment)
+    assert 0 < full <= graded_course.max_scores[assignment]
+    assert graded_course.scores[assignment, "solution"] == full
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
