@@ -20,10 +20,10 @@ $(VENV)/.installed-test: $(VENV)/.installed-base
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-	    || ! fc-list 2>/dev/null | grep -qi 'noto sans'; then \
-	  echo "Installing Debian packages: chromium postgresql fonts-noto-core"; \
+	    || ! fc-list 2>/dev/null | grep -qi 'noto sans mono'; then \
+	  echo "Installing Debian packages: chromium postgresql fonts-noto-core fonts-noto-mono"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    chromium postgresql fonts-noto-core >/dev/null; \
+	    chromium postgresql fonts-noto-core fonts-noto-mono >/dev/null; \
 	fi
 
 # Install, prepare the trainee copy of the course, and open it in JupyterLab.

@@ -7,6 +7,8 @@ by default, git-ignored)::
       exchange/          the nbgrader exchange the assignments are released to
       jupyter-config/    JUPYTER_CONFIG_DIR of the trainee: course id, exchange,
                          lecturer-only nbgrader tools switched off
+      lab-settings/      JUPYTERLAB_SETTINGS_DIR of the trainee: a code font that
+                         has Vietnamese letters (DejaVu Sans Mono has not)
       trainee/           the trainee's home: one fetched folder per assignment
       released.json      a fingerprint of each released assignment's source
 
@@ -36,6 +38,8 @@ DEFAULT_RUN_DIR = REPO / ".course-run"
 
 #: lecturer tools a trainee does not need: nbgrader server extensions and JupyterLab plugins
 LECTURER_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+#: monospace fonts with Vietnamese letters, for code cells and outputs
+CODE_FONTS = "Menlo, Consolas, 'Noto Sans Mono', 'Liberation Mono', monospace"
 HIDDEN_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                       "@jupyter/nbgrader:course-list", "@jupyterlab/apputils-extension:announcements")
 
@@ -64,6 +68,10 @@ class CourseRun:
         return self.run_dir / "jupyter-config"
 
     @property
+    def settings_dir(self) -> Path:
+        return self.run_dir / "lab-settings"
+
+    @property
     def state_file(self) -> Path:
         return self.run_dir / "released.json"
 
@@ -78,7 +86,8 @@ class CourseRun:
         """Environment for nbgrader and JupyterLab: this Python's tools first, this run's exchange and config."""
         bin_dir = str(Path(sys.executable).parent)
         return dict(os.environ, PATH=os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
-                    POLICYCOMM_EXCHANGE=str(self.exchange), JUPYTER_CONFIG_DIR=str(self.config_dir))
+                    POLICYCOMM_EXCHANGE=str(self.exchange), JUPYTER_CONFIG_DIR=str(self.config_dir),
+                    JUPYTERLAB_SETTINGS_DIR=str(self.settings_dir))
 
 
 def fingerprint(directory: Path) -> str:
@@ -147,6 +156,10 @@ def write_trainee_config(run: CourseRun) -> None:
     (run.config_dir / "labconfig").mkdir(exist_ok=True)
     page = {"disabledExtensions": {name: True for name in HIDDEN_LAB_PLUGINS}}
     (run.config_dir / "labconfig" / "page_config.json").write_text(json.dumps(page, indent=1), encoding="utf-8")
+    themes = run.settings_dir / "@jupyterlab" / "apputils-extension" / "themes.jupyterlab-settings"
+    if not themes.exists():  # the trainee's own later choices are kept
+        themes.parent.mkdir(parents=True, exist_ok=True)
+        themes.write_text(json.dumps({"overrides": {"code-font-family": CODE_FONTS}}, indent=1), encoding="utf-8")
 
 
 def fetch(run: CourseRun, assignments: list[str] | None = None, log=print) -> list[str]:
