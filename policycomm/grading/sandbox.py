@@ -532,7 +532,8 @@ class WarmPool:
                           "own permissions (it can read what you can read). Run the grader as root "
                           "(it then drops to an unprivileged uid per notebook) for full isolation.",
                           RuntimeWarning, stacklevel=2)
-        self.tmp_root = tempfile.mkdtemp(prefix="policycomm-grade-", dir=tmp_root)
+        _remove_stale_workdirs(tmp_root or tempfile.gettempdir())
+        self.tmp_root = tempfile.mkdtemp(prefix=f"policycomm-grade-{os.getpid()}-", dir=tmp_root)
         os.chmod(self.tmp_root, 0o711)
         context = multiprocessing.get_context("fork")
         self._free: queue.Queue = queue.Queue()
@@ -659,6 +660,17 @@ class WarmPool:
         while len(runs) < len(cells):
             runs.append(CellRun(status="not_run"))
         return NotebookRun(cells=runs, problem=problem, detail=detail, wall_s=time.monotonic() - started)
+
+
+def _remove_stale_workdirs(parent: str) -> None:
+    """Delete working folders left by graders that were killed (their pid is gone)."""
+    import glob
+    import shutil
+
+    for path in glob.glob(os.path.join(parent, "policycomm-grade-*-*")):
+        pid = os.path.basename(path).split("-")[2]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _receive(channel, wait: float, nonce: str):
