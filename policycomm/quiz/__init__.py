@@ -8,7 +8,7 @@ Names load on first use (this package must stay light to import):
 """
 from __future__ import annotations
 
-import importlib
+from .._lazy import lazy_exports
 
 #: public name -> module (in this package) that defines it
 _LAZY = {
@@ -25,13 +25,4 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'policycomm.quiz' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
