@@ -8,7 +8,7 @@ one copy with ``nbgrader autograde`` (the anchor, serial) and another with
 object: nbgrader_s, policycomm_s, ratio, identical (per-cell scores equal).
 
     python bench/grade_cohort.py --trainees 20
-    python bench/grade_cohort.py --course course --trainees 130
+    python bench/grade_cohort.py --course tests/grading/fixtures/course --trainees 130
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_COURSE = ROOT / "tests" / "grading" / "fixtures" / "course"
+DEFAULT_COURSE = ROOT / "course"
 BIN = Path(sys.executable).parent
 SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
 #: kind of submission -> share of the cohort
