@@ -28,7 +28,8 @@ _LAZY = {
     "set_language": "i18n", "get_language": "i18n",
     "KnowledgeError": "knowledge",
 }
-_SUBMODULES = {"text", "quiz", "grading", "knowledge", "schema", "i18n", "choose", "plan", "optimize", "api", "cli"}
+_SUBMODULES = {"text", "quiz", "grading", "assign", "radio", "crisis", "knowledge", "schema", "i18n", "choose", "plan",
+               "optimize", "api", "cli"}
 
 __all__ = sorted(_LAZY)
 
