@@ -79,8 +79,6 @@ def summary(times: list[float]) -> dict:
 
 def measure(clicks: int, warmup: int = 3) -> dict:
     harness = load_harness()
-    from playwright.sync_api import sync_playwright
-
     from policycomm.quiz import load_bank
 
     options = [choice.text for choice in load_bank()[QUESTION].answers][:2]
@@ -88,32 +86,22 @@ def measure(clicks: int, warmup: int = 3) -> dict:
         root, workdir = Path(temporary) / "root", Path(temporary) / "work"
         root.mkdir(), workdir.mkdir()
         notebook = write_notebook(root)
-        server = harness.LabServer(root, workdir).start()
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=harness.CHROMIUM, headless=True,
-                                                     args=harness.CHROMIUM_ARGS)
-                try:
-                    lab = harness.LabPage(browser.new_page(viewport={"width": 1280, "height": 900}), server)
-                    lab.open_notebook(notebook)
-                    lab.run_all_cells()
-                    practice = lab.page.locator(".policycomm-practice")
-                    practice.wait_for(timeout=60_000)
-                    anchor_times, quiz_times = [], []
-                    for round_number in range(warmup + clicks):
-                        anchor = lab.page.evaluate(TIME_CLICK_JS, [".bench-anchor-button", ".bench-anchor-label"])
-                        # alternate the answer so that every click changes the feedback text
-                        practice.get_by_label(options[round_number % 2], exact=False).check()
-                        lab.page.wait_for_timeout(150)
-                        quiz = lab.page.evaluate(TIME_CLICK_JS, [".policycomm-practice button",
-                                                                 ".policycomm-practice .policycomm-feedback"])
-                        if round_number >= warmup:
-                            anchor_times.append(anchor)
-                            quiz_times.append(quiz)
-                finally:
-                    browser.close()
-        finally:
-            server.stop()
+        with harness.lab_session(root, workdir) as lab:
+            lab.open_notebook(notebook)
+            lab.run_all_cells()
+            practice = lab.page.locator(".policycomm-practice")
+            practice.wait_for(timeout=60_000)
+            anchor_times, quiz_times = [], []
+            for round_number in range(warmup + clicks):
+                anchor = lab.page.evaluate(TIME_CLICK_JS, [".bench-anchor-button", ".bench-anchor-label"])
+                # alternate the answer so that every click changes the feedback text
+                practice.get_by_label(options[round_number % 2], exact=False).check()
+                lab.page.wait_for_timeout(150)
+                quiz = lab.page.evaluate(TIME_CLICK_JS, [".policycomm-practice button",
+                                                         ".policycomm-practice .policycomm-feedback"])
+                if round_number >= warmup:
+                    anchor_times.append(anchor)
+                    quiz_times.append(quiz)
     quiz, anchor = summary(quiz_times), summary(anchor_times)
     return {"benchmark": "quiz_feedback", "clicks": clicks, "question": QUESTION,
             "quiz": quiz, "anchor_button_label": anchor,

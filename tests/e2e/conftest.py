@@ -248,6 +248,24 @@ def jupyter_lab(tmp_path_factory):
         server.stop()
 
 
+@contextlib.contextmanager
+def lab_session(root_dir: Path, workdir: Path):
+    """A JupyterLab server on ``root_dir`` and one chromium page on it, for scripts and tests
+    outside this folder (they load this file by path); everything is stopped on exit."""
+    from playwright.sync_api import sync_playwright
+
+    server = LabServer(root_dir, workdir).start()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                yield LabPage(chromium.new_page(viewport={"width": 1280, "height": 900}), server)
+            finally:
+                chromium.close()
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="module")
 def browser():
     """A headless Debian chromium driven by Playwright (its own browser download is not used)."""

@@ -213,7 +213,6 @@ def _browser_harness():
 @pytest.mark.browser
 def test_review_deck_in_jupyterlab_moves_the_card_and_saves(tmp_path):
     import nbformat
-    from playwright.sync_api import sync_playwright
 
     from policycomm.quiz import load_bank
 
@@ -226,26 +225,16 @@ def test_review_deck_in_jupyterlab_moves_the_card_and_saves(tmp_path):
     nbformat.write(notebook, tmp_path / "on_tap.ipynb")
 
     (tmp_path / "lab").mkdir()
-    server = harness.LabServer(tmp_path, tmp_path / "lab").start()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=harness.CHROMIUM, headless=True,
-                                                 args=harness.CHROMIUM_ARGS)
-            try:
-                page = harness.LabPage(browser.new_page(viewport={"width": 1280, "height": 900}), server)
-                page.open_notebook("on_tap.ipynb")
-                page.run_all_cells()
-                review = page.page.locator(".policycomm-review")
-                review.get_by_text("cần ôn hôm nay").wait_for(timeout=30_000)
-                review.get_by_label(right.text[:40], exact=False).check()
-                review.get_by_role("button", name="Kiểm tra").click()
-                review.get_by_text("✔ Đúng.").wait_for(timeout=20_000)
-                review.get_by_text("lên hộp 2").wait_for(timeout=20_000)
-                saved = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))
-                assert saved["cards"][first.id]["box"] == 2
-                review.get_by_role("button", name="Câu tiếp theo").click()
-                review.get_by_text(second.text.strip().splitlines()[0][:40]).wait_for(timeout=20_000)
-            finally:
-                browser.close()
-    finally:
-        server.stop()
+    with harness.lab_session(tmp_path, tmp_path / "lab") as page:
+        page.open_notebook("on_tap.ipynb")
+        page.run_all_cells()
+        review = page.page.locator(".policycomm-review")
+        review.get_by_text("cần ôn hôm nay").wait_for(timeout=30_000)
+        review.get_by_label(right.text[:40], exact=False).check()
+        review.get_by_role("button", name="Kiểm tra").click()
+        review.get_by_text("✔ Đúng.").wait_for(timeout=20_000)
+        review.get_by_text("lên hộp 2").wait_for(timeout=20_000)
+        saved = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))
+        assert saved["cards"][first.id]["box"] == 2
+        review.get_by_role("button", name="Câu tiếp theo").click()
+        review.get_by_text(second.text.strip().splitlines()[0][:40]).wait_for(timeout=20_000)
