@@ -69,6 +69,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+class TraineeInputError(ValueError):
+    """A slip a trainee can make (a wrong id, a bad number); its message is kind and says what to do.
+
+    In a notebook, :mod:`policycomm.grading.checks` shows it as one sentence, without a traceback.
+    """
+
+
 def get_language() -> str:
     """The language of messages: ``"vi"`` (default) or ``"en"``."""
     return _language

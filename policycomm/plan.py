@@ -14,13 +14,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import asdict, dataclass, field
 
-from .i18n import Bilingual, Finding
+from .i18n import Bilingual, Finding, TraineeInputError
 from .knowledge import knowledge
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
 
 
-class PlanError(ValueError):
+class PlanError(TraineeInputError):
     """An activity names a stage, channel or audience that does not exist, or a bad cost."""
 
 

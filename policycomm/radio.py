@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .i18n import MESSAGES, Bilingual, Finding
+from .i18n import MESSAGES, Bilingual, Finding, TraineeInputError
 
 __all__ = ["count_words", "airtime_seconds", "words_for_slot", "check_airtime", "reading_speed"]
 
@@ -86,7 +86,7 @@ def reading_speed(words: int, seconds: float) -> float:
     160.0
     """
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
-        raise ValueError(str(Bilingual.of("radio_bad_seconds", value=seconds)))
+        raise TraineeInputError(str(Bilingual.of("radio_bad_seconds", value=seconds)))
     return round(words * 60 / seconds, 1)
 
 

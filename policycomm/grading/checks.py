@@ -28,6 +28,8 @@ import math
 import os
 import sys
 
+from ..i18n import TraineeInputError
+
 __all__ = [
     "CheckFailed", "check_choice", "check_choices", "check_id", "check_ids", "check_channels",
     "check_ranking", "check_text", "check_number", "check_message", "check_plan_row", "PLAN_FIELDS",
@@ -79,7 +81,7 @@ def _passed(graded: bool) -> None:
 
 def _kind_text(etype, value) -> str:
     """The one-line Vietnamese text a trainee sees for an exception."""
-    if issubclass(etype, CheckFailed):
+    if issubclass(etype, (CheckFailed, TraineeInputError)):
         return f"✗ {value}"
     if issubclass(etype, NameError):
         name = getattr(value, "name", None) or "tên này"
@@ -114,7 +116,7 @@ def install_notebook_handler() -> bool:
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None or not hasattr(shell, "set_custom_exc"):
         return False
-    shell.set_custom_exc((CheckFailed, NameError, SyntaxError), _show_kindly)
+    shell.set_custom_exc((CheckFailed, TraineeInputError, NameError, SyntaxError), _show_kindly)
     return True
 
 

@@ -126,3 +126,15 @@ def test_the_course_config_keeps_every_trainees_answers_file():
     assert all(files == ["policycomm_answers.json"] for files in excluded.values())
     assert config.CourseDirectory.course_id == "policycomm"
     assert "..." in config.ClearSolutions.code_stub["python"]
+
+
+def test_a_library_slip_is_shown_as_one_kind_sentence():
+    from policycomm.grading.checks import _kind_text
+    from policycomm.i18n import TraineeInputError
+    from policycomm.plan import PlanError
+    from policycomm.radio import reading_speed
+
+    with pytest.raises(TraineeInputError) as err:
+        reading_speed(120, 0)
+    assert _kind_text(err.type, err.value) == f"✗ {err.value}"
+    assert issubclass(PlanError, TraineeInputError) and issubclass(TraineeInputError, ValueError)
