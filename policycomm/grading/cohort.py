@@ -67,10 +67,15 @@ PROBLEM_TEXT = {
     "output_truncated": "Bài {notebook}: {detail} in ra quá nhiều nên kết quả đã được cắt bớt.",
     "bad_timestamp": "Tệp timestamp.txt không hợp lệ ({detail}); bài được coi như không có thời điểm nộp.",
     "error": "Lỗi khi chấm {notebook}: {detail}. Các bài khác vẫn được chấm.",
+    "refused_file": "Bài {notebook}: tệp {detail} không phải tệp thường (liên kết, thiết bị, FIFO hay socket) "
+                    "nên không được chép và không được chấm.",
+    "tampering": "Bài {notebook}: trước {detail}; bộ chấm đã khôi phục trước khi chạy bài kiểm tra.",
+    "worker_lost": "Bài {notebook}: tiến trình chấm bị mất ({detail}); bài chưa được chấm xong, "
+                   "hãy chạy lại với --resume để chấm lại.",
 }
 #: problems that mean the submission did not run as written (counted as failures)
 SERIOUS = {"no_notebooks", "unreadable", "bad_metadata", "timeout", "timeout_notebook", "killed", "crashed",
-           "protocol", "error", "missing_notebook", "unknown_notebook"}
+           "protocol", "error", "missing_notebook", "unknown_notebook", "refused_file", "tampering", "worker_lost"}
 
 ERROR_ON_TIMEOUT = {"ename": "CellTimeoutError", "evalue": "",
                     "traceback": ["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel before timeout"]}
@@ -124,12 +129,16 @@ class CohortSummary:
 
 def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *, db_url: str | None = None,
                  jobs: int = 2, limits: Limits | None = None, resume: bool = False,
-                 progress: bool = True) -> CohortSummary:
+                 progress: bool = True, unsafe: bool = False) -> CohortSummary:
     """Autograde every submission of ``assignments`` (all when None) in ``course_dir``.
 
     Results land in the same gradebook and ``autograded/`` folders as
-    ``nbgrader autograde`` would write.
+    ``nbgrader autograde`` would write. Trainee code runs in bubblewrap
+    sandboxes; ``unsafe=True`` runs it without them (only where the host
+    forbids them and the lecturer accepts the risk).
     """
+    from .isolation import SandboxUnavailable
+
     course_dir = os.path.abspath(course_dir)
     started = time.monotonic()
     config = load_course_config(course_dir)
@@ -139,9 +148,12 @@ def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *,
                            f"cho {', '.join(assignments) if assignments else 'các bài giao'}. "
                            "Hãy chạy `nbgrader collect` (hoặc chép bài vào submitted/<học viên>/<bài>/) trước.")
     limits = limits or Limits(timeout_cell=float(config_value(config, "Execute", "timeout", 30) or 30))
-    pool = WarmPool(jobs, preload=course_imports(course_dir, config))  # before reading anything secret
     try:
-        if pool.as_root:
+        pool = WarmPool(jobs, preload=course_imports(course_dir, config), unsafe=unsafe)
+    except SandboxUnavailable as exc:
+        raise GradingError(str(exc)) from None
+    try:
+        if os.geteuid() == 0:
             make_private(course_dir)
         grader = _CohortGrader(course_dir, config, db_url, pool, limits)
         with grader, _journal(course_dir, resume) as journal:
@@ -415,7 +427,7 @@ class _CohortGrader:
         bar = tqdm(total=len(submissions), desc="Chấm bài", unit="bài", file=sys.stderr,
                    disable=not progress, dynamic_ncols=True)
         in_flight = []
-        with ThreadPoolExecutor(max_workers=len(self.pool._workers)) as executor:
+        with ThreadPoolExecutor(max_workers=len(self.pool.workers)) as executor:
             def settle(block: bool):
                 """Save every submission whose notebooks all ran; with ``block``, wait for one first."""
                 complete = [job for job in in_flight if all(f.done() for f in job.futures)]
@@ -440,7 +452,7 @@ class _CohortGrader:
                     continue
                 job = self._start(assignment, student, print_, executor)
                 in_flight.append(job)
-                while len(in_flight) > 2 * len(self.pool._workers):
+                while len(in_flight) > 2 * len(self.pool.workers):
                     settle(block=True)
                 settle(block=False)
             while in_flight:
@@ -480,7 +492,7 @@ class _CohortGrader:
             job.result.status = "empty"
             return job
         try:
-            job.dest = self._prepare_destination(assignment, student)
+            job.dest = self._prepare_destination(job)
             job.notebooks = self._sanitise_all(job)
         except Exception as exc:  # one bad submission never stops the others
             log.exception("preparing %s/%s", student, assignment)
@@ -488,18 +500,23 @@ class _CohortGrader:
             job.result.status = "failed"
             job.notebooks = {}
         env = {"NBGRADER_EXECUTION": "autograde"}
+        files = _regular_files(job.dest) if job.notebooks else []
         for name, notebook in job.notebooks.items():
-            cells = [{"source": cell.source, "guard": _is_grade(cell)} for cell in notebook.cells
+            cells = [{"source": cell.source, "kind": _kind(cell)} for cell in notebook.cells
                      if cell.cell_type == "code"]
-            job.futures.append(executor.submit(self.pool.run, cells, job.dest, self.limits, env))
+            job.futures.append(executor.submit(self.pool.run, cells, files, self.limits, env))
             job.order.append(name)
         return job
 
-    def _prepare_destination(self, assignment: str, student: str) -> str:
-        """nbgrader's file step: submission's other files, then the source's, into autograded/."""
+    def _prepare_destination(self, job: "_Job") -> str:
+        """nbgrader's file step: submission's other files, then the source's, into autograded/.
+
+        Only regular files of the submission are copied; a link, device, FIFO
+        or socket is refused and named in the report.
+        """
         from nbgrader.utils import find_all_files
 
-        coursedir = self.coursedir
+        assignment, student, coursedir = job.assignment, job.student, self.coursedir
         submitted = coursedir.format_path(coursedir.submitted_directory, student, assignment)
         dest = coursedir.format_path(coursedir.autograded_directory, student, assignment)
         source = coursedir.format_path(coursedir.source_directory, ".", assignment)
@@ -507,7 +524,8 @@ class _CohortGrader:
             shutil.rmtree(dest)
         os.makedirs(dest)
         excluded = {os.path.join(source, name) for name in self.exclude_overwriting.get(assignment, [])}
-        copies = [(submitted, path) for path in find_all_files(submitted, coursedir.ignore + ["*.ipynb"])]
+        copies = [(submitted, path) for path in find_all_files(submitted, coursedir.ignore + ["*.ipynb"])
+                  if self._is_regular(submitted, path, job)]
         copies += [(source, path) for path in find_all_files(source, coursedir.ignore + ["*.ipynb"])
                    if path not in excluded]
         for root, path in copies:
@@ -517,6 +535,20 @@ class _CohortGrader:
                 os.remove(target)
             shutil.copy(path, target)
         return dest
+
+    @staticmethod
+    def _is_regular(root: str, path: str, job: "_Job") -> bool:
+        """True for a regular file inside ``root`` reached without links; else a refused_file problem."""
+        import stat
+
+        relative = os.path.relpath(path, root)
+        parts = relative.split(os.sep)
+        for depth in range(1, len(parts) + 1):
+            mode = os.lstat(os.path.join(root, *parts[:depth])).st_mode
+            if stat.S_ISLNK(mode) or (depth == len(parts) and not stat.S_ISREG(mode)):
+                job.result.problems.append(Problem("refused_file", job.assignment, relative))
+                return False
+        return True
 
     def _sanitise_all(self, job: "_Job") -> dict:
         import nbformat
@@ -531,6 +563,9 @@ class _CohortGrader:
             label = f"{job.assignment}/{name}.ipynb"
             if name not in known:
                 job.result.problems.append(Problem("unknown_notebook", label))
+                continue
+            if not self._is_regular(submitted, path, job):
+                job.unreadable.append(name)
                 continue
             try:
                 with open(path, "rb") as handle:
@@ -618,6 +653,10 @@ class _CohortGrader:
                                               "iopub.status.busy": ran.started,
                                               "iopub.status.idle": ran.finished,
                                               "shell.execute_reply": ran.finished}
+            if ran.tampered:
+                result.problems.append(Problem("tampering", label, f"{where}: {', '.join(ran.tampered)}"))
+            if _kind(cell) == "test":
+                _keep_only_check_messages(cell)
             if any("output truncated by the grader" in str(o.get("text", "")) for o in ran.outputs):
                 result.problems.append(Problem("output_truncated", label, where))
             if ran.status == "timeout":
@@ -718,6 +757,62 @@ class _Job:
 def _is_grade(cell) -> bool:
     nbgrader = cell.get("metadata", {}).get("nbgrader", {})
     return bool(nbgrader.get("grade")) and not nbgrader.get("solution")
+
+
+def _kind(cell) -> str:
+    """How the sandbox treats a code cell: "test" (autograded), "locked" (the course's own) or "trainee"."""
+    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+    if _is_grade(cell):
+        return "test"
+    return "locked" if nbgrader.get("locked") and not nbgrader.get("solution") else "trainee"
+
+
+def _regular_files(folder: str) -> list[tuple[str, bytes]]:
+    """The non-notebook files of a prepared autograded/ folder, as data for the sandbox."""
+    files = []
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            if not name.endswith(".ipynb") and os.path.isfile(path) and not os.path.islink(path):
+                with open(path, "rb") as handle:
+                    files.append((os.path.relpath(path, folder).replace(os.sep, "/"), handle.read()))
+    return files
+
+
+def _keep_only_check_messages(cell) -> None:
+    """What a test cell may show a trainee: its checks' verdicts, its own messages, its score.
+
+    Anything else a test cell printed (trainee code can print there, for
+    instance the test itself) is dropped; the kind of each output stays, so
+    nbgrader scores the cell as before.
+    """
+    from .checks import OK_FORM, OK_RIGHT
+
+    verdicts = {OK_RIGHT, OK_FORM, OK_FORM.split(".")[0] + "."}
+    source = cell.source
+    for output in cell.outputs:
+        kind = output.output_type
+        if kind == "stream":
+            output.text = "".join(line for line in output.text.splitlines(keepends=True)
+                                  if line.strip() in verdicts)
+        elif kind == "error":
+            message = str(output.get("evalue", ""))
+            if not (output.ename in ("CheckFailed", "TraineeInputError") or message == ""
+                    or repr(message)[1:-1] in source or message in source):
+                output.evalue = ""
+            if output.ename in ("CheckFailed", "TraineeInputError"):
+                output.traceback = [f"✗ {output.evalue}"]  # the one line the trainee's notebook showed
+            else:
+                output.traceback = [f"{output.ename}: {output.evalue}".rstrip(": ")]
+        elif kind in ("execute_result", "display_data"):
+            text = str(output.get("data", {}).get("text/plain", ""))
+            try:
+                float(text)
+                kept = {"text/plain": text}
+            except ValueError:
+                kept = {"text/plain": ""}
+            output.data = kept
+            output.metadata = {}
 
 
 def _append_error(cell, error: dict) -> None:

@@ -31,8 +31,6 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
-#: uid of the first sandbox slot when running as root; slot i runs as BASE_UID + i
-BASE_UID = 61000
 #: seconds the parent waits beyond a cell's own timeout before killing the child
 KILL_GRACE_S = 3.0
 #: fds the child keeps: 0-2 (pointed at /dev/null) and the control socket
@@ -66,6 +64,7 @@ class CellRun:
     traceback: list = field(default_factory=list)
     started: str = ""
     finished: str = ""
+    tampered: list = field(default_factory=list)  # what the guard found changed before this cell
 
 
 @dataclass
@@ -73,7 +72,7 @@ class NotebookRun:
     """The result of running one notebook: one CellRun per code cell sent."""
 
     cells: list
-    problem: str = ""  # "" | timeout_notebook | killed | crashed | protocol
+    problem: str = ""  # "" | timeout_notebook | timeout | killed | crashed | protocol | worker_lost
     detail: str = ""
     wall_s: float = 0.0
 
@@ -237,50 +236,283 @@ def _make_shell(sink: _OutputSink):
 _GUARDED = ("showtraceback", "_showtraceback", "showsyntaxerror", "showindentationerror",
             "run_cell", "run_cell_async", "run_code", "run_ast_nodes", "transform_cell",
             "should_run_async", "ex", "ev", "system", "getoutput", "excepthook",
-            "displayhook", "display_pub", "display_trap", "InteractiveTB", "SyntaxTB")
+            "displayhook", "display_pub", "display_trap", "InteractiveTB", "SyntaxTB",
+            "events", "compile", "input_transformer_manager", "prefilter_manager", "display_formatter",
+            "builtin_trap", "custom_exceptions", "CustomTB")
+#: lists of the shell that run code on every cell (IPython's extension points)
+_HOOK_LISTS = ("ast_transformers", "input_transformers_cleanup", "input_transformers_post")
+#: interpreter-wide hooks that run code behind a cell's back
+_SYS_HOOKS = ("excepthook", "displayhook", "unraisablehook", "breakpointhook")
+
+
+def _hook_lists(shell) -> dict:
+    """Every list of callables IPython consults while running a cell, by a readable name."""
+    lists = {name: getattr(shell, name) for name in _HOOK_LISTS}
+    manager = shell.input_transformer_manager
+    for name in ("cleanup_transforms", "line_transforms", "token_transformers"):
+        lists[f"input_transformer_manager.{name}"] = getattr(manager, name)
+    prefilter = shell.prefilter_manager
+    for name in ("_transformers", "_checkers"):
+        lists[f"prefilter_manager.{name}"] = getattr(prefilter, name)
+    for event, callbacks in shell.events.callbacks.items():
+        lists[f"events.{event}"] = callbacks
+    lists["gc.callbacks"] = __import__("gc").callbacks
+    lists["sys.meta_path"] = sys.meta_path
+    lists["sys.path_hooks"] = sys.path_hooks
+    return lists
+
+
+def _formatter_tables(shell) -> dict:
+    tables = {}
+    for mime, formatter in shell.display_formatter.formatters.items():
+        for name in ("type_printers", "deferred_printers", "singleton_printers"):
+            tables[f"{mime}.{name}"] = getattr(formatter, name)
+    return tables
 
 
 class _Guard:
-    """Restores what trainee code may have patched, before each test cell runs."""
+    """What trusted code relies on, captured before any trainee code runs.
+
+    Before each trusted cell (locked cells and tests), :meth:`restore` names
+    every change trainee code made to IPython's extension points, the shell's
+    methods, interpreter hooks, builtins, signal handlers, policycomm's modules
+    and the names trusted cells bound, and puts each back.
+    """
 
     def __init__(self, shell, stdout, stderr):
         import builtins
+        import signal as signals
 
         self.shell = shell
-        self.instance = {name: getattr(shell, name) for name in _GUARDED if hasattr(shell, name)}
-        self.classes = {(cls, name): cls.__dict__[name]
-                        for cls in type(shell).__mro__ for name in _GUARDED if name in cls.__dict__}
-        self.builtins = dict(vars(builtins))
-        self.streams = (stdout, stderr, sys.excepthook, sys.displayhook)
+        self.instance = {}  # name -> the object, or _METHOD for methods (patched on the class or the shell)
+        for name in _GUARDED:
+            value = getattr(shell, name, _MISSING)
+            if value is not _MISSING and name not in ("CustomTB", "custom_exceptions"):  # the checks set these
+                self.instance[name] = _METHOD if getattr(value, "__self__", None) is shell else value
+        parts = [shell, *(self.instance[n] for n in ("events", "compile", "input_transformer_manager",
+                                                      "prefilter_manager", "display_formatter",
+                                                      "displayhook", "display_pub", "InteractiveTB",
+                                                      "SyntaxTB", "builtin_trap", "display_trap"))]
+        self.classes = {}
+        for part in parts:
+            for cls in type(part).__mro__[:-1]:
+                self.classes.setdefault(cls, dict(vars(cls)))
+        self.part_vars = {id(part): (part, set(vars(part))) for part in parts}
+        self.lists = {name: list(items) for name, items in _hook_lists(shell).items()}
+        self.tables = {name: dict(table) for name, table in _formatter_tables(shell).items()}
+        with shell.builtin_trap:  # the builtins a cell runs with (IPython adds a few while it runs)
+            self.builtins = dict(vars(builtins))
+        self.sys_hooks = {name: getattr(sys, name) for name in _SYS_HOOKS}
+        self.streams = (stdout, stderr)
+        self.signals = {}
+        for number in signals.valid_signals():
+            try:
+                self.signals[number] = signals.getsignal(number)
+            except (ValueError, OSError):
+                pass
+        self.environ = dict(os.environ)
+        self.modules = {name: module for name, module in sys.modules.items()
+                        if name.split(".")[0] in ("policycomm", "IPython", "traitlets", "builtins",
+                                                  "sys", "os", "json", "re", "unicodedata", "math",
+                                                  "linecache", "inspect", "signal", "gc", "threading")}
+        self.module_dicts = {}
+        self.functions = {}
+        for name, module in self.modules.items():
+            if name.startswith("policycomm"):
+                self.module_dicts[name] = dict(vars(module))
+                for value in vars(module).values():
+                    self._remember_code(value)
+        self.trusted: dict = {}  # name -> value bound by a trusted cell
 
-    def restore(self):
+    def _remember_code(self, value) -> None:
+        if (isinstance(value, type) and value.__module__.startswith("policycomm")
+                and not hasattr(value, "model_fields")):  # pydantic keeps its own state on model classes
+            self.classes.setdefault(value, dict(vars(value)))
+            for member in vars(value).values():
+                self._remember_code(getattr(member, "__func__", member))
+        elif callable(value) and hasattr(value, "__code__") and id(value) not in self.functions:
+            self.functions[id(value)] = (value, value.__code__, value.__defaults__, value.__kwdefaults__)
+
+    def restore(self) -> list[str]:
+        """Undo what trainee code changed; returns a readable name for each change."""
         import builtins
+        import signal as signals
 
-        for (cls, name), value in self.classes.items():
-            if cls.__dict__.get(name) is not value:
-                setattr(cls, name, value)
+        changed = []
+        for cls, saved in self.classes.items():
+            current = vars(cls)
+            for name in [n for n in current if n not in saved]:
+                changed.append(f"{cls.__name__}.{name}")
+                _set_type_attr(cls, name, None, delete=True)
+            for name, value in saved.items():
+                if current.get(name, _MISSING) is not value:
+                    changed.append(f"{cls.__name__}.{name}")
+                    _set_type_attr(cls, name, value)
+        for part, names in self.part_vars.values():
+            for name in [n for n in vars(part) if n not in names and not n.startswith("_")]:
+                changed.append(f"{type(part).__name__}.{name}")
+                del vars(part)[name]
         for name, value in self.instance.items():
-            if name in vars(self.shell) and vars(self.shell)[name] is not value:
-                del vars(self.shell)[name]
-            if getattr(self.shell, name, None) is not value:
+            current = getattr(self.shell, name, None)
+            if (getattr(current, "__self__", None) is not self.shell or name in vars(self.shell)) \
+                    if value is _METHOD else current is not value:
+                changed.append(f"shell.{name}")
                 try:
-                    setattr(self.shell, name, value)
-                except Exception:  # a read-only trait: leave it
+                    vars(self.shell).pop(name, None)
+                    if value is not _METHOD and getattr(self.shell, name, None) is not value:
+                        setattr(self.shell, name, value)
+                except Exception:
                     pass
         self.shell.display_trap.hook = self.instance["displayhook"]
+        for name, items in _hook_lists(self.shell).items():
+            saved = self.lists.get(name, [])
+            if len(items) != len(saved) or any(a is not b for a, b in zip(items, saved)):
+                changed.append(name)
+                items[:] = saved
+        for name, table in _formatter_tables(self.shell).items():
+            saved = self.tables.get(name, {})
+            if table.keys() != saved.keys() or any(table[k] is not saved[k] for k in saved):
+                changed.append(f"display_formatter.{name}")
+                table.clear()
+                table.update(saved)
         namespace = vars(builtins)
-        for name in [n for n in namespace if n not in self.builtins]:
-            del namespace[name]
-        namespace.update(self.builtins)
+        added = {"exit", "quit", "open", "get_ipython", "display"}  # IPython's builtin trap adds and removes these
+        if any(namespace.get(k, _MISSING) is not v for k, v in self.builtins.items() if k not in added) \
+                or any(k not in self.builtins for k in namespace if k not in added):
+            changed.append("builtins")
+            namespace.clear()
+            namespace.update({k: v for k, v in self.builtins.items() if k not in added})
+        for name, value in self.sys_hooks.items():
+            if getattr(sys, name) is not value:
+                changed.append(f"sys.{name}")
+                setattr(sys, name, value)
+        if sys.gettrace() is not None or sys.getprofile() is not None:
+            changed.append("sys.settrace/setprofile")
+            sys.settrace(None)
+            sys.setprofile(None)
+        import threading
+
+        if getattr(threading, "_trace_hook", None) or getattr(threading, "_profile_hook", None):
+            changed.append("threading.settrace/setprofile")
+            threading.settrace(None)
+            threading.setprofile(None)
+        sys.stdout, sys.stderr = self.streams
+        for number, handler in self.signals.items():
+            try:
+                if signals.getsignal(number) is not handler:
+                    changed.append(f"signal {signals.Signals(number).name}")
+                    signals.signal(number, handler)
+            except (ValueError, OSError, TypeError):
+                pass
+        if dict(os.environ) != self.environ:
+            changed.append("os.environ")
+            os.environ.clear()
+            os.environ.update(self.environ)
+        for name, module in self.modules.items():
+            if sys.modules.get(name) is not module:
+                changed.append(f"sys.modules[{name!r}]")
+                sys.modules[name] = module
+        for name, saved in self.module_dicts.items():
+            module = self.modules[name]
+            current = vars(module)
+            for key, value in saved.items():
+                if callable(value) and current.get(key, _MISSING) is not value:
+                    changed.append(f"{name}.{key}")
+                    current[key] = value
+            for key in [k for k, v in current.items() if k not in saved and callable(v)
+                        and not _legit_addition(module, k, v)]:
+                changed.append(f"{name}.{key}")
+                del current[key]
+        for function, code, defaults, kwdefaults in self.functions.values():
+            if (function.__code__ is not code or function.__defaults__ is not defaults
+                    or function.__kwdefaults__ is not kwdefaults):
+                changed.append(f"{function.__module__}.{function.__qualname__}")
+                function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
         user_ns = self.shell.user_ns
-        for name in [n for n in user_ns if n in self.builtins and not n.startswith("_")]:
-            del user_ns[name]  # e.g. `type = lambda x: int` would fool a type-strict test
-        sys.stdout, sys.stderr, sys.excepthook, sys.displayhook = self.streams
+        if user_ns.get("__builtins__") is not builtins:
+            changed.append("__builtins__")
+            user_ns["__builtins__"] = builtins
+        for name in [n for n in user_ns if n in self.builtins and n not in added and not n.startswith("_")]:
+            changed.append(name)  # e.g. `type = lambda x: int` would fool a type-strict test
+            del user_ns[name]
+        for name, value in self.trusted.items():
+            if user_ns.get(name, _MISSING) is not value:
+                changed.append(name)
+                user_ns[name] = value
+        return sorted(set(changed))
+
+    def trust(self, before: dict) -> None:
+        """Remember the names a trusted cell bound (``before`` is the namespace before it ran)."""
+        for name, value in self.shell.user_ns.items():
+            if not name.startswith("_") and before.get(name, _MISSING) is not value:
+                self.trusted[name] = value
 
 
-def _child_main(sock_fd: int, workdir: str, uid: int | None, limits: Limits, env: dict,
+_MISSING = object()
+_METHOD = object()
+
+
+def _legit_addition(module, name: str, value) -> bool:
+    """A name a policycomm module gains by itself: a submodule imported, or a lazy export loaded."""
+    import importlib.util
+    import types
+
+    if isinstance(value, types.ModuleType):
+        return sys.modules.get(f"{module.__name__}.{name}") is value
+    target = getattr(module, "_LAZY", {}).get(name)
+    if target is None:
+        return False
+    defining = sys.modules.get(importlib.util.resolve_name(f".{target}", module.__name__))
+    return defining is not None and vars(defining).get(name) is value
+
+
+def _set_type_attr(cls, name, value, delete=False) -> None:
+    try:
+        if delete:
+            delattr(cls, name)
+        else:
+            setattr(cls, name, value)
+    except (TypeError, AttributeError):  # a built-in type: nothing trainee code could change either
+        pass
+
+
+def _extra_threads() -> int:
+    """OS threads of this process beyond the main one (trainee code may start some)."""
+    try:
+        return len(os.listdir("/proc/self/task")) - 1
+    except OSError:
+        import threading
+
+        return threading.active_count() - 1
+
+
+def _plain(value, depth: int = 0):
+    """``value`` rebuilt from exact built-in types, or ``_MISSING`` if it holds anything else."""
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool, complex, bytes):
+        return value
+    if depth > 20:
+        return _MISSING
+    if kind in (list, tuple, set, frozenset):
+        items = [_plain(item, depth + 1) for item in value]
+        return _MISSING if any(item is _MISSING for item in items) else kind(items)
+    if kind is dict:
+        pairs = [(_plain(k, depth + 1), _plain(v, depth + 1)) for k, v in value.items()]
+        return _MISSING if any(k is _MISSING or v is _MISSING for k, v in pairs) else dict(pairs)
+    if value is Ellipsis:
+        return value
+    return _MISSING
+
+
+def _child_main(sock_fd: int, limits: Limits, env: dict, files: list, sandboxed: bool, role: str,
                 sink: _OutputSink, shell) -> None:
-    """Body of the forked child: isolate, then run the cells the parent sends."""
+    """Body of a forked child: isolate, write its files, then run the cells the parent sends.
+
+    A request is one of: ``{"source", "trusted"}`` (run a cell; before a
+    trusted one the guard restores the shell), ``{"export": [names]}`` (the
+    plain values of those names, as Python literals), ``{"import": {...}}``
+    (bind names the namespace lacks), or ``{"stop": true}``.
+    """
     import resource
     from multiprocessing.connection import Connection
 
@@ -295,20 +527,17 @@ def _child_main(sock_fd: int, workdir: str, uid: int | None, limits: Limits, env
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
 
+    workdir = _make_workdir(files, sandboxed)
     os.chdir(workdir)
     os.environ.clear()
-    os.environ.update(env)
+    os.environ.update({**env, "HOME": workdir})
     megabyte = 1024 * 1024
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits.max_file_mb * megabyte,) * 2)
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * megabyte,) * 2)
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
-    if uid is not None:
-        _keep_imports_reachable()
+    if sandboxed:
         resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes,) * 2)
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
 
     conn = Connection(CONTROL_FD)
     sink.max_chars = limits.max_output_chars
@@ -325,7 +554,6 @@ def _child_main(sock_fd: int, workdir: str, uid: int | None, limits: Limits, env
 
     builtins.input = no_input
     _reset_warnings()
-    guard = _Guard(shell, stdout, stderr)
     timed_out = []
 
     def on_alarm(signum, frame):
@@ -333,6 +561,7 @@ def _child_main(sock_fd: int, workdir: str, uid: int | None, limits: Limits, env
         raise KeyboardInterrupt()  # what interrupting a kernel raises
 
     signal.signal(signal.SIGALRM, on_alarm)
+    guard = _Guard(shell, stdout, stderr)
     send, dumps, now = conn.send_bytes, json.dumps, _now
     while True:
         try:
@@ -341,22 +570,43 @@ def _child_main(sock_fd: int, workdir: str, uid: int | None, limits: Limits, env
             os._exit(0)
         if request.get("stop"):
             os._exit(0)
-        if request.get("guard"):
-            guard.restore()
+        if "export" in request:
+            send(dumps({"nonce": request["nonce"], **_export(shell.user_ns, request["export"])}).encode())
+            continue
+        if "missing" in request:
+            import builtins as builtin_names
+
+            lacking = [n for n in request["missing"] if n not in shell.user_ns and not hasattr(builtin_names, n)]
+            send(dumps({"nonce": request["nonce"], "missing": lacking}).encode())
+            continue
+        if "import" in request:
+            _import(shell.user_ns, request["import"])
+            send(dumps({"nonce": request["nonce"]}).encode())
+            continue
+        tampered, threads = [], 0
+        if request.get("trusted"):
+            tampered = guard.restore()
+            if sandboxed and role == "trainee":
+                tampered += _stop_other_processes(request.get("spare", []))
+            threads = _extra_threads()
+            before = dict(shell.user_ns)
         sink.reset()
         timed_out.clear()
         started = now()
-        failure = None
-        signal.setitimer(signal.ITIMER_REAL, limits.timeout_cell)
-        try:
-            result = shell.run_cell(request["source"], store_history=True)
-        except BaseException as exc:  # an interrupt outside the cell's own frame
-            result = None
-            failure = exc
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        failure = result = None
+        if threads:  # another thread could read or change the test while it runs: it does not run
+            failure = RuntimeError("background threads")
+        else:
+            signal.setitimer(signal.ITIMER_REAL, limits.timeout_cell)
+            try:
+                result = shell.run_cell(request["source"], store_history=True)
+            except BaseException as exc:  # an interrupt outside the cell's own frame
+                failure = exc
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
         reply = {"nonce": request["nonce"], "outputs": sink.outputs, "started": started,
-                 "finished": now(), "execution_count": shell.execution_count - 1}
+                 "finished": now(), "execution_count": shell.execution_count - 1,
+                 "tampered": tampered + (["threads"] if threads else [])}
         error = failure if result is None else (result.error_before_exec or result.error_in_exec)
         if timed_out:
             reply.update(status="timeout", ename="CellTimeoutError", evalue="")
@@ -365,12 +615,99 @@ def _child_main(sock_fd: int, workdir: str, uid: int | None, limits: Limits, env
                          traceback=getattr(shell, "_last_traceback", None) or [])
         else:
             reply["status"] = "ok"
+        if request.get("trusted"):
+            guard.trust(before)
+            _forget_source(shell, request["source"])
         try:
             send(dumps(reply, default=str).encode("utf-8"))
         except Exception:
             send(dumps({"nonce": request["nonce"], "outputs": [], "status": "error",
                         "ename": "OutputError", "evalue": "outputs could not be encoded",
                         "started": started, "finished": now()}).encode("utf-8"))
+
+
+def _make_workdir(files: list, sandboxed: bool) -> str:
+    """The notebook's working folder, holding the submission's other files (sent as data)."""
+    import tempfile
+
+    from .isolation import WORKDIR
+
+    workdir = WORKDIR if sandboxed else tempfile.mkdtemp(prefix="policycomm-notebook-")
+    os.makedirs(workdir, exist_ok=True)
+    for relative, content in files:
+        parts = [p for p in relative.split("/") if p not in ("", ".")]
+        if not parts or ".." in parts:
+            continue
+        target = os.path.join(workdir, *parts)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(content)
+    return workdir
+
+
+def _export(user_ns: dict, names: list) -> dict:
+    """The plain values of ``names`` as Python literals; names holding anything else are listed apart."""
+    values, other = {}, []
+    for name in names:
+        if name not in user_ns:
+            continue
+        value = _plain(user_ns[name])
+        if value is _MISSING:
+            other.append(name)
+            continue
+        text = repr(value)
+        if len(text) > 1_000_000:
+            other.append(name)
+        else:
+            values[name] = text
+    return {"values": values, "other": other}
+
+
+def _import(user_ns: dict, values: dict) -> None:
+    """Bind the trainee's plain values for names the trusted namespace does not have."""
+    import ast
+
+    for name, text in values.items():
+        if name not in user_ns:
+            try:
+                user_ns[name] = ast.literal_eval(text)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                pass
+
+
+def _forget_source(shell, source: str) -> None:
+    """Remove a trusted cell's source from the places later trainee code could read it."""
+    import linecache
+
+    for name in ("In", "_ih"):
+        history = shell.user_ns.get(name)
+        if isinstance(history, list):
+            history[:] = ["" if entry == source else entry for entry in history]
+    for name in [n for n, v in shell.user_ns.items() if n.startswith("_i") and v == source]:
+        shell.user_ns[name] = ""
+    for cache in (linecache.cache, getattr(linecache, "_ipython_cache", {})):
+        for key in [k for k, v in cache.items() if isinstance(v, tuple) and len(v) > 2
+                    and "".join(v[2]).strip() == source.strip()]:
+            del cache[key]
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)
+    shell._last_traceback = None
+
+
+def _stop_other_processes(spare: list) -> list[str]:
+    """Kill what trainee code left running in the sandbox (its PID namespace holds only the worker,
+    this child and the ``spare`` twin)."""
+    mine = {1, os.getpid(), os.getppid(), *spare}
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in mine:
+            try:
+                os.kill(int(entry), signal.SIGKILL)
+                found.append(entry)
+            except (ProcessLookupError, PermissionError):
+                pass
+    return ["processes"] if found else []
 
 
 def _reset_warnings() -> None:
@@ -391,65 +728,47 @@ def _reset_warnings() -> None:
     warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
 
 
-def _keep_imports_reachable() -> None:
-    """Let an unprivileged child import from sys.path folders it could not reach by name.
-
-    The interpreter may live under a private folder (e.g. /root/.pyenv). An
-    O_PATH descriptor opened while still root reaches such a folder through
-    /proc/self/fd without opening anything above it.
-    """
-    for index, entry in enumerate(sys.path):
-        if entry and os.path.isdir(entry) and not _others_can_reach(entry):
-            fd = os.open(entry, os.O_PATH | os.O_DIRECTORY)
-            sys.path[index] = f"/proc/self/fd/{fd}"
-    sys.path_importer_cache.clear()
-
-
-def _others_can_reach(path: str) -> bool:
-    """True if every folder on the way to ``path`` lets others in (o+x), and ``path`` is o+r."""
-    import stat
-
-    path = os.path.abspath(path)
-    parts = path.split(os.sep)
-    for depth in range(2, len(parts) + 1):
-        mode = os.stat(os.sep.join(parts[:depth]) or os.sep).st_mode
-        if not mode & stat.S_IXOTH:
-            return False
-    return bool(os.stat(path).st_mode & stat.S_IROTH)
-
-
 def _now() -> str:
     from datetime import datetime, timezone
 
     return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def _set_parent_death_signal():
-    """Die with the parent (Linux prctl PR_SET_PDEATHSIG); a no-op elsewhere."""
+def _prctl(option: int, value: int) -> None:
+    """Linux prctl(2); a no-op elsewhere."""
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
     except Exception:
         pass
 
 
-# --------------------------------------------------------------------------- zygote side
+def _set_parent_death_signal():
+    """Die with the parent (PR_SET_PDEATHSIG)."""
+    _prctl(1, signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------- worker side
 
 
 #: imported by every warm worker before it forks a child
 COMMON_IMPORTS = ("IPython", "IPython.core.interactiveshell", "IPython.display", "traitlets",
                   "matplotlib_inline.backend_inline", "unicodedata", "json", "re", "math", "random",
                   "statistics", "collections", "itertools", "functools", "datetime", "textwrap",
-                  "string", "fractions", "decimal", "pathlib", "base64", "hashlib", "csv", "io",
+                  "string", "fractions", "decimal", "pathlib", "base64", "hashlib", "csv", "io", "ast",
                   "policycomm", "policycomm.api", "policycomm.choose", "policycomm.i18n")
 
+#: how a worker starts: the grader's import path, then the worker loop
+_BOOT = ("import json, site, sys; config = json.loads(sys.argv[1]); sys.path[:] = config['path']\n"
+         "for folder in config['sites']: site.addsitedir(folder)\n"
+         "from policycomm.grading.sandbox import _worker_main; _worker_main(config)")
 
-def _warm_up(preload: tuple[str, ...]) -> None:
+
+def _warm_up(preload) -> None:
     """Import what most notebooks import, so each forked child starts warm."""
     import importlib
 
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     for name in (*COMMON_IMPORTS, *preload):
         try:
             with warnings.catch_warnings():
@@ -465,16 +784,22 @@ def _warm_up(preload: tuple[str, ...]) -> None:
         pass
 
 
-def _zygote_main(conn, preload: tuple[str, ...]) -> None:
-    """Loop of a warm worker: fork one isolated child per notebook, report how it ended."""
+def _worker_main(config: dict) -> None:
+    """Loop of a warm worker: fork one isolated child per notebook, clean up after it."""
+    from multiprocessing.connection import Connection
     from multiprocessing.reduction import recv_handle
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _set_parent_death_signal()
-    _warm_up(preload)
+    _prctl(4, 0)  # PR_SET_DUMPABLE 0: a child running as the same user cannot ptrace this worker
+    conn = Connection(config["fd"])
+    sandboxed = config["sandboxed"]
+    os.environ.update(config["env"])
+    _warm_up(config["preload"])
     sink = _OutputSink(Limits.max_output_chars)
     shell = _make_shell(sink)
-    conn.send(("ready", os.getpid()))
+    conn.send_bytes(json.dumps({"ready": os.getpid()}).encode())
+    children: dict[int, object] = {}
     while True:
         try:
             message = conn.recv()
@@ -482,85 +807,181 @@ def _zygote_main(conn, preload: tuple[str, ...]) -> None:
             os._exit(0)
         if message[0] == "stop":
             os._exit(0)
-        _, workdir, uid, limits, env = message
+        if message[0] == "kill":
+            for pid in children:
+                _kill_quietly(pid)
+            continue
+        if message[0] == "reap":  # the notebook is done: wait for its children, then clean up
+            status = 0
+            for pid in list(children):
+                _, status = os.waitpid(pid, 0)  # the trainee's child is the first one forked
+                children.pop(pid)
+            if sandboxed:
+                _clean_sandbox()
+            conn.send_bytes(json.dumps({"ended": os.waitstatus_to_exitcode(status)}).encode())
+            continue
+        _, role, limits, env, files = message
         sock_fd = recv_handle(conn)
         pid = os.fork()
         if pid == 0:
             try:
-                _child_main(sock_fd, workdir, uid, limits, env, sink, shell)
+                _prctl(4, 1)
+                _child_main(sock_fd, limits, env, files, sandboxed, role, sink, shell)
             finally:
                 os._exit(70)
         os.close(sock_fd)
-        conn.send(("started", pid))
-        _, status = os.waitpid(pid, 0)
-        if uid is not None:
-            _kill_all_of(uid)
-        conn.send(("ended", os.waitstatus_to_exitcode(status)))
+        children[pid] = True
+        conn.send_bytes(json.dumps({"started": pid}).encode())
 
 
-def _kill_all_of(uid: int) -> None:
-    """Kill every process left behind by a sandbox uid (daemons, forks)."""
-    pid = os.fork()
-    if pid == 0:
+def _clean_sandbox() -> None:
+    """Leave nothing of one notebook for the next: processes, files, IPC objects."""
+    import shutil
+    import subprocess
+
+    from .isolation import PRIVATE_DIRS
+
+    try:
+        os.kill(-1, signal.SIGKILL)  # every process of the sandbox but this worker (and its init)
+    except ProcessLookupError:
+        pass
+    while True:
         try:
-            os.setgid(uid)
-            os.setuid(uid)
-            os.kill(-1, signal.SIGKILL)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
+            if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                break
+        except ChildProcessError:
+            break
+    for folder in (*PRIVATE_DIRS, "/dev/shm", "/dev/mqueue"):
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            path = os.path.join(folder, entry)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, onerror=_force_remove)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+    subprocess.run(["ipcrm", "--all"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
-# --------------------------------------------------------------------------- parent side
+def _force_remove(function, path, info) -> None:
+    """rmtree's error handler: make a folder the notebook locked writable again, then retry."""
+    try:
+        os.chmod(os.path.dirname(path), 0o700)
+        os.chmod(path, 0o700)
+        function(path)
+    except OSError:
+        pass
+
+
+def _kill_quietly(pid: int) -> None:
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+# --------------------------------------------------------------------------- grader side
+
+
+class WorkerLost(RuntimeError):
+    """A worker stopped answering (killed from inside, or the host ran out of something)."""
+
+
+class _Worker:
+    """One warm worker process, inside its own bubblewrap sandbox unless ``unsafe``."""
+
+    def __init__(self, slot: int, preload: tuple, sandboxed: bool):
+        import subprocess
+        from multiprocessing.connection import Connection
+
+        from .isolation import UidLease, sandbox_command
+
+        self.slot, self.sandboxed, self.ready = slot, sandboxed, False
+        ours, theirs = socket.socketpair()
+        config = {"fd": theirs.fileno(), "preload": list(preload), "sandboxed": sandboxed,
+                  "path": [p for p in sys.path if p and os.path.isdir(p)],
+                  "sites": [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))],
+                  "env": {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONIOENCODING": "utf-8",
+                          "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}}
+        command = [sys.executable, "-I", "-c", _BOOT, json.dumps(config)]
+        self.lease = None
+        if sandboxed:
+            self.lease = UidLease() if os.geteuid() == 0 else None
+            command = sandbox_command(command, self.lease.uid if self.lease else None)
+        self.process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        start_new_session=True, env=None if sandboxed else config["env"])
+        theirs.close()
+        self.conn = Connection(ours.detach())
+
+    def receive(self, wait: float | None = None) -> dict:
+        if wait is not None and not self.conn.poll(wait):
+            raise WorkerLost("no answer")
+        try:
+            return json.loads(self.conn.recv_bytes(maxlength=1 << 20))
+        except (EOFError, OSError, ValueError) as exc:
+            raise WorkerLost(str(exc)) from None
+
+    def wait_ready(self) -> None:
+        if not self.ready:
+            try:
+                self.receive(600)
+            except WorkerLost:
+                error = self.process.stderr.read().decode("utf-8", "replace")[-1000:] if self.process.poll() \
+                    is not None else ""
+                raise WorkerLost(f"worker {self.slot} did not start: {error}") from None
+            self.ready = True
+
+    def close(self) -> None:
+        try:
+            self.conn.send(("stop",))
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=5)
+        except Exception:
+            self.process.kill()
+            self.process.wait()
+        self.conn.close()
+        if self.lease:
+            self.lease.release()
 
 
 class WarmPool:
     """A pool of warm workers that run notebooks in isolated children.
 
-    Start it before reading the gradebook or any hidden test: the workers are
-    forked from the current process and keep its memory.
+    Each worker is a fresh interpreter (inside bubblewrap unless ``unsafe``)
+    that never sees the gradebook, the course folder or any hidden test but
+    the one its child is running. ``unsafe=True`` runs without the sandbox,
+    which the grader allows only when the lecturer asks for it.
     """
 
-    def __init__(self, jobs: int = 2, preload: tuple[str, ...] = (), tmp_root: str | None = None):
-        import multiprocessing
+    def __init__(self, jobs: int = 2, preload: tuple[str, ...] = (), unsafe: bool = False):
         import queue
-        import tempfile
 
-        self.as_root = os.geteuid() == 0
-        if not self.as_root:
-            warnings.warn("policycomm grade is not running as root, so trainee code runs with your "
-                          "own permissions (it can read what you can read). Run the grader as root "
-                          "(it then drops to an unprivileged uid per notebook) for full isolation.",
-                          RuntimeWarning, stacklevel=2)
-        _remove_stale_workdirs(tmp_root or tempfile.gettempdir())
-        self.tmp_root = tempfile.mkdtemp(prefix=f"policycomm-grade-{os.getpid()}-", dir=tmp_root)
-        os.chmod(self.tmp_root, 0o711)
-        context = multiprocessing.get_context("fork")
+        from .isolation import SandboxUnavailable, probe
+
+        reason = "" if unsafe else probe()
+        if reason:
+            raise SandboxUnavailable(
+                f"Không thể cô lập mã của học viên trên máy này: {reason}. Hãy khắc phục điều đó; "
+                "chỉ khi chấp nhận rủi ro (mã của học viên chạy với quyền của bạn), dùng --unsafe.")
+        self.sandboxed = not unsafe
+        self.preload = tuple(preload)
         self._free: queue.Queue = queue.Queue()
-        self._workers = []
-        for slot in range(jobs):
-            parent_end, child_end = context.Pipe()
-            process = context.Process(target=_zygote_main, args=(child_end, tuple(preload)),
-                                      daemon=True, name=f"policycomm-grade-{slot}")
-            process.start()
-            child_end.close()
-            self._workers.append((slot, process, parent_end))
-        self._warming = {slot for slot, _, _ in self._workers}  # their "ready" is read on first use
-        for worker in self._workers:
+        self.workers = [_Worker(slot, self.preload, self.sandboxed) for slot in range(jobs)]
+        for worker in self.workers:
             self._free.put(worker)
 
     def close(self) -> None:
-        import shutil
-
-        for _, process, conn in self._workers:
-            try:
-                conn.send(("stop",))
-            except OSError:
-                pass
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-        shutil.rmtree(self.tmp_root, ignore_errors=True)
+        for worker in self.workers:
+            worker.close()
 
     def __enter__(self):
         return self
@@ -568,113 +989,156 @@ class WarmPool:
     def __exit__(self, *exc):
         self.close()
 
-    def run(self, cells: list[dict], files_from: str | None, limits: Limits,
-            env: dict | None = None) -> NotebookRun:
-        """Run code cells (dicts with ``source`` and ``guard``) in a fresh isolated child.
+    def run(self, cells: list[dict], files: list, limits: Limits, env: dict | None = None) -> NotebookRun:
+        """Run code cells in fresh isolated children of one warm worker.
 
-        ``files_from`` is a directory whose files are copied into the child's
-        private working directory. Thread-safe: blocks until a worker is free.
+        ``cells`` are dicts with ``source`` and ``kind`` ("trainee", "locked" or
+        "test"); ``files`` are ``(relative path, bytes)`` pairs for the working
+        folder. Trainee and locked cells run in the trainee's child; a test
+        runs in a twin child that has run only the locked cells and the tests,
+        given plain copies of the trainee's values, so trainee code never sees
+        it (a test that needs a trainee's function runs in the trainee's child,
+        after the guard). Thread-safe: blocks until a worker is free.
         """
         worker = self._free.get()
         try:
-            slot, process, conn = worker
-            if slot in self._warming:
-                tag, _ = conn.recv()
-                if tag != "ready":
-                    raise RuntimeError(f"grading worker {slot} did not start")
-                self._warming.discard(slot)
-            return self._run_on(worker, cells, files_from, limits, env or {})
+            try:
+                worker.wait_ready()
+                return self._run_on(worker, cells, files, limits, env or {})
+            except (WorkerLost, OSError) as lost:
+                self._replace(worker)
+                worker = self.workers[worker.slot]
+                runs = [CellRun(status="not_run") for _ in cells]
+                return NotebookRun(cells=runs, problem="worker_lost", detail=str(lost)[:200])
         finally:
-            self._free.put(worker)
+            self._free.put(self.workers[worker.slot])
 
-    def _prepare_workdir(self, slot: int, files_from: str | None) -> tuple[str, int | None]:
-        import shutil
+    def _replace(self, worker: _Worker) -> None:
+        try:
+            worker.process.kill()
+        except OSError:
+            pass
+        worker.close()
+        self.workers[worker.slot] = _Worker(worker.slot, self.preload, worker.sandboxed)
 
-        workdir = os.path.join(self.tmp_root, f"slot{slot}")
-        shutil.rmtree(workdir, ignore_errors=True)
-        if files_from:
-            shutil.copytree(files_from, workdir, ignore=shutil.ignore_patterns("*.ipynb"))
-        else:
-            os.makedirs(workdir)
-        uid = BASE_UID + slot if self.as_root else None
-        if uid is not None:
-            for dirpath, dirnames, filenames in os.walk(workdir):
-                for name in [dirpath, *(os.path.join(dirpath, n) for n in dirnames + filenames)]:
-                    os.lchown(name, uid, uid)
-        os.chmod(workdir, 0o700)
-        return workdir, uid
-
-    def _run_on(self, worker, cells, files_from, limits: Limits, env: dict) -> NotebookRun:
+    def _start_child(self, worker: _Worker, role: str, limits: Limits, env: dict, files: list):
+        """A new child of ``worker`` and its channel; ``role`` is "trainee" or "twin"."""
         from multiprocessing.connection import Connection
         from multiprocessing.reduction import send_handle
 
-        slot, process, conn = worker
-        workdir, uid = self._prepare_workdir(slot, files_from)
-        child_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": workdir, "TMPDIR": workdir,
-                     "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8", "MPLCONFIGDIR": workdir,
-                     "MPLBACKEND": "module://matplotlib_inline.backend_inline", **env}
         ours, theirs = socket.socketpair()
-        conn.send(("run", workdir, uid, limits, child_env))
-        send_handle(conn, theirs.fileno(), process.pid)
+        worker.conn.send(("run", role, limits, env, files))
+        send_handle(worker.conn, theirs.fileno(), worker.process.pid)
         theirs.close()
-        tag, child_pid = conn.recv()
         channel = Connection(ours.detach())
+        channel.pid = worker.receive(60)["started"]
+        return channel
+
+    def _run_on(self, worker: _Worker, cells, files, limits: Limits, env: dict) -> NotebookRun:
+        child = self._start_child(worker, "trainee", limits, env, files)
+        twin = None
         started = time.monotonic()
         runs: list[CellRun] = []
         problem = detail = ""
         try:
-            for index, cell in enumerate(cells):
+            for cell in cells:
                 remaining = limits.timeout_notebook - (time.monotonic() - started)
                 if remaining <= 0:
                     problem = "timeout_notebook"
                     break
-                nonce = secrets.token_hex(8)
-                channel.send_bytes(json.dumps({"source": cell["source"], "guard": bool(cell.get("guard")),
-                                               "nonce": nonce}).encode("utf-8"))
                 wait = min(limits.timeout_cell + KILL_GRACE_S, remaining)
-                reply = _receive(channel, wait, nonce)
+                kind = cell.get("kind", "trainee")
+                target = child
+                if kind == "test" or (kind == "locked" and twin is not None):
+                    if twin is None:
+                        twin = self._start_child(worker, "twin", limits, {**env, "MPLBACKEND": "agg"}, files)
+                        for earlier in cells[:len(runs)]:  # the twin needs what trusted cells set up
+                            if earlier.get("kind") == "locked":
+                                _ask(twin, {"source": earlier["source"], "trusted": True}, wait)
+                    if kind == "test":
+                        target = self._choose_for_test(cell, child, twin, wait)
+                    else:
+                        _ask(twin, {"source": cell["source"], "trusted": True}, wait)
+                reply = _ask(target, {"source": cell["source"], "trusted": kind != "trainee",
+                                      "spare": [twin.pid] if twin is not None else []}, wait)
                 if isinstance(reply, str):
                     problem = reply
                     if problem == "no_reply":
-                        problem = "timeout_notebook" if wait < limits.timeout_cell + KILL_GRACE_S else "killed"
-                    runs.append(CellRun(status="killed" if problem != "timeout_notebook" else "timeout"))
+                        problem = "timeout_notebook" if wait < limits.timeout_cell + KILL_GRACE_S else "timeout"
+                    runs.append(CellRun(status="timeout" if problem.startswith("timeout") else "killed"))
                     break
-                runs.append(CellRun(outputs=reply.get("outputs") or [],
-                                    execution_count=reply.get("execution_count"),
-                                    status=reply.get("status", "error"), ename=str(reply.get("ename", "")),
-                                    evalue=str(reply.get("evalue", "")),
-                                    traceback=[str(t) for t in reply.get("traceback") or []],
-                                    started=str(reply.get("started", "")), finished=str(reply.get("finished", ""))))
-            else:
-                try:
-                    channel.send_bytes(b'{"stop": true}')
-                except OSError:
-                    pass
+                runs.append(_cell_run(reply))
         finally:
+            for channel in (child, twin):
+                if channel is not None:
+                    try:
+                        channel.send_bytes(b'{"stop": true}')
+                    except OSError:
+                        pass
             if problem:
-                _kill_quietly(child_pid)
-            channel.close()
-            exit_code = _await_end(conn, child_pid)
+                worker.conn.send(("kill",))
+            for channel in (child, twin):
+                if channel is not None:
+                    channel.close()
+            try:
+                worker.conn.send(("reap",))
+                exit_code = worker.receive(30)["ended"]
+            except (WorkerLost, OSError) as lost:
+                self._replace(worker)
+                problem, detail, exit_code = problem or "worker_lost", str(lost)[:200], 0
+        count = 0
+        for cell, ran in zip(cells, runs):  # numbered as one kernel would, whichever child ran the cell
+            if cell["source"].strip():
+                count += 1
+                ran.execution_count = count
+                for output in ran.outputs:
+                    if output.get("output_type") == "execute_result":
+                        output["execution_count"] = count
         if problem in ("crashed", "killed") or (problem == "protocol" and exit_code):
             detail = _describe_exit(exit_code)
         while len(runs) < len(cells):
             runs.append(CellRun(status="not_run"))
         return NotebookRun(cells=runs, problem=problem, detail=detail, wall_s=time.monotonic() - started)
 
+    @staticmethod
+    def _choose_for_test(cell: dict, child, twin, wait: float):
+        """The twin, given plain copies of what the test reads; the trainee's child if it reads more."""
+        lacking = _ask(twin, {"missing": _free_names(cell["source"])}, wait)
+        if isinstance(lacking, str):
+            return child
+        exported = _ask(child, {"export": lacking.get("missing", [])}, wait)
+        if isinstance(exported, str) or exported.get("other"):
+            return child
+        _ask(twin, {"import": exported.get("values", {})}, wait)
+        return twin
 
-def _remove_stale_workdirs(parent: str) -> None:
-    """Delete working folders left by graders that were killed (their pid is gone)."""
-    import glob
-    import shutil
 
-    for path in glob.glob(os.path.join(parent, "policycomm-grade-*-*")):
-        pid = os.path.basename(path).split("-")[2]
-        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
-            shutil.rmtree(path, ignore_errors=True)
+def _free_names(source: str) -> list[str]:
+    """Names a cell reads without binding them itself (what a test needs from the notebook)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    loaded, stored = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            stored.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stored.add(node.name)
+    return sorted(loaded - stored)
 
 
-def _receive(channel, wait: float, nonce: str):
-    """The child's reply for ``nonce``, or a problem name (no_reply, crashed, protocol)."""
+def _ask(channel, request: dict, wait: float):
+    """Send one request to a child; its reply, or a problem name (no_reply, crashed, protocol)."""
+    nonce = secrets.token_hex(8)
+    try:
+        channel.send_bytes(json.dumps({**request, "nonce": nonce}).encode("utf-8"))
+    except OSError:
+        return "crashed"
     if not channel.poll(wait):
         return "no_reply"
     try:
@@ -688,30 +1152,15 @@ def _receive(channel, wait: float, nonce: str):
     return reply
 
 
-def _kill_quietly(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _await_end(conn, child_pid: int) -> int:
-    """Wait for the worker to report the child's exit code; kill the child if it lingers."""
-    deadline = time.monotonic() + 5
-    while not conn.poll(0.5):
-        if time.monotonic() > deadline:
-            _kill_quietly(child_pid)
-            deadline = time.monotonic() + 5
-    tag, exit_code = conn.recv()
-    return exit_code
+def _cell_run(reply: dict) -> CellRun:
+    return CellRun(outputs=reply.get("outputs") or [], execution_count=reply.get("execution_count"),
+                   status=reply.get("status", "error"), ename=str(reply.get("ename", "")),
+                   evalue=str(reply.get("evalue", "")), traceback=[str(t) for t in reply.get("traceback") or []],
+                   started=str(reply.get("started", "")), finished=str(reply.get("finished", "")),
+                   tampered=[str(t) for t in reply.get("tampered") or []])
 
 
 def _describe_exit(exit_code: int) -> str:
     if exit_code < 0:
         return f"signal {signal.Signals(-exit_code).name}"
     return f"exit code {exit_code}"
-
