@@ -644,6 +644,7 @@ class _CohortGrader:
             "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
             "pygments_lexer": "ipython3", "version": platform.python_version()}
         code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        exposed = False  # once a test ran beside trainee code, later trainee outputs may quote it
         for cell, ran in zip(code_cells, run.cells):
             where = f"ô {cell.metadata.get('nbgrader', {}).get('grade_id') or code_cells.index(cell) + 1}"
             cell.outputs = [nbformat.from_dict(output) for output in ran.outputs]
@@ -656,7 +657,10 @@ class _CohortGrader:
             if ran.tampered:
                 result.problems.append(Problem("tampering", label, f"{where}: {', '.join(ran.tampered)}"))
             if _kind(cell) == "test":
-                _keep_only_check_messages(cell)
+                _keep_only_check_messages(cell, trusted=not ran.exposed)
+                exposed = exposed or ran.exposed
+            elif exposed and _kind(cell) == "trainee":
+                _blank_outputs(cell)
             if any("output truncated by the grader" in str(o.get("text", "")) for o in ran.outputs):
                 result.problems.append(Problem("output_truncated", label, where))
             if ran.status == "timeout":
@@ -779,12 +783,24 @@ def _regular_files(folder: str) -> list[tuple[str, bytes]]:
     return files
 
 
-def _keep_only_check_messages(cell) -> None:
+def _blank_outputs(cell) -> None:
+    """Keep the kind of each output (what nbgrader scores by) and drop its text."""
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            output.text = ""
+        elif output.output_type == "error":
+            output.evalue, output.traceback = "", [output.ename]
+        else:
+            output.data, output.metadata = {"text/plain": ""}, {}
+
+
+def _keep_only_check_messages(cell, trusted: bool = True) -> None:
     """What a test cell may show a trainee: its checks' verdicts, its own messages, its score.
 
     Anything else a test cell printed (trainee code can print there, for
     instance the test itself) is dropped; the kind of each output stays, so
-    nbgrader scores the cell as before.
+    nbgrader scores the cell as before. A check's message is kept only from a
+    test that ran apart from trainee code (``trusted``).
     """
     from .checks import OK_FORM, OK_RIGHT
 
@@ -797,7 +813,7 @@ def _keep_only_check_messages(cell) -> None:
                                   if line.strip() in verdicts)
         elif kind == "error":
             message = str(output.get("evalue", ""))
-            if not (output.ename in ("CheckFailed", "TraineeInputError") or message == ""
+            if not ((trusted and output.ename in ("CheckFailed", "TraineeInputError")) or message == ""
                     or repr(message)[1:-1] in source or message in source):
                 output.evalue = ""
             if output.ename in ("CheckFailed", "TraineeInputError"):

@@ -65,6 +65,7 @@ class CellRun:
     started: str = ""
     finished: str = ""
     tampered: list = field(default_factory=list)  # what the guard found changed before this cell
+    exposed: bool = False  # a test that ran in the trainee's own child (it calls trainee code)
 
 
 @dataclass
@@ -1068,6 +1069,7 @@ class WarmPool:
                     runs.append(CellRun(status="timeout" if problem.startswith("timeout") else "killed"))
                     break
                 runs.append(_cell_run(reply))
+                runs[-1].exposed = kind == "test" and target is child
         finally:
             for channel in (child, twin):
                 if channel is not None:
