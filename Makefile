@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?= -n 2
 
-.PHONY: course test system-deps bench quiz-check quiz-export clean
+.PHONY: course test system-deps sandbox-deps bench quiz-check quiz-export clean
 
 $(VENV)/.installed-base: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,18 +16,24 @@ $(VENV)/.installed-test: $(VENV)/.installed-base
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages the tests use: Chromium (browser tests), PostgreSQL (gradebook tests).
+# Debian packages: bubblewrap (the grader's sandbox), Chromium (browser tests), PostgreSQL (gradebook tests).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	    || ! command -v bwrap >/dev/null 2>&1 \
 	    || ! fc-list 2>/dev/null | grep -qi 'noto sans mono'; then \
-	  echo "Installing Debian packages: chromium postgresql fonts-noto-core fonts-noto-mono"; \
+	  echo "Installing Debian packages: bubblewrap chromium postgresql fonts-noto-core fonts-noto-mono"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    chromium postgresql fonts-noto-core fonts-noto-mono >/dev/null; \
+	    bubblewrap chromium postgresql fonts-noto-core fonts-noto-mono >/dev/null; \
 	fi
 
+# bubblewrap: `policycomm grade` runs trainee code only inside its sandbox.
+sandbox-deps:
+	@command -v bwrap >/dev/null 2>&1 || { echo "Installing Debian package: bubblewrap"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap >/dev/null; }
+
 # Install, prepare the trainee copy of the course, and open it in JupyterLab.
-course: $(VENV)/.installed-base
+course: $(VENV)/.installed-base sandbox-deps
 	$(PY) -m policycomm.cli course open
 
 # Install everything and run the whole test suite.

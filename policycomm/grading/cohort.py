@@ -69,7 +69,8 @@ PROBLEM_TEXT = {
     "error": "Lỗi khi chấm {notebook}: {detail}. Các bài khác vẫn được chấm.",
     "refused_file": "Bài {notebook}: tệp {detail} không phải tệp thường (liên kết, thiết bị, FIFO hay socket) "
                     "nên không được chép và không được chấm.",
-    "tampering": "Bài {notebook}: trước {detail}; bộ chấm đã khôi phục trước khi chạy bài kiểm tra.",
+    "tampering": "Bài {notebook}: mã của học viên đã can thiệp vào bộ chấm trước {detail}; "
+                 "bộ chấm đã khôi phục trạng thái trước khi chạy ô đó.",
     "worker_lost": "Bài {notebook}: tiến trình chấm bị mất ({detail}); bài chưa được chấm xong, "
                    "hãy chạy lại với --resume để chấm lại.",
 }
@@ -655,7 +656,7 @@ class _CohortGrader:
                                               "iopub.status.idle": ran.finished,
                                               "shell.execute_reply": ran.finished}
             if ran.tampered:
-                result.problems.append(Problem("tampering", label, f"{where}: {', '.join(ran.tampered)}"))
+                result.problems.append(Problem("tampering", label, f"{where} ({', '.join(ran.tampered)})"))
             if _kind(cell) == "test":
                 _keep_only_check_messages(cell, trusted=not ran.exposed)
                 exposed = exposed or ran.exposed
@@ -681,6 +682,8 @@ class _CohortGrader:
                                      "traceback": ["NotRun: an earlier cell stopped the notebook"]})
         if run.problem:
             result.problems.append(Problem(run.problem, label, run.detail))
+        if run.problem == "worker_lost":  # not the trainee's doing as far as we know: --resume grades it again
+            result.status = "failed"
 
     def _set_permissions(self, dest: str) -> None:
         for dirpath, _, filenames in os.walk(dest):

@@ -82,7 +82,7 @@ def sandbox_command(command: list[str], uid: int | None) -> list[str]:
     args += ["--proc", "/proc", "--dev", "/dev", "--mqueue", "/dev/mqueue"]
     for path in PRIVATE_DIRS:
         args += ["--perms", "1777", "--tmpfs", path]
-    args += ["--chdir", "/tmp", "--"]
+    args += ["--remount-ro", "/", "--chdir", "/tmp", "--"]  # only the private tmpfs folders stay writable
     if uid is not None:
         args += ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                  "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs"]

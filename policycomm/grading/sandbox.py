@@ -1,19 +1,28 @@
-"""Run trainee notebooks in isolated children forked from warm worker processes.
+"""Run trainee notebooks in children forked from warm workers, each worker in its own sandbox.
 
-A :class:`WarmPool` forks ``jobs`` worker processes ("zygotes") before the
-grader reads anything secret. Each zygote loads IPython, policycomm and the
-course's usual imports once, then forks one child per notebook. The child
-drops to its own unprivileged uid (when the grader runs as root), works in a
-private temporary directory, runs under memory/file/process limits, and runs
-the notebook's code cells in an IPython ``InteractiveShell`` whose display
-hook, display publisher, streams and traceback hook record nbformat outputs
-the way a Jupyter kernel and nbclient would.
+A :class:`WarmPool` starts ``jobs`` workers: fresh interpreters, each inside
+its own bubblewrap sandbox (:mod:`policycomm.grading.isolation`). A worker
+loads IPython, policycomm and the course's usual imports once, then forks
+children. Each child writes the submission's other files (sent as data) into
+its private working folder, runs under memory/file/process limits, and runs
+cells in an IPython ``InteractiveShell`` whose display hook, display
+publisher, streams and traceback hook record nbformat outputs the way a
+Jupyter kernel and nbclient would. After each notebook the worker kills
+whatever the notebook left running and empties ``/tmp``, ``/home``,
+``/dev/shm`` and the IPC namespace, so nothing reaches the next trainee.
 
-The grader (the parent) sends the cells one at a time over a socket, so the
-hidden tests of a cell reach the child only when that cell runs; the zygote
-never sees a notebook, so nothing of one trainee is left in the memory that
-the next child inherits. Replies from the child are JSON, never pickles: the
-child runs untrusted code.
+Per notebook there are two children. The trainee's child runs the trainee's
+cells and the course's locked cells. A test cell runs in a *twin* child that
+has run only locked cells and tests: it receives plain copies (literals) of
+the values the test reads from the trainee's child, so the test's source never
+enters a process where trainee code ran, and no hook, rebound name or patched
+module of the trainee's can touch it. A test that needs more than plain values
+(say a function the trainee wrote) runs in the trainee's child, after
+:class:`_Guard` has restored and reported what trainee code changed; the
+grader then keeps only the test's own messages (see ``cohort``).
+
+The grader (the parent) sends cells one at a time over sockets; replies are
+JSON, never pickles: children run untrusted code.
 
 >>> limits = Limits(timeout_cell=5)
 >>> limits.timeout_notebook >= limits.timeout_cell
@@ -349,8 +358,8 @@ class _Guard:
                 if current.get(name, _MISSING) is not value:
                     changed.append(f"{cls.__name__}.{name}")
                     _set_type_attr(cls, name, value)
-        for part, names in self.part_vars.values():
-            for name in [n for n in vars(part) if n not in names and not n.startswith("_")]:
+        for part, names in self.part_vars.values():  # a method replaced on the object itself
+            for name in [n for n in vars(part) if n not in names and callable(getattr(type(part), n, None))]:
                 changed.append(f"{type(part).__name__}.{name}")
                 del vars(part)[name]
         for name, value in self.instance.items():
@@ -367,15 +376,19 @@ class _Guard:
         self.shell.display_trap.hook = self.instance["displayhook"]
         for name, items in _hook_lists(self.shell).items():
             saved = self.lists.get(name, [])
-            if len(items) != len(saved) or any(a is not b for a, b in zip(items, saved)):
-                changed.append(name)
-                items[:] = saved
+            foreign = [item for item in items if not any(item is s for s in saved) and not _from_library(item)]
+            lost = [s for s in saved if not any(item is s for item in items)]
+            if foreign or lost:
+                changed += [name] if foreign else []
+                items[:] = [item for item in items if not any(item is f for f in foreign)] + lost
         for name, table in _formatter_tables(self.shell).items():
             saved = self.tables.get(name, {})
-            if table.keys() != saved.keys() or any(table[k] is not saved[k] for k in saved):
-                changed.append(f"display_formatter.{name}")
-                table.clear()
-                table.update(saved)
+            foreign = [k for k, v in table.items() if saved.get(k, _MISSING) is not v and not _from_library(v)]
+            if foreign or any(k not in table for k in saved):
+                changed += [f"display_formatter.{name}"] if foreign else []
+                for key in foreign:
+                    del table[key]
+                table.update({k: v for k, v in saved.items() if k not in table})
         namespace = vars(builtins)
         added = {"exit", "quit", "open", "get_ipython", "display"}  # IPython's builtin trap adds and removes these
         if any(namespace.get(k, _MISSING) is not v for k, v in self.builtins.items() if k not in added) \
@@ -443,7 +456,10 @@ class _Guard:
         return sorted(set(changed))
 
     def trust(self, before: dict) -> None:
-        """Remember the names a trusted cell bound (``before`` is the namespace before it ran)."""
+        """Accept what a trusted cell set up: hooks it registered, names it bound
+        (``before`` is the namespace before it ran)."""
+        self.lists = {name: list(items) for name, items in _hook_lists(self.shell).items()}
+        self.tables = {name: dict(table) for name, table in _formatter_tables(self.shell).items()}
         for name, value in self.shell.user_ns.items():
             if not name.startswith("_") and before.get(name, _MISSING) is not value:
                 self.trusted[name] = value
@@ -467,6 +483,40 @@ def _legit_addition(module, name: str, value) -> bool:
     return defining is not None and vars(defining).get(name) is value
 
 
+def _library_folders() -> tuple[str, ...]:
+    import policycomm
+
+    return tuple(os.path.realpath(p) + os.sep for p in
+                 {sys.prefix, sys.base_prefix, os.path.dirname(policycomm.__file__)})
+
+
+def _from_library(hook) -> bool:
+    """True if ``hook`` is code from an installed library (a file under the read-only prefixes),
+    not something defined in a cell, an exec'd string or a file the notebook wrote."""
+    import functools
+    from types import SimpleNamespace
+
+    for _ in range(10):
+        if isinstance(hook, functools.partial):
+            hook = hook.func
+        elif hasattr(hook, "__func__"):
+            hook = hook.__func__
+        else:
+            break
+    code = getattr(hook, "__code__", None)
+    if code is not None:
+        codes = [code]
+    else:  # an object: every method of its classes counts
+        codes = [getattr(value, "__code__", None) for cls in type(hook).__mro__ for value in vars(cls).values()]
+        codes = [code for code in codes if code is not None]
+        if not codes and type(hook).__module__ not in ("builtins", "functools"):
+            module = sys.modules.get(type(hook).__module__)
+            codes = [SimpleNamespace(co_filename=getattr(module, "__file__", None) or "<cell>")]
+    folders = _library_folders()
+    return all(os.path.realpath(code.co_filename).startswith(folders) and os.path.isfile(code.co_filename)
+               for code in codes)
+
+
 def _set_type_attr(cls, name, value, delete=False) -> None:
     try:
         if delete:
@@ -478,13 +528,8 @@ def _set_type_attr(cls, name, value, delete=False) -> None:
 
 
 def _extra_threads() -> int:
-    """OS threads of this process beyond the main one (trainee code may start some)."""
-    try:
-        return len(os.listdir("/proc/self/task")) - 1
-    except OSError:
-        import threading
-
-        return threading.active_count() - 1
+    """Threads running Python code beside the main one (libraries' native worker threads do not count)."""
+    return len(sys._current_frames()) - 1
 
 
 def _plain(value, depth: int = 0):
@@ -555,6 +600,19 @@ def _child_main(sock_fd: int, limits: Limits, env: dict, files: list, sandboxed:
 
     builtins.input = no_input
     _reset_warnings()
+    hooks_refused = []
+
+    def refuse_audit_hooks(event, args):  # an audit hook of the trainee's would see every later cell
+        if event == "sys.addaudithook":
+            hooks_refused.append(True)
+            raise RuntimeError("audit hooks are not allowed here")
+
+    sys.addaudithook(refuse_audit_hooks)
+
+    def audit_tampering() -> list[str]:
+        found = ["sys.addaudithook"] if hooks_refused else []
+        hooks_refused.clear()
+        return found
     timed_out = []
 
     def on_alarm(signum, frame):
@@ -574,6 +632,11 @@ def _child_main(sock_fd: int, limits: Limits, env: dict, files: list, sandboxed:
         if "export" in request:
             send(dumps({"nonce": request["nonce"], **_export(shell.user_ns, request["export"])}).encode())
             continue
+        if "inspect" in request:  # a test is about to run in the twin: name (and undo) what trainee code changed
+            tampered = guard.restore() + audit_tampering()
+            tampered += _stop_other_processes(request.get("spare", [])) if sandboxed else []
+            send(dumps({"nonce": request["nonce"], "tampered": tampered}).encode())
+            continue
         if "missing" in request:
             import builtins as builtin_names
 
@@ -586,10 +649,10 @@ def _child_main(sock_fd: int, limits: Limits, env: dict, files: list, sandboxed:
             continue
         tampered, threads = [], 0
         if request.get("trusted"):
-            tampered = guard.restore()
+            tampered = guard.restore() + audit_tampering()
             if sandboxed and role == "trainee":
                 tampered += _stop_other_processes(request.get("spare", []))
-            threads = _extra_threads()
+            threads = _extra_threads() if role == "trainee" else 0
             before = dict(shell.user_ns)
         sink.reset()
         timed_out.clear()
@@ -766,11 +829,16 @@ _BOOT = ("import json, site, sys; config = json.loads(sys.argv[1]); sys.path[:] 
          "from policycomm.grading.sandbox import _worker_main; _worker_main(config)")
 
 
+#: what a policycomm module imports only when first used, for the notebooks that use it
+LAZY_IMPORTS = {"policycomm.optimize": ("numpy", "scipy.optimize"), "policycomm.plan": ("pandas",)}
+
+
 def _warm_up(preload) -> None:
     """Import what most notebooks import, so each forked child starts warm."""
     import importlib
 
-    for name in (*COMMON_IMPORTS, *preload):
+    lazy = [name for module in preload for name in LAZY_IMPORTS.get(module, ())]
+    for name in (*COMMON_IMPORTS, *preload, *lazy):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -894,6 +962,12 @@ class WorkerLost(RuntimeError):
     """A worker stopped answering (killed from inside, or the host ran out of something)."""
 
 
+#: one thread per numeric library: workers already fill the cores
+_NUMERIC_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+#: host settings a worker keeps (OpenBLAS needs these on some processors to compute correctly)
+_HOST_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "TZ")
+
+
 class _Worker:
     """One warm worker process, inside its own bubblewrap sandbox unless ``unsafe``."""
 
@@ -909,7 +983,8 @@ class _Worker:
                   "path": [p for p in sys.path if p and os.path.isdir(p)],
                   "sites": [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))],
                   "env": {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONIOENCODING": "utf-8",
-                          "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}}
+                          "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", **_NUMERIC_ENV,
+                          **{name: os.environ[name] for name in _HOST_ENV if name in os.environ}}}
         command = [sys.executable, "-I", "-c", _BOOT, json.dumps(config)]
         self.lease = None
         if sandboxed:
@@ -1037,7 +1112,7 @@ class WarmPool:
 
     def _run_on(self, worker: _Worker, cells, files, limits: Limits, env: dict) -> NotebookRun:
         child = self._start_child(worker, "trainee", limits, env, files)
-        twin = None
+        twin, for_twin = None, _locked_cells_for_tests(cells)
         started = time.monotonic()
         runs: list[CellRun] = []
         problem = detail = ""
@@ -1049,15 +1124,14 @@ class WarmPool:
                     break
                 wait = min(limits.timeout_cell + KILL_GRACE_S, remaining)
                 kind = cell.get("kind", "trainee")
-                target = child
-                if kind == "test" or (kind == "locked" and twin is not None):
+                target, tampered = child, []
+                if kind == "test" or (twin is not None and len(runs) in for_twin):
                     if twin is None:
                         twin = self._start_child(worker, "twin", limits, {**env, "MPLBACKEND": "agg"}, files)
-                        for earlier in cells[:len(runs)]:  # the twin needs what trusted cells set up
-                            if earlier.get("kind") == "locked":
-                                _ask(twin, {"source": earlier["source"], "trusted": True}, wait)
+                        for index in sorted(i for i in for_twin if i < len(runs)):  # what the tests rely on
+                            _ask(twin, {"source": cells[index]["source"], "trusted": True}, wait)
                     if kind == "test":
-                        target = self._choose_for_test(cell, child, twin, wait)
+                        target, tampered = self._choose_for_test(cell, child, twin, wait)
                     else:
                         _ask(twin, {"source": cell["source"], "trusted": True}, wait)
                 reply = _ask(target, {"source": cell["source"], "trusted": kind != "trainee",
@@ -1070,6 +1144,7 @@ class WarmPool:
                     break
                 runs.append(_cell_run(reply))
                 runs[-1].exposed = kind == "test" and target is child
+                runs[-1].tampered = sorted(set(runs[-1].tampered + tampered))
         finally:
             for channel in (child, twin):
                 if channel is not None:
@@ -1087,7 +1162,7 @@ class WarmPool:
                 exit_code = worker.receive(30)["ended"]
             except (WorkerLost, OSError) as lost:
                 self._replace(worker)
-                problem, detail, exit_code = problem or "worker_lost", str(lost)[:200], 0
+                problem, detail, exit_code = "worker_lost", str(lost)[:200], 0
         count = 0
         for cell, ran in zip(cells, runs):  # numbered as one kernel would, whichever child ran the cell
             if cell["source"].strip():
@@ -1105,24 +1180,26 @@ class WarmPool:
     @staticmethod
     def _choose_for_test(cell: dict, child, twin, wait: float):
         """The twin, given plain copies of what the test reads; the trainee's child if it reads more."""
+        inspected = _ask(child, {"inspect": True, "spare": [twin.pid]}, wait)
+        tampered = [] if isinstance(inspected, str) else inspected.get("tampered", [])
         lacking = _ask(twin, {"missing": _free_names(cell["source"])}, wait)
         if isinstance(lacking, str):
-            return child
+            return child, tampered
         exported = _ask(child, {"export": lacking.get("missing", [])}, wait)
         if isinstance(exported, str) or exported.get("other"):
-            return child
+            return child, tampered
         _ask(twin, {"import": exported.get("values", {})}, wait)
-        return twin
+        return twin, tampered
 
 
-def _free_names(source: str) -> list[str]:
-    """Names a cell reads without binding them itself (what a test needs from the notebook)."""
+def _names(source: str) -> tuple[set, set]:
+    """(names a cell reads without binding them itself, names it binds); both empty if it does not parse."""
     import ast
 
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return []
+        return set(), set()
     loaded, stored = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -1131,7 +1208,43 @@ def _free_names(source: str) -> list[str]:
             stored.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             stored.add(node.name)
-    return sorted(loaded - stored)
+    return loaded - stored, stored
+
+
+def _free_names(source: str) -> list[str]:
+    """Names a cell reads without binding them itself (what a test needs from the notebook).
+
+    >>> _free_names("expected = f(x); assert answer == expected")
+    ['answer', 'f', 'x']
+    """
+    return sorted(_names(source)[0])
+
+
+def _locked_cells_for_tests(cells: list[dict]) -> set[int]:
+    """Indices of the locked cells the twin must run so the tests find what they use.
+
+    A locked cell runs there if it binds a name a test (or another such cell)
+    reads, or binds nothing at all (it may set something up by its effects);
+    explorers, plots and examples whose names no test reads are skipped.
+
+    >>> _locked_cells_for_tests([{"source": "import choose", "kind": "locked"},
+    ...                          {"source": "plot = draw()", "kind": "locked"},
+    ...                          {"source": "assert choose.ok(answer)", "kind": "test"}])
+    {0}
+    """
+    needed = set()
+    for cell in cells:
+        if cell.get("kind") == "test":
+            needed |= _names(cell["source"])[0]
+    chosen = set()
+    for index in range(len(cells) - 1, -1, -1):
+        if cells[index].get("kind") != "locked":
+            continue
+        free, bound = _names(cells[index]["source"])
+        if not bound or bound & needed:
+            chosen.add(index)
+            needed |= free
+    return chosen
 
 
 def _ask(channel, request: dict, wait: float):

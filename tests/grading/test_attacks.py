@@ -64,11 +64,15 @@ ATTACKS = {
                                       "n_audiences = 7"), "refused_file"),
     "symlinked_notebook": ({}, "refused_file"),
     "tmp_a_planter": (_with("n_audiences", "import os, subprocess\nopen('/tmp/planted', 'w').write('9')\n"
+                                           "for p in ('/planted', '/dev/shm/planted', '/var/tmp/planted'):\n"
+                                           "    try:\n        open(p, 'w').write('9')\n    except OSError:\n"
+                                           "        pass\n"
                                            "open(os.path.expanduser('~/planted'), 'w').write('9')\n"
                                            "subprocess.Popen(['sh', '-c', 'sleep 3; echo 9 > /tmp/daemon'],"
                                            " start_new_session=True)\nn_audiences = 7"), None),
     "tmp_b_reader": (_with("n_audiences", "import os, time\ntime.sleep(4)\nfound = [p for p in ('/tmp/planted', "
-                                          "'/tmp/daemon', os.path.expanduser('~/planted')) if os.path.exists(p)]\n"
+                                          "'/tmp/daemon', os.path.expanduser('~/planted'), '/planted', "
+                                          "'/dev/shm/planted', '/var/tmp/planted') if os.path.exists(p)]\n"
                                           "n_audiences = 9 if found else 7"), None),
     "network": (_with("n_audiences", f"import socket\ntry:\n    socket.create_connection(('127.0.0.1', {PORT}), "
                                      f"timeout=2)\n    n_audiences = 9\nexcept OSError:\n    n_audiences = 7"), None),
@@ -171,6 +175,9 @@ def test_the_report_shows_no_hidden_test_and_the_control_keeps_full_marks(attack
     assert scores[("control", "ps1", "channels", "n_audiences_test")] == 1
     assert scores[("control", "ps1", "channels", "channel_choice__top3_test")] == 3
     assert _student_total(rows, "control") > _student_total(rows, "blank")
+    for honest in ("control", "blank"):  # nothing honest is reported as tampering
+        result = next(r for r in summary.results if r.student == honest)
+        assert not {p.code for p in result.problems} & {"tampering", "refused_file", "protocol"}, result.problems
     assert (course / "gradebook.db").stat().st_size > 0
 
 

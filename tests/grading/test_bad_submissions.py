@@ -42,6 +42,12 @@ def _answer(n_audiences_source: str) -> dict:
     return {**CORRECT, "n_audiences": n_audiences_source}
 
 
+def _first(code: str, n_audiences_source: str) -> dict:
+    """``code`` in the first answer cell, before any test runs (later outputs may be blanked, see cohort)."""
+    best = "channel_choice__best_channel"
+    return {**_answer(n_audiences_source), best: code + "\n" + CORRECT[best]}
+
+
 def _cells(edit_cells):
     """An edit hook that changes the cells of channels.ipynb only."""
     def edit(name, nb):
@@ -97,6 +103,7 @@ PRIVATE = "{course}"  # replaced by the absolute course path when the submission
 KINDS = {
     "control": (CORRECT, None, None),
     "infinite_loop": (_answer("while True:\n    pass\nn_audiences = 9"), None, "timeout"),
+    "printing_loop": (_answer("while True:\n    print('spam ' * 50)\nn_audiences = 9"), None, "timeout"),
     "memory_hog": (_answer("hog = []\nwhile True:\n    hog.append(bytearray(50 * 1024 * 1024))\nn_audiences = 9"),
                    None, None),
     "sys_exit": (_answer("import sys\nsys.exit(0)\nn_audiences = 9"), None, None),
@@ -119,19 +126,19 @@ KINDS = {
     "always_equal": (_answer("class Anything(int):\n    def __eq__(self, other):\n        return True\n"
                              "    __hash__ = int.__hash__\n"
                              "type = lambda value: int\nn_audiences = Anything(3)"), None, None),
-    "writes_outside": (_answer(f"import os\nfor path in ['{PRIVATE}/gradebook.db', '{PRIVATE}/source/ps1/x.py',\n"
+    "writes_outside": (_first(f"import os\nfor path in ['{PRIVATE}/gradebook.db', '{PRIVATE}/source/ps1/x.py',\n"
                                f"             '{PRIVATE}/release/ps1/channels.ipynb',\n"
                                f"             '{PRIVATE}/submitted/control/ps1/channels.ipynb',\n"
                                f"             '../../../gradebook.db']:\n"
                                "    try:\n        open(path, 'w').write('hacked')\n"
-                               "    except OSError as error:\n        print('blocked', type(error).__name__)\n"
-                               "n_audiences = 7"), None, None),
-    "reads_hidden": (_answer(f"import glob\nleaked = ''\nfor path in ['{PRIVATE}/source/ps1/channels.ipynb',\n"
+                               "    except OSError as error:\n        print('blocked', type(error).__name__)",
+                              "n_audiences = 7"), None, None),
+    "reads_hidden": (_first(f"import glob\nleaked = ''\nfor path in ['{PRIVATE}/source/ps1/channels.ipynb',\n"
                              f"             '{PRIVATE}/gradebook.db', *glob.glob('*.ipynb'),\n"
                              f"             *glob.glob('../*/*.ipynb')]:\n"
                              "    try:\n        leaked += open(path, errors='replace').read()\n"
                              "    except OSError as error:\n        print('blocked', type(error).__name__)\n"
-                             "print(leaked)\nn_audiences = 9 if 'n_audiences == 9' in leaked else 7"), None, None),
+                             "print(leaked)", "n_audiences = 9 if 'n_audiences == 9' in leaked else 7"), None, None),
 }
 
 

@@ -44,3 +44,24 @@ def test_notebook_limits_and_outputs_in_a_warm_sandbox():
     assert slow.status == "timeout"
     assert shown.outputs[0]["data"]["text/markdown"] == "**ok**"
     assert exits.status == "killed" and after.status == "not_run" and run.problem == "crashed"
+
+
+def test_a_lost_worker_is_replaced_and_its_notebook_left_for_resume():
+    import threading
+
+    with WarmPool(1) as pool:
+        first = pool.workers[0]
+        threading.Timer(2.0, first.process.kill).start()  # e.g. the host's OOM killer
+        run = pool.run([{"source": "import time\ntime.sleep(8)"}, {"source": "1"}], [],
+                       Limits(timeout_cell=20, timeout_notebook=60))
+        assert run.problem == "worker_lost"
+        assert pool.workers[0] is not first
+        again = pool.run([{"source": "40 + 2"}], [], Limits(timeout_cell=20))
+    assert again.problem == "" and again.cells[0].outputs[0]["data"] == {"text/plain": "42"}
+
+
+def test_a_cell_stopped_while_printing_is_a_timeout():
+    with WarmPool(1) as pool:
+        run = pool.run([{"source": "while True:\n    print('x' * 100)"}], [],
+                       Limits(timeout_cell=1, timeout_notebook=30, max_output_chars=1000))
+    assert run.cells[0].status == "timeout"
