@@ -550,7 +550,7 @@ def _plain(value, depth: int = 0):
     return _MISSING
 
 
-def _child_main(sock_fd: int, limits: Limits, env: dict, files: list, sandboxed: bool, role: str,
+def _child_main(sock_fd: int, limits: Limits, env: dict, files: list, workdir: str, sandboxed: bool, role: str,
                 sink: _OutputSink, shell) -> None:
     """Body of a forked child: isolate, write its files, then run the cells the parent sends.
 
@@ -573,7 +573,7 @@ def _child_main(sock_fd: int, limits: Limits, env: dict, files: list, sandboxed:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
 
-    workdir = _make_workdir(files, sandboxed)
+    _write_files(workdir, files)
     os.chdir(workdir)
     os.environ.clear()
     os.environ.update({**env, "HOME": workdir})
@@ -690,13 +690,8 @@ def _child_main(sock_fd: int, limits: Limits, env: dict, files: list, sandboxed:
                         "started": started, "finished": now()}).encode("utf-8"))
 
 
-def _make_workdir(files: list, sandboxed: bool) -> str:
-    """The notebook's working folder, holding the submission's other files (sent as data)."""
-    import tempfile
-
-    from .isolation import WORKDIR
-
-    workdir = WORKDIR if sandboxed else tempfile.mkdtemp(prefix="policycomm-notebook-")
+def _write_files(workdir: str, files: list) -> None:
+    """Fill a child's working folder with the submission's other files (sent as data)."""
     os.makedirs(workdir, exist_ok=True)
     for relative, content in files:
         parts = [p for p in relative.split("/") if p not in ("", ".")]
@@ -706,7 +701,6 @@ def _make_workdir(files: list, sandboxed: bool) -> str:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as handle:
             handle.write(content)
-    return workdir
 
 
 def _export(user_ns: dict, names: list) -> dict:
@@ -855,6 +849,7 @@ def _warm_up(preload) -> None:
 
 def _worker_main(config: dict) -> None:
     """Loop of a warm worker: fork one isolated child per notebook, clean up after it."""
+    import shutil
     from multiprocessing.connection import Connection
     from multiprocessing.reduction import recv_handle
 
@@ -884,23 +879,37 @@ def _worker_main(config: dict) -> None:
             status = 0
             for pid in list(children):
                 _, status = os.waitpid(pid, 0)  # the trainee's child is the first one forked
-                children.pop(pid)
+                workdir = children.pop(pid)
+                if not sandboxed:
+                    shutil.rmtree(workdir, onerror=_force_remove)
             if sandboxed:
                 _clean_sandbox()
             conn.send_bytes(json.dumps({"ended": os.waitstatus_to_exitcode(status)}).encode())
             continue
         _, role, limits, env, files = message
         sock_fd = recv_handle(conn)
+        workdir = _workdir_for(role, sandboxed)
         pid = os.fork()
         if pid == 0:
             try:
                 _prctl(4, 1)
-                _child_main(sock_fd, limits, env, files, sandboxed, role, sink, shell)
+                _child_main(sock_fd, limits, env, files, workdir, sandboxed, role, sink, shell)
             finally:
                 os._exit(70)
         os.close(sock_fd)
-        children[pid] = True
+        children[pid] = workdir
         conn.send_bytes(json.dumps({"started": pid}).encode())
+
+
+def _workdir_for(role: str, sandboxed: bool) -> str:
+    """A child's working folder: fixed inside the sandbox (emptied after each notebook), else a new temporary one."""
+    import tempfile
+
+    from .isolation import WORKDIR
+
+    if sandboxed:
+        return WORKDIR if role == "trainee" else os.path.join(os.path.dirname(WORKDIR), role)
+    return tempfile.mkdtemp(prefix=f"policycomm-{role}-")
 
 
 def _clean_sandbox() -> None:
@@ -1046,8 +1055,8 @@ class WarmPool:
         reason = "" if unsafe else probe()
         if reason:
             raise SandboxUnavailable(
-                f"Không thể cô lập mã của học viên trên máy này: {reason}. Hãy khắc phục điều đó; "
-                "chỉ khi chấp nhận rủi ro (mã của học viên chạy với quyền của bạn), dùng --unsafe.")
+                f"Máy này chưa cô lập được mã của học viên ({reason}) nên chưa chấm; hãy khắc phục điều đó, "
+                "hoặc thêm --unsafe nếu anh/chị chấp nhận để mã của học viên chạy với quyền của mình.")
         self.sandboxed = not unsafe
         self.preload = tuple(preload)
         self._free: queue.Queue = queue.Queue()

@@ -230,3 +230,18 @@ def test_two_graders_at_once_give_the_gradebook_of_a_serial_run(released_course,
     expected = cell_scores(gradebook_rows(courses[0]))
     for course in courses[1:]:
         assert cell_scores(gradebook_rows(course)) == expected
+
+
+def test_without_bubblewrap_the_grader_refuses_unless_told_unsafe(course):
+    submit(course, "control", "ps1", CORRECT)
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no bwrap on the way
+    command = [sys.executable, "-m", "policycomm.cli", "grade", "ps1", "--no-progress", "--course", str(course)]
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert refused.returncode == 1
+    message = refused.stderr.strip()
+    assert "bubblewrap" in message and "--unsafe" in message and "Traceback" not in message
+    assert message.count(".") <= 1 and "\n" not in message  # one sentence
+    assert not (course / "autograded").exists()
+    unsafe = subprocess.run([*command, "--unsafe"], env=env, capture_output=True, text=True, timeout=600)
+    assert unsafe.returncode == 0, unsafe.stderr[-2000:]
+    assert cell_scores(gradebook_rows(course))[("control", "ps1", "channels", "n_audiences_test")] == 1
