@@ -130,13 +130,15 @@ class CohortSummary:
 
 def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *, db_url: str | None = None,
                  jobs: int = 2, limits: Limits | None = None, resume: bool = False,
-                 progress: bool = True, unsafe: bool = False) -> CohortSummary:
+                 progress: bool = True, unsafe: bool = False, scheduler: str | None = None) -> CohortSummary:
     """Autograde every submission of ``assignments`` (all when None) in ``course_dir``.
 
     Results land in the same gradebook and ``autograded/`` folders as
     ``nbgrader autograde`` would write. Trainee code runs in bubblewrap
     sandboxes; ``unsafe=True`` runs it without them (only where the host
-    forbids them and the lecturer accepts the risk).
+    forbids them and the lecturer accepts the risk). With ``scheduler`` (a Dask
+    address such as ``tcp://host:8786``) the notebooks run on that cluster's
+    workers, each in the same sandbox, and only this process writes the gradebook.
     """
     from .isolation import SandboxUnavailable
 
@@ -149,8 +151,17 @@ def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *,
                            f"cho {', '.join(assignments) if assignments else 'các bài giao'}. "
                            "Hãy chạy `nbgrader collect` (hoặc chép bài vào submitted/<học viên>/<bài>/) trước.")
     limits = limits or Limits(timeout_cell=float(config_value(config, "Execute", "timeout", 30) or 30))
+    preload = course_imports(course_dir, config)
     try:
-        pool = WarmPool(jobs, preload=course_imports(course_dir, config), unsafe=unsafe)
+        if scheduler:
+            from .cluster import ClusterPool, SchedulerUnreachable
+
+            try:
+                pool = ClusterPool(scheduler, preload=preload, unsafe=unsafe)
+            except SchedulerUnreachable as exc:
+                raise GradingError(str(exc)) from None
+        else:
+            pool = WarmPool(jobs, preload=preload, unsafe=unsafe)
     except SandboxUnavailable as exc:
         raise GradingError(str(exc)) from None
     try:
@@ -428,7 +439,7 @@ class _CohortGrader:
         bar = tqdm(total=len(submissions), desc="Chấm bài", unit="bài", file=sys.stderr,
                    disable=not progress, dynamic_ncols=True)
         in_flight = []
-        with ThreadPoolExecutor(max_workers=len(self.pool.workers)) as executor:
+        with ThreadPoolExecutor(max_workers=self.pool.slots) as executor:
             def settle(block: bool):
                 """Save every submission whose notebooks all ran; with ``block``, wait for one first."""
                 complete = [job for job in in_flight if all(f.done() for f in job.futures)]
@@ -453,7 +464,7 @@ class _CohortGrader:
                     continue
                 job = self._start(assignment, student, print_, executor)
                 in_flight.append(job)
-                while len(in_flight) > 2 * len(self.pool.workers):
+                while len(in_flight) > 2 * self.pool.slots:
                     settle(block=True)
                 settle(block=False)
             while in_flight:

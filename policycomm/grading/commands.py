@@ -30,6 +30,8 @@ def register(subparsers) -> None:
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory limit per notebook (MB)")
     grade.add_argument("--resume", action="store_true", help="skip submissions already graded by a stopped run")
     grade.add_argument("--no-progress", action="store_true", help="no progress bar")
+    grade.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade on a Dask cluster (e.g. tcp://host:8786); the gradebook stays here")
     grade.add_argument("--unsafe", action="store_true",
                        help="run trainee code WITHOUT the bubblewrap sandbox (only where the host forbids it)")
     grade.set_defaults(func=run_grade)
@@ -68,7 +70,7 @@ def run_grade(args) -> int:
     try:
         summary = grade_cohort(args.course, None if args.all else args.assignments, db_url=args.db_url,
                                jobs=args.jobs, limits=limits, resume=args.resume,
-                               progress=not args.no_progress, unsafe=args.unsafe)
+                               progress=not args.no_progress, unsafe=args.unsafe, scheduler=args.scheduler)
     except GradingError as exc:
         print(str(exc), file=sys.stderr)
         return 1

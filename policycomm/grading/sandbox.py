@@ -1064,6 +1064,11 @@ class WarmPool:
         for worker in self.workers:
             self._free.put(worker)
 
+    @property
+    def slots(self) -> int:
+        """How many notebooks the pool runs at once."""
+        return len(self.workers)
+
     def close(self) -> None:
         for worker in self.workers:
             worker.close()
