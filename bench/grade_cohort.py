@@ -83,6 +83,18 @@ def build_cohort(course: Path, trainees: int, seed: int = 7) -> dict[str, int]:
     return {kind: kinds.count(kind) for kind in MIX}
 
 
+def prepared_course(course: Path, trainees: int, work: Path) -> tuple[Path, list[str], dict]:
+    """A released copy of ``course`` in ``work``/base with a cohort submitted: (folder, assignments, counts)."""
+    os.chmod(work, 0o700)
+    base = work / "base"
+    shutil.copytree(course, base, ignore=shutil.ignore_patterns(
+        "submitted", "autograded", "feedback", "gradebook.db", ".policycomm"))
+    assignments = sorted(p.name for p in (base / "source").iterdir() if p.is_dir())
+    for assignment in assignments:
+        run(BIN / "nbgrader", "generate_assignment", assignment, "--force", cwd=base)
+    return base, assignments, build_cohort(base, trainees)
+
+
 def cell_scores(course: Path) -> dict:
     from nbgrader.api import Gradebook
 
@@ -106,14 +118,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-grade-"))
-    os.chmod(work, 0o700)
-    base = work / "base"
-    shutil.copytree(args.course, base, ignore=shutil.ignore_patterns(
-        "submitted", "autograded", "feedback", "gradebook.db", ".policycomm"))
-    assignments = sorted(p.name for p in (base / "source").iterdir() if p.is_dir())
-    for assignment in assignments:
-        run(BIN / "nbgrader", "generate_assignment", assignment, "--force", cwd=base)
-    counts = build_cohort(base, args.trainees)
+    base, assignments, counts = prepared_course(args.course, args.trainees, work)
     anchor, ours = work / "nbgrader", work / "policycomm"
     shutil.copytree(base, anchor)
     shutil.copytree(base, ours)

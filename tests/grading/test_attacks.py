@@ -193,10 +193,28 @@ def _as_ordinary_user(course: Path, uid: int = 4242) -> subprocess.CompletedProc
                           env=env, capture_output=True, text=True, timeout=900)
 
 
+def _blocking_folders(paths) -> list[Path]:
+    """Ancestors of ``paths`` that other accounts cannot pass through (o-x)."""
+    blocking = set()
+    for path in paths:
+        for parent in Path(path).resolve().parents:
+            if not parent.stat().st_mode & 0o001:
+                blocking.add(parent)
+    return sorted(blocking)
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="the suite already runs as an ordinary user")
 def test_the_same_attacks_fail_when_an_ordinary_account_grades(released_course, attacked, listener):
+    import policycomm
+
     base = Path(tempfile.mkdtemp(prefix="policycomm-user-"))  # outside root's private pytest folder
+    # an ordinary account needs to reach the installation (a checkout under a private folder is not)
+    blocking = _blocking_folders([*(p for p in sys.path if p.endswith("site-packages")),
+                                  Path(policycomm.__file__).parent])
+    modes = {folder: folder.stat().st_mode for folder in blocking}
     try:
+        for folder, mode in modes.items():
+            folder.chmod(mode | 0o001)  # pass through, not read
         course = base / "course"
         shutil.copytree(released_course, course)
         _cohort(course, listener)
@@ -210,6 +228,8 @@ def test_the_same_attacks_fail_when_an_ordinary_account_grades(released_course, 
         received = _texts_under(course / "autograded")
         assert not any(text in received for text in HIDDEN)
     finally:
+        for folder, mode in modes.items():
+            folder.chmod(mode)
         shutil.rmtree(base, ignore_errors=True)
 
 
