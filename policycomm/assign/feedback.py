@@ -17,6 +17,8 @@ from __future__ import annotations
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 from traitlets import Unicode
 
+from ..grading.hidden_tests import BEGIN, END, split_hidden
+
 #: the first character of the one-line messages that policycomm.grading.checks shows
 KIND_MARK = "✗"
 
@@ -24,19 +26,11 @@ KIND_MARK = "✗"
 class HideHiddenTests(NbGraderPreprocessor):
     """Drop hidden-test regions from cell sources and shorten error outputs to one line."""
 
-    begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
-    end_test_delimeter = Unicode("END HIDDEN TESTS").tag(config=True)
+    begin_test_delimeter = Unicode(BEGIN).tag(config=True)
+    end_test_delimeter = Unicode(END).tag(config=True)
 
     def _strip_hidden(self, source: str) -> str:
-        kept, hidden = [], False
-        for line in source.split("\n"):
-            if self.begin_test_delimeter in line:
-                hidden = True
-            elif self.end_test_delimeter in line:
-                hidden = False
-            elif not hidden:
-                kept.append(line)
-        return "\n".join(kept).rstrip("\n")
+        return split_hidden(source, self.begin_test_delimeter, self.end_test_delimeter)[0]
 
     @staticmethod
     def _one_line(output) -> list[str]:

@@ -30,9 +30,10 @@ import os
 import re
 from dataclasses import dataclass
 
+from .hidden_tests import hidden_lines, without_hidden
+
 #: a trainee needs help below this share of the points, overall or in a topic
 HELP_BELOW = 0.5
-HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
 
 def topic_of(grade_id: str, cell_metadata: dict, notebook: str) -> str:
@@ -245,7 +246,7 @@ def _released_cells(course_dir: str, assignment: str, notebook: str) -> dict:
     if not os.path.exists(path):
         return {}
     cells = nbformat.read(path, as_version=4).cells
-    return {c.metadata.get("nbgrader", {}).get("grade_id"): HIDDEN.sub("", c.source) for c in cells}
+    return {c.metadata.get("nbgrader", {}).get("grade_id"): without_hidden(c.source) for c in cells}
 
 
 def _hidden_lines(course_dir: str, assignment: str, notebook: str) -> set[str]:
@@ -257,8 +258,7 @@ def _hidden_lines(course_dir: str, assignment: str, notebook: str) -> set[str]:
         return set()
     lines = set()
     for cell in nbformat.read(path, as_version=4).cells:
-        for block in re.findall(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", cell.source, re.S):
-            lines.update(line.strip() for line in block.splitlines() if len(line.strip()) >= 8)
+        lines.update(line.strip() for line in hidden_lines(cell.source) if len(line.strip()) >= 8)
     return lines
 
 
@@ -294,7 +294,7 @@ def _feedback_page(student, assignment, notebook, graded, released, hidden, poin
                 source = released.get(grade_id, "# (bài kiểm tra)")
             else:
                 source = cell.source
-            parts.append(f"<pre class=code>{esc(redact(HIDDEN.sub('', source), hidden))}</pre>")
+            parts.append(f"<pre class=code>{esc(redact(without_hidden(source), hidden))}</pre>")
             parts.append(_outputs_html(cell, is_test, hidden))
         if score:
             verdict = "Đạt" if score[0] >= score[1] else ("Đạt một phần" if score[0] > 0 else "Chưa đạt")

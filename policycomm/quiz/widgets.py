@@ -73,15 +73,13 @@ def graded_cells(question) -> tuple[str, str]:
     The grade cell checks visibly that an answer was recorded; its hidden part,
     removed by ``nbgrader generate_assignment``, holds the key.
     """
+    from policycomm.grading.hidden_tests import with_hidden
     from policycomm.quiz.responses import key_of
 
     show_cell = f"from policycomm.quiz import show\nshow({public_view(question)!r}, mode=\"graded\")"
-    test_cell = (f"from policycomm.quiz.responses import check_answered\n"
-                 f"check_answered({question.id!r})\n"
-                 f"### BEGIN HIDDEN TESTS\n"
-                 f"from policycomm.quiz.responses import award\n"
-                 f"award({question.id!r}, {key_of(question)!r}, points={question.points!r})\n"
-                 f"### END HIDDEN TESTS")
+    test_cell = with_hidden(f"from policycomm.quiz.responses import check_answered\ncheck_answered({question.id!r})",
+                            f"from policycomm.quiz.responses import award\n"
+                            f"award({question.id!r}, {key_of(question)!r}, points={question.points!r})")
     return show_cell, test_cell
 
 
