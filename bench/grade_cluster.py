@@ -5,7 +5,8 @@ one notebook at a time), then grades four copies of one cohort: locally with
 2 and with 1 sandboxed workers, and on the cluster with 1 and with 2 workers.
 Prints as its last line a JSON object: the four times, the speed-up from 1 to
 2 cluster workers, the overhead per notebook of going through the scheduler
-(cluster with 1 worker against local with 1), and whether every per-cell score
+(cluster with 1 worker against local with 1), the coordinator's CPU time per
+notebook (what bounds a very large cluster), and whether every per-cell score
 is identical.
 
     python bench/grade_cluster.py --trainees 13
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -70,7 +72,10 @@ def main() -> None:
                  "local1": run(BIN / "policycomm", *grade, copies["local1"], "--jobs", 1, cwd=work)}
         processes.append(start_worker(address, "w1", dask_dir))
         wait_for_workers(address, 1)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         times["cluster1"] = run(BIN / "policycomm", *grade, copies["cluster1"], "--scheduler", address, cwd=work)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the coordinator alone: workers are not our children
+        coordinator_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         processes.append(start_worker(address, "w2", dask_dir))
         wait_for_workers(address, 2)
         times["cluster2"] = run(BIN / "policycomm", *grade, copies["cluster2"], "--scheduler", address, cwd=work)
@@ -89,6 +94,7 @@ def main() -> None:
                       **{f"{name}_s": round(seconds, 2) for name, seconds in times.items()},
                       "speedup_1_to_2_workers": round(times["cluster1"] / times["cluster2"], 2),
                       "overhead_per_notebook_ms": round(1000 * (times["cluster1"] - times["local1"]) / notebooks, 1),
+                      "coordinator_cpu_per_notebook_ms": round(1000 * coordinator_cpu / notebooks, 1),
                       "identical": identical}))
 
 
