@@ -152,3 +152,48 @@ def postgres_url():
     finally:
         as_postgres(pg_bin / "pg_ctl", "-D", data, "-m", "immediate", "stop")
         shutil.rmtree(base, ignore_errors=True)
+
+
+def slow_cohort_and_reference(course: Path, tmp_path: Path) -> Path:
+    """Sixteen slowish submissions in ``course``, and a copy of it graded in one uninterrupted local run."""
+    from policycomm.grading.cohort import grade_cohort
+
+    slow = "import time\ntime.sleep(0.4)\n"
+    for number in range(8):
+        answers = CORRECT if number % 2 else PARTIAL
+        answers = {**answers, "n_audiences": slow + answers["n_audiences"]}
+        for assignment in ASSIGNMENTS:
+            submit(course, f"hv{number}", assignment, answers)
+    reference = tmp_path / "reference"
+    shutil.copytree(course, reference)
+    grade_cohort(str(reference), progress=False)
+    return reference
+
+
+def kill_midway_and_resume(course: Path, reference: Path, *options: str) -> None:
+    """SIGKILL a `policycomm grade` run of ``course`` after a few submissions, resume it, compare with ``reference``."""
+    import signal
+    import time
+
+    from policycomm.grading.cohort import JOURNAL
+
+    def journal_lines() -> int:
+        path = course / JOURNAL
+        return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
+
+    command = [str(BIN / "policycomm"), "grade", "--all", "--course", str(course), "--no-progress", *options]
+    run = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while journal_lines() < 3 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    graded_before_kill = journal_lines()
+    assert 3 <= graded_before_kill < 16, "the run was not interrupted midway"
+
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"bỏ qua {graded_before_kill} bài" in resumed.stdout
+    assert gradebook_rows(course) == gradebook_rows(reference)
+    for path in sorted((reference / "autograded").rglob("*.ipynb")):
+        assert (course / "autograded" / path.relative_to(reference / "autograded")).exists()

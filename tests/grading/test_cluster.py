@@ -20,7 +20,8 @@ import pytest
 
 from policycomm.grading.cohort import GradingError, grade_cohort
 
-from gradingkit import ASSIGNMENTS, CORRECT, PARTIAL, cell_scores, gradebook_rows, nbgrader, submit
+from gradingkit import (ASSIGNMENTS, CORRECT, PARTIAL, cell_scores, gradebook_rows, kill_midway_and_resume, nbgrader,
+                        slow_cohort_and_reference, submit)
 
 pytestmark = pytest.mark.slow
 
@@ -122,3 +123,9 @@ def test_an_unreachable_scheduler_stops_before_grading(course):
     message = str(stopped.value)
     assert "Không kết nối được" in message and "tcp://127.0.0.1:9" in message
     assert not (course / "autograded").exists()
+
+
+def test_a_coordinator_killed_midway_resumes_to_the_same_gradebook(course, tmp_path, cluster):
+    address, _ = cluster
+    reference = slow_cohort_and_reference(course, tmp_path)
+    kill_midway_and_resume(course, reference, "--scheduler", address)
