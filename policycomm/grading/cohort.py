@@ -164,6 +164,8 @@ def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *,
             pool = WarmPool(jobs, preload=preload, unsafe=unsafe)
     except SandboxUnavailable as exc:
         raise GradingError(str(exc)) from None
+    if unsafe:
+        log.warning("Đang chấm KHÔNG cô lập (--unsafe): mã của học viên chạy với quyền của bạn.")
     try:
         if os.geteuid() == 0:
             make_private(course_dir)

@@ -248,7 +248,7 @@ _GUARDED = ("showtraceback", "_showtraceback", "showsyntaxerror", "showindentati
             "should_run_async", "ex", "ev", "system", "getoutput", "excepthook",
             "displayhook", "display_pub", "display_trap", "InteractiveTB", "SyntaxTB",
             "events", "compile", "input_transformer_manager", "prefilter_manager", "display_formatter",
-            "builtin_trap", "custom_exceptions", "CustomTB")
+            "builtin_trap")
 #: lists of the shell that run code on every cell (IPython's extension points)
 _HOOK_LISTS = ("ast_transformers", "input_transformers_cleanup", "input_transformers_post")
 #: interpreter-wide hooks that run code behind a cell's back
@@ -297,7 +297,7 @@ class _Guard:
         self.instance = {}  # name -> the object, or _METHOD for methods (patched on the class or the shell)
         for name in _GUARDED:
             value = getattr(shell, name, _MISSING)
-            if value is not _MISSING and name not in ("CustomTB", "custom_exceptions"):  # the checks set these
+            if value is not _MISSING:
                 self.instance[name] = _METHOD if getattr(value, "__self__", None) is shell else value
         parts = [shell, *(self.instance[n] for n in ("events", "compile", "input_transformer_manager",
                                                       "prefilter_manager", "display_formatter",
@@ -460,6 +460,7 @@ class _Guard:
         (``before`` is the namespace before it ran)."""
         self.lists = {name: list(items) for name, items in _hook_lists(self.shell).items()}
         self.tables = {name: dict(table) for name, table in _formatter_tables(self.shell).items()}
+        self.part_vars = {key: (part, set(vars(part))) for key, (part, _) in self.part_vars.items()}
         for name, value in self.shell.user_ns.items():
             if not name.startswith("_") and before.get(name, _MISSING) is not value:
                 self.trusted[name] = value
