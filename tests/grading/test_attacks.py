@@ -171,6 +171,7 @@ def test_the_report_shows_no_hidden_test_and_the_control_keeps_full_marks(attack
                        and p.suffix in (".html", ".csv", ".txt", ".json"))
     for text in HIDDEN[:3]:
         assert text not in report, text
+    assert "can thiệp vào bộ chấm" in report and "không phải tệp thường" in report  # named, in Vietnamese
     scores = cell_scores(rows)
     assert scores[("control", "ps1", "channels", "n_audiences_test")] == 1
     assert scores[("control", "ps1", "channels", "channel_choice__top3_test")] == 3
