@@ -17,68 +17,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
+
+from . import yamlfile
+from .yamlfile import line_at, strip_lines
 
 from .schema import Audience, Channel, Objective, Scoring, Source, Stage, StageFit
 
 DATA_DIR = Path(__file__).with_name("data")
-LINE_KEY = "__line__"
 
 
 class KnowledgeError(ValueError):
     """A knowledge file is broken; the message says where and what to fix."""
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """A YAML loader that remembers the line of every mapping."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[LINE_KEY] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def read_yaml(path: Path) -> Any:
-    """Read a YAML file, keeping the line of each mapping under ``__line__``."""
+    """Read a knowledge file with its line markers (see :mod:`policycomm.yamlfile`)."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_LineLoader)
-    except FileNotFoundError:
-        raise KnowledgeError(f"{path}: file not found") from None
-    except UnicodeDecodeError as exc:
-        raise KnowledgeError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise KnowledgeError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-
-
-def strip_lines(value: Any) -> Any:
-    """Remove the ``__line__`` markers recursively."""
-    if isinstance(value, dict):
-        return {k: strip_lines(v) for k, v in value.items() if k != LINE_KEY}
-    if isinstance(value, list):
-        return [strip_lines(v) for v in value]
-    return value
-
-
-def _line_of(raw: Any, loc: tuple) -> int | None:
-    """The line of the deepest mapping on the error's path."""
-    line = raw.get(LINE_KEY) if isinstance(raw, dict) else None
-    node = raw
-    for part in loc:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict) and LINE_KEY in node:
-            line = node[LINE_KEY]
-    return line
+        return yamlfile.read_yaml(path)
+    except yamlfile.YamlFileError as exc:
+        raise KnowledgeError(str(exc)) from None
 
 
 def validate_entries(path: Path, key: str, model: type[BaseModel], raw: Any) -> list:
@@ -92,7 +50,7 @@ def validate_entries(path: Path, key: str, model: type[BaseModel], raw: Any) -> 
         except ValidationError as exc:
             name = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
             for err in exc.errors():
-                line = _line_of(item, err["loc"]) or (item.get(LINE_KEY) if isinstance(item, dict) else None)
+                line = line_at(item, err["loc"])
                 field_path = ".".join(str(p) for p in err["loc"]) or "(entry)"
                 got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
                 problems.append(f"{path}:{line or '?'}: entry {name!r}, field '{field_path}': {err['msg']}{got}")

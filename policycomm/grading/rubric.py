@@ -131,12 +131,13 @@ def _load(path: Path, _stamp: int) -> Rubric:
     from pydantic import ValidationError
 
     from ..i18n import MESSAGES
-    from ..knowledge import LINE_KEY, KnowledgeError, knowledge, read_yaml, strip_lines, validate_entries
+    from ..knowledge import KnowledgeError, knowledge, validate_entries
+    from ..yamlfile import LINE_KEY, YamlFileError, line_at, read_yaml, strip_lines
 
     Scenario, Criterion, Header = _models()
     try:
         raw = read_yaml(path)
-    except KnowledgeError as exc:
+    except YamlFileError as exc:
         raise RubricError(str(exc)) from None
     if not isinstance(raw, dict):
         raise RubricError(f"{path}: a rubric is a mapping with 'id', 'title', 'scenario' and 'criteria'")
@@ -146,11 +147,7 @@ def _load(path: Path, _stamp: int) -> Rubric:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            node, line = raw, raw.get(LINE_KEY)
-            for part in err["loc"]:
-                node = node.get(part) if isinstance(node, dict) else None
-                if isinstance(node, dict):
-                    line = node.get(LINE_KEY, line)
+            line = line_at(raw, err["loc"])
             field = ".".join(str(p) for p in err["loc"]) or "(top level)"
             got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
             problems.append(f"{path}:{line or '?'}: field '{field}': {err['msg']}{got}")

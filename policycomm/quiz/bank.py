@@ -28,11 +28,9 @@ from typing import Any, Iterable
 
 import yaml
 
-from policycomm.knowledge import LINE_KEY
+from policycomm.yamlfile import YamlFileError, line_at, read_yaml, strip_lines
 
 _REPOSITORY_BANK = Path(__file__).resolve().parents[2] / "quizzes"
-KEY_LINES = "__key_lines__"  # mapping key -> line of that key, kept beside LINE_KEY
-_MARKERS = (LINE_KEY, KEY_LINES)
 CHOICE_IDS = "abcdefghijklmnopqrstuvwxyz"  # option ids of single/multiple questions, in order
 
 
@@ -68,51 +66,6 @@ class Problem:
         return f"{where}: {what + ': ' if what else ''}{self.message}"
 
 
-class _BankLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available: 10x faster
-    """A YAML loader that records the line of every mapping and of every key, and refuses repeated keys."""
-
-
-def _construct_mapping(loader: _BankLoader, node: yaml.MappingNode) -> dict:
-    key_lines: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in key_lines:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice in one entry (first on line {key_lines[key]}); "
-                f"keep one, or nothing but the last is kept", key_node.start_mark)
-        key_lines[key] = key_node.start_mark.line + 1
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[LINE_KEY] = node.start_mark.line + 1
-    mapping[KEY_LINES] = key_lines
-    return mapping
-
-
-_BankLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _strip(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k not in _MARKERS}
-    if isinstance(value, list):
-        return [_strip(v) for v in value]
-    return value
-
-
-def _line_at(raw: Any, loc: Iterable) -> int | None:
-    """The line of the deepest key (or mapping) on the path ``loc`` into ``raw``."""
-    line, node = None, raw
-    for part in loc:
-        if isinstance(node, dict):
-            line = node.get(KEY_LINES, {}).get(part, node.get(LINE_KEY, line))
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict):
-            line = node.get(LINE_KEY, line)
-    return line
-
-
 @dataclass(frozen=True)
 class Bank:
     """The whole bank: modules by id, questions by id (in file order)."""
@@ -146,14 +99,9 @@ class Bank:
 
 def _read(path: Path, problems: list[Problem]) -> Any:
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_BankLoader)
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(path, None, None, None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(path, mark.line + 1 if mark else None, None, None,
-                                f"not valid YAML: {getattr(exc, 'problem', None) or exc}"))
+        return read_yaml(path)
+    except YamlFileError as exc:
+        problems.append(Problem(path, exc.line, None, None, exc.message))
     return None
 
 
@@ -170,7 +118,7 @@ def _validation_problems(path: Path, raw: Any, exc, entry_of) -> list[Problem]:
         else:
             got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
             message = f"{err['msg']}{got}"
-        problems.append(Problem(path, _line_at(raw, loc), entry, ".".join(map(str, inner)) or None, message))
+        problems.append(Problem(path, line_at(raw, loc), entry, ".".join(map(str, inner)) or None, message))
     return problems
 
 
@@ -192,16 +140,16 @@ def _parse_file(path: Path) -> tuple[Any, list, list[Problem]]:
         return None, [], [Problem(path, 1, None, None,
                                   "expected top-level keys 'module:', 'title:' and 'questions:' (a list of questions)")]
     try:
-        header = Module.model_validate({"module": _strip(raw.get("module")), "title": _strip(raw.get("title"))})
+        header = Module.model_validate({"module": strip_lines(raw.get("module")), "title": strip_lines(raw.get("title"))})
     except ValidationError as exc:
         return None, [], _validation_problems(path, raw, exc, lambda loc: (None, loc))
     valid, items = [], []
     for index, item in enumerate(raw["questions"]):
         name = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{index + 1}"
         if not isinstance(item, dict):
-            problems.append(Problem(path, _line_at(raw, ["questions"]), name, None, "a question must be a mapping of fields"))
+            problems.append(Problem(path, line_at(raw, ["questions"]), name, None, "a question must be a mapping of fields"))
             continue
-        data = {"module": header.module, **_strip(item)}
+        data = {"module": header.module, **strip_lines(item)}
 
         def entry_of(loc: list, name=name, kind=data.get("type")) -> tuple[str, list]:
             if loc and loc[0] == kind:
@@ -214,9 +162,9 @@ def _parse_file(path: Path) -> tuple[Any, list, list[Problem]]:
             problems += _validation_problems(path, item, exc, entry_of)
             continue
         if question.module != header.module:
-            problems.append(Problem(path, _line_at(item, ["module"]), question.id, "module",
+            problems.append(Problem(path, line_at(item, ["module"]), question.id, "module",
                                     f"is {question.module!r} but the file is module {header.module!r}"))
-        problems += [Problem(path, _line_at(item, loc), question.id, ".".join(map(str, loc)), message)
+        problems += [Problem(path, line_at(item, loc), question.id, ".".join(map(str, loc)), message)
                      for loc, message in question_problems(question)]
         valid.append(question)
         items.append(item)
@@ -311,15 +259,15 @@ def _cross_check(modules: list[tuple[Path, list, Any]], problems: list[Problem])
         for index, question in enumerate(module.questions):
             item = items[index]
             if question.id in seen_questions:
-                problems.append(Problem(path, _line_at(item, ["id"]), question.id, "id",
+                problems.append(Problem(path, line_at(item, ["id"]), question.id, "id",
                                         f"id is already used in {seen_questions[question.id]}; ids must be unique"))
             seen_questions.setdefault(question.id, path)
             if not question.id.startswith(f"m{module.module}-"):
-                problems.append(Problem(path, _line_at(item, ["id"]), question.id, "id",
+                problems.append(Problem(path, line_at(item, ["id"]), question.id, "id",
                                         f"ids in module {module.module} start with 'm{module.module}-'"))
             for position, source in enumerate(question.sources):
                 if source not in known_sources:
-                    problems.append(Problem(path, _line_at(item, ["sources"]), question.id, f"sources.{position}",
+                    problems.append(Problem(path, line_at(item, ["sources"]), question.id, f"sources.{position}",
                                             f"unknown source id {source!r}; add it to policycomm/data/sources.yaml "
                                             "or cite one that is there"))
 

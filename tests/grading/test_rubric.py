@@ -146,7 +146,7 @@ def test_a_rubric_file_of_ones_own_is_used(tmp_path):
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ("points: 2", "points: -1", r"rubric.yaml:7: entry 'evaluation', field 'points': Input should be greater than 0"),
+    ("points: 2", "points: -1", r"rubric.yaml:8: entry 'evaluation', field 'points': Input should be greater than 0"),
     ("findings: [no_evaluation]", "findings: [no_evaluaton]",
      r"rubric.yaml:7: entry 'evaluation', field 'findings': unknown finding code 'no_evaluaton'"),
     ("findings: [no_evaluation]", "property: stages_covered\n    findings: [no_evaluation]",
