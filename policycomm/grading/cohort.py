@@ -40,6 +40,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 
+from .nbgrader_coupling import FlushOnCommit, UnsupportedNbgrader, check_nbgrader_version, share_gradebook
 from .sandbox import Limits, NotebookRun, WarmPool
 
 log = logging.getLogger("policycomm.grade")
@@ -144,6 +145,10 @@ def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *,
 
     course_dir = os.path.abspath(course_dir)
     started = time.monotonic()
+    try:
+        check_nbgrader_version()
+    except UnsupportedNbgrader as exc:
+        raise GradingError(str(exc)) from None
     config = load_course_config(course_dir)
     submissions = find_submissions(course_dir, config, assignments)
     if not submissions:
@@ -290,96 +295,6 @@ def read_journal(course_dir: str) -> dict[tuple[str, str], dict]:
 # --------------------------------------------------------------------------- the grader
 
 
-class _SharedGradebook:
-    """Stands in for ``nbgrader.api.Gradebook(...)`` inside nbgrader's preprocessors.
-
-    The preprocessors open and close their own gradebook; this hands them the
-    grader's open one instead, so their writes join the submission's
-    transaction. The assignment's source and grade cells do not change while
-    grading, so their look-ups (one query per cell per trainee otherwise) are
-    answered once, as plain snapshots of the fields nbgrader reads.
-    """
-
-    _SNAPSHOT = {"find_source_cell": ("name", "cell_type", "locked", "checksum", "source"),
-                 "find_graded_cell": ("name", "cell_type", "max_score")}
-
-    def __init__(self, gradebook):
-        self._gradebook = gradebook
-        self._memo: dict = {}
-
-    def __call__(self, *args, **kwargs):
-        return self
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def __getattr__(self, name):
-        if name in self._SNAPSHOT:
-            return lambda *args: self._remembered(name, args)
-        return getattr(self._gradebook, name)
-
-    def _remembered(self, method: str, args: tuple):
-        from types import SimpleNamespace
-
-        from nbgrader.api import MissingEntry
-
-        key = (method, args)
-        if key not in self._memo:
-            try:
-                found = getattr(self._gradebook, method)(*args)
-                self._memo[key] = SimpleNamespace(**{f: getattr(found, f) for f in self._SNAPSHOT[method]})
-            except MissingEntry as missing:
-                self._memo[key] = missing
-        if isinstance(self._memo[key], MissingEntry):
-            raise MissingEntry(*self._memo[key].args)
-        return self._memo[key]
-
-
-class _SchemaCache:
-    """``jsonschema`` for nbgrader's metadata checks, building each schema's validator once.
-
-    ``jsonschema.validate`` checks the schema itself on every call, which is
-    most of the cost of CheckCellMetadata; the verdicts are the same.
-    """
-
-    def __init__(self):
-        import jsonschema
-
-        self._jsonschema = jsonschema
-        self._validators: dict[str, object] = {}
-
-    def validate(self, instance, schema):
-        key = json.dumps(schema, sort_keys=True)
-        validator = self._validators.get(key)
-        if validator is None:
-            cls = self._jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-            validator = self._validators[key] = cls(schema)
-        error = self._jsonschema.exceptions.best_match(validator.iter_errors(instance))
-        if error is not None:
-            raise error
-
-    def __getattr__(self, name):
-        return getattr(self._jsonschema, name)
-
-
-class _FlushOnCommit:
-    """A session whose ``commit`` only flushes: nbgrader's per-cell commits become one transaction."""
-
-    def __init__(self, session):
-        self._session = session
-
-    def commit(self):
-        self._session.flush()
-        self._session.expire_all()
-
-    def __getattr__(self, name):
-        return getattr(self._session, name)
-
-
 class _CohortGrader:
     """Holds the gradebook, nbgrader's preprocessors and the pool for one run."""
 
@@ -405,28 +320,13 @@ class _CohortGrader:
         self.finishers = [cls(config=config) for cls in (pp.IgnorePattern, pp.LimitOutput)]
         self.savers = [cls(config=config) for cls in
                        (pp.SaveAutoGrades, pp.AssignLatePenalties, pp.CheckCellMetadata)]
-        self._patched = self._share_gradebook()
-
-    def _share_gradebook(self):
-        """Point nbgrader's preprocessors at the open gradebook and a schema-caching jsonschema."""
-        import nbgrader.nbgraderformat.common as metadata_format
-        import nbgrader.preprocessors.latesubmissions as late
-        import nbgrader.preprocessors.overwritecells as overwrite
-        import nbgrader.preprocessors.saveautogrades as save
-
-        patched = [(module, "Gradebook", module.Gradebook) for module in (overwrite, save, late)]
-        patched.append((metadata_format, "jsonschema", metadata_format.jsonschema))
-        for module, name, _ in patched[:3]:
-            setattr(module, name, _SharedGradebook(self.gradebook))
-        metadata_format.jsonschema = _SchemaCache()
-        return patched
+        self._sharing = share_gradebook(self.gradebook)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        for module, name, original in self._patched:
-            setattr(module, name, original)
+        self._sharing.undo()
         self.gradebook.close()
 
     # ---------------------------------------------------------------- the run
@@ -714,7 +614,7 @@ class _CohortGrader:
             result.problems.append(Problem("bad_timestamp", job.assignment, _short(exc)))
             timestamp = None
         session = gradebook.db
-        gradebook.db = _FlushOnCommit(session)
+        gradebook.db = FlushOnCommit(session)
         try:
             gradebook.update_or_create_student(job.student)
             if timestamp:

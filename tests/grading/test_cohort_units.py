@@ -65,3 +65,14 @@ def test_a_cell_stopped_while_printing_is_a_timeout():
         run = pool.run([{"source": "while True:\n    print('x' * 100)"}], [],
                        Limits(timeout_cell=1, timeout_notebook=30, max_output_chars=1000))
     assert run.cells[0].status == "timeout"
+
+
+def test_an_nbgrader_outside_the_checked_range_is_refused_in_vietnamese():
+    import pytest
+
+    from policycomm.grading.nbgrader_coupling import UnsupportedNbgrader, check_nbgrader_version
+
+    check_nbgrader_version("0.9.6")
+    for version in ("0.8.5", "0.10.0", "1.0"):
+        with pytest.raises(UnsupportedNbgrader, match="cần nbgrader từ 0.9.5"):
+            check_nbgrader_version(version)
