@@ -1,8 +1,15 @@
 """policycomm: policy communication for Vietnamese government communication officers.
 
-The subject model (stages of the policy cycle, channels, audiences, and which
-channels suit which stage and audience, with reasons and sources), plans and
-their checks, Vietnamese text tools, quizzes and grading.
+Layers, each importing only those above it:
+
+- ``policycomm.messages``: every sentence a trainee or lecturer reads, in Vietnamese and English;
+- ``policycomm.model``: the subject model (stages of the policy cycle, channels, audiences,
+  which channels suit which stage and audience, with reasons and sources; plans and their
+  checks; the budget optimiser; crisis frameworks; commune radio);
+- ``policycomm.text``: Vietnamese text tools;
+- ``policycomm.quiz``: the question bank, its exports, widgets, review and item analysis;
+- ``policycomm.grading`` and ``policycomm.assign``: grading a cohort in isolation, releasing
+  and opening the course.
 
 Heavy modules load on first use, so ``import policycomm`` stays fast.
 
@@ -20,16 +27,15 @@ __version__ = "0.1.0"
 
 #: public name -> module that defines it (imported on first use)
 _LAZY = {
-    "stages": "api", "channels": "api", "audiences": "api", "objectives": "api", "sources": "api",
-    "stage": "api", "channel": "api", "audience": "api", "objective": "api", "source": "api",
-    "recommend": "choose", "assess_choice": "choose", "score_channel": "choose",
-    "CommunicationPlan": "plan", "Activity": "plan",
-    "optimize_mix": "optimize", "budget_curve": "optimize",
-    "set_language": "i18n", "get_language": "i18n",
-    "KnowledgeError": "knowledge",
+    **{name: "model.lookup" for name in ("stages", "channels", "audiences", "objectives", "sources",
+                                         "stage", "channel", "audience", "objective", "source")},
+    "recommend": "model.choose", "assess_choice": "model.choose", "score_channel": "model.choose",
+    "CommunicationPlan": "model.plan", "Activity": "model.plan",
+    "optimize_mix": "model.optimize", "budget_curve": "model.optimize",
+    "set_language": "messages", "get_language": "messages",
+    "KnowledgeError": "model.knowledge",
 }
-_SUBMODULES = {"text", "quiz", "grading", "assign", "radio", "crisis", "knowledge", "schema", "i18n", "choose", "plan",
-               "optimize", "api", "cli"}
+_SUBMODULES = {"model", "text", "quiz", "grading", "assign", "messages", "cli"}
 
 __all__ = sorted(_LAZY)
 

@@ -1,8 +1,8 @@
 """Package attributes that load on first use, so importing a package stays cheap.
 
->>> getattr_, dir_ = lazy_exports("policycomm", {"recommend": "choose"})
+>>> getattr_, dir_ = lazy_exports("policycomm", {"recommend": "model.choose"})
 >>> getattr_("recommend").__module__
-'policycomm.choose'
+'policycomm.model.choose'
 """
 from __future__ import annotations
 

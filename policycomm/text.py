@@ -46,7 +46,7 @@ import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 
-from .i18n import Bilingual, Finding, MESSAGES
+from .messages import Bilingual, Finding
 
 __all__ = ["normalize_vi", "same_vi", "split_sentences", "message_stats", "check_message",
            "MAX_MESSAGE_WORDS", "MAX_SENTENCE_WORDS", "KNOWN_ABBREVIATIONS"]
@@ -160,54 +160,6 @@ def _place_tone(word: str) -> str:
 
 # ---------------------------------------------------------------- message checks
 
-MESSAGES.update({
-    "msg_empty": (
-        "Thông điệp đang trống. Hãy viết vài câu ngắn: chính sách là gì, vì sao, từ khi nào và người dân cần làm gì.",
-        "The message is empty. Write a few short sentences: what the policy is, why, from when, "
-        "and what people need to do."),
-    "msg_too_long": (
-        "Thông điệp dài {words} chữ, quá {limit} chữ nên dùng cho một tin phát thanh hay bài đăng mạng xã hội. "
-        "Hãy giữ ý chính và chuyển phần chi tiết sang đường dẫn hoặc tài liệu kèm theo.",
-        "The message has {words} words, more than the {limit} that suit a radio spot or social-media post. "
-        "Keep the main point and move the details to a link or an attachment."),
-    "msg_sentence_too_long": (
-        "Câu {number} dài {words} chữ (nên không quá {limit}): “{start}”. Hãy tách thành các câu ngắn, mỗi câu một ý.",
-        "Sentence {number} has {words} words (keep it to {limit}): “{start}”. "
-        "Split it into short sentences, one idea each."),
-    "msg_abbreviation_unexplained": (
-        "Chữ viết tắt “{abbr}” (câu {number}) chưa được giải thích. Ở lần dùng đầu tiên, hãy viết đầy đủ "
-        "rồi để chữ viết tắt trong ngoặc, ví dụ: “bảo hiểm y tế (BHYT)”.",
-        "The abbreviation “{abbr}” (sentence {number}) is not explained. At its first use, write it out "
-        "in full with the abbreviation in brackets, e.g. “bảo hiểm y tế (BHYT)”."),
-    "msg_abbreviation_late": (
-        "Chữ viết tắt “{abbr}” được dùng từ câu {number} nhưng đến câu {explained} mới được giải thích. "
-        "Hãy chuyển phần giải thích lên lần dùng đầu tiên.",
-        "The abbreviation “{abbr}” is used from sentence {number} but only explained in sentence {explained}. "
-        "Move the explanation to its first use."),
-    "msg_no_what": (
-        "Chưa thấy rõ nội dung chính sách: quy định gì, hỗ trợ gì, mức bao nhiêu. "
-        "Hãy nêu cụ thể điều gì thay đổi đối với người dân.",
-        "The content of the policy is unclear: what rule, what support, how much. "
-        "Say exactly what changes for people."),
-    "msg_no_why": (
-        "Thông điệp chưa nói vì sao có chính sách này. Hãy thêm một câu về mục đích hoặc lợi ích, "
-        "ví dụ: “… nhằm giúp người dân …”.",
-        "The message does not say why the policy exists. Add a sentence on its purpose or benefit, "
-        "e.g. “… nhằm giúp người dân …” (“… so as to help people …”)."),
-    "msg_no_when": (
-        "Thông điệp chưa nói chính sách áp dụng từ khi nào. Hãy ghi rõ ngày, ví dụ: “Từ ngày 01/7/2025, …”.",
-        "The message does not say from when the policy applies. Give the date, e.g. “Từ ngày 01/7/2025, …”."),
-    "msg_no_action": (
-        "Thông điệp chưa có lời kêu gọi hành động: đọc xong, người dân chưa biết mình cần làm gì. "
-        "Hãy nói rõ việc cần làm và nơi hỏi thêm, ví dụ: “Hãy đăng ký tại … hoặc gọi số …”.",
-        "The message has no call to action: readers do not learn what to do. "
-        "Say what to do and where to ask, e.g. “Hãy đăng ký tại … hoặc gọi số …”."),
-    "msg_ok": (
-        "Thông điệp đạt các tiêu chí kiểm tra: {words} chữ, {sentences} câu, câu dài nhất {longest} chữ; "
-        "có lý do, thời điểm áp dụng và lời kêu gọi hành động.",
-        "The message passes the checks: {words} words, {sentences} sentences, the longest has {longest} words; "
-        "it gives a reason, a start date and a call to action."),
-})
 
 #: cue words (matched as whole words after normalize_vi) for what changes, why, from when,
 #: and what to do; each tuple's extra patterns are regular expressions
@@ -296,7 +248,7 @@ def message_stats(text: str) -> dict:
 
 
 def check_message(text: str, *, lang: str | None = None) -> list[Finding]:
-    """Review a draft policy message; one :class:`~policycomm.i18n.Finding` per problem.
+    """Review a draft policy message; one :class:`~policycomm.messages.Finding` per problem.
 
     ``lang`` is the language the message is written in: ``"vi"`` (default) or
     ``"en"``; it selects the cue words. Warnings: too long overall

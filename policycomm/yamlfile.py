@@ -1,11 +1,13 @@
-"""The one reader of the project's YAML files: line numbers kept, repeated keys refused.
+"""The one loader of the project's YAML files: line numbers kept, repeated keys refused, pydantic errors placed.
 
-Knowledge (``policycomm/data``), the question bank (``quizzes/``) and the
-rubrics are all read here, so a lecturer who breaks any of them gets the same
-kind of message: the file, the line, and what to fix. Each mapping remembers
-its own line (``LINE_KEY``) and the line of each of its keys (``KEY_LINES``);
-:func:`strip_lines` removes both before validation, and :func:`line_at` finds
-the line a validation error points at.
+Knowledge (``policycomm/data``), the question bank (``quizzes/``), the
+rubrics and the message catalogue are all read here, so a lecturer who breaks
+any of them gets the same kind of message: the file, the line, the entry, the
+field, and what to fix. Each mapping remembers its own line (``LINE_KEY``) and
+the line of each of its keys (``KEY_LINES``); :func:`strip_lines` removes both
+before validation, :func:`line_at` finds the line a validation error points at,
+and :func:`validate` / :func:`validate_list` turn pydantic's errors into
+:class:`Problem` s.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.yaml"
@@ -22,8 +24,9 @@ policycomm.yamlfile.YamlFileError: ...a.yaml:2: not valid YAML: key 'id' appears
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -100,3 +103,79 @@ def line_at(raw: Any, loc: Iterable) -> int | None:
         if isinstance(node, dict):
             line = node.get(LINE_KEY, line)
     return line
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix in a YAML file: where (file, line, entry, field) and what.
+
+    >>> str(Problem(Path("a.yaml"), 3, "x", "name", "too long"))
+    "a.yaml:3: entry 'x', field 'name': too long"
+    >>> str(Problem(Path("q.yaml"), None, "m01-q01", None, "no answer", kind="question"))
+    "q.yaml:?: question 'm01-q01': no answer"
+    """
+
+    path: Path
+    line: int | None
+    entry: str | None  # the entry's id (or '#3' for the third entry); None for the whole file
+    field: str | None
+    message: str
+    kind: str = "entry"  # what an entry is called in this file: entry, question, message
+
+    def __str__(self) -> str:
+        what = "".join([f" {self.kind} {self.entry!r}" if self.entry else "",
+                        f", field '{self.field}'" if self.field else ""]).lstrip(" ,")
+        return f"{self.path}:{self.line or '?'}: {what + ': ' if what else ''}{self.message}"
+
+
+class LoadError(ValueError):
+    """A file has problems; ``problems`` lists them all, the message shows them one per line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def problems_of(exc, path: Path, raw: Any, entry: str | None = None, kind: str = "entry",
+                inner: Callable[[list], list] = list) -> list[Problem]:
+    """:class:`Problem` s from a pydantic ``ValidationError`` about ``raw`` (a YAML value with line markers).
+
+    ``inner(loc)`` maps pydantic's path to the path in the file (for instance to drop a union tag).
+    """
+    problems = []
+    for err in exc.errors():
+        loc = inner(list(err["loc"]))
+        problems.append(Problem(path, line_at(raw, loc), entry, ".".join(map(str, loc)) or None, describe(err), kind))
+    return problems
+
+
+def describe(err: dict) -> str:
+    """What one pydantic error says, with the value found (unless the field is missing)."""
+    return err["msg"] + ("" if err["type"] == "missing" else f" (got {err.get('input')!r})")
+
+
+def validate(model, raw: Any, path: Path, entry: str | None = None, kind: str = "entry"):
+    """``(value, problems)``: ``raw`` validated against the pydantic ``model`` (value None when invalid)."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(strip_lines(raw)), []
+    except ValidationError as exc:
+        return None, problems_of(exc, path, raw, entry, kind)
+
+
+def validate_list(model, raw: Any, key: str, path: Path, kind: str = "entry") -> tuple[list, list[Problem]]:
+    """``(entries, problems)``: every entry of the list ``raw[key]`` validated against ``model``.
+
+    One broken entry hides no other problem; entries are named by their ``id`` (or ``#n``).
+    """
+    if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
+        return [], [Problem(path, 1, None, None, f"expected a top-level key '{key}:' holding a list of entries")]
+    entries, problems = [], []
+    for index, item in enumerate(raw[key]):
+        name = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
+        value, found = validate(model, item, path, name, kind)
+        if value is not None:
+            entries.append(value)
+        problems += [p if p.field else Problem(p.path, p.line, p.entry, "(entry)", p.message, kind) for p in found]
+    return entries, problems

@@ -47,6 +47,6 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_readme_shows_the_scoring_table_of_the_data():
-    from policycomm.api import scoring_table
+    from policycomm.model.lookup import scoring_table
 
     assert scoring_table() in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -104,7 +104,7 @@ def test_idempotent_on_vietnamese(words):
 
 # ---------------------------------------------------------------- message checks
 
-from policycomm.i18n import MESSAGES  # noqa: E402
+from policycomm.messages import catalogue  # noqa: E402
 from policycomm.text import (MAX_MESSAGE_WORDS, MAX_SENTENCE_WORDS, check_message,  # noqa: E402
                              message_stats, split_sentences)
 
@@ -227,8 +227,8 @@ def test_english_text_and_unknown_language():
 def test_messages_are_registered_in_both_languages():
     for code in ("msg_ok", "msg_empty", "msg_too_long", "msg_sentence_too_long", "msg_abbreviation_unexplained",
                  "msg_abbreviation_late", "msg_no_what", "msg_no_why", "msg_no_when", "msg_no_action"):
-        vi, en = MESSAGES[code]
-        assert vi and en and vi != en
+        entry = catalogue()[code]
+        assert entry.vi and entry.en and entry.vi != entry.en
 
 
 @pytest.mark.parametrize("text, sentences", [

@@ -28,7 +28,7 @@ import math
 import os
 import sys
 
-from ..i18n import TraineeInputError
+from ..messages import TraineeInputError
 
 __all__ = [
     "CheckFailed", "check_choice", "check_choices", "check_id", "check_ids", "check_channels",
@@ -38,7 +38,7 @@ __all__ = [
 #: the keys of one row of a communication plan, in the order a plan table shows them
 PLAN_FIELDS = ("stage", "audience", "channels", "message", "timing")
 
-#: kind of id -> (Vietnamese name, function of policycomm.api listing the entries)
+#: kind of id -> (Vietnamese name, function of policycomm.model.lookup listing the entries)
 ID_KINDS = {
     "channel": ("kênh", "channels"),
     "stage": ("giai đoạn", "stages"),
@@ -167,7 +167,7 @@ def _as_number(answer) -> float:
 
 def _known_ids(kind: str) -> dict[str, str]:
     """id -> Vietnamese name of every entry of ``kind`` in the knowledge base."""
-    from .. import api
+    from ..model import lookup as api
 
     return {entry.id: entry.name.vi for entry in getattr(api, ID_KINDS[kind][1])()}
 
@@ -458,7 +458,7 @@ def check_plan_row(answer, stage: str | None = None, audience: str | None = None
     if set(required_channels) - set(channels):
         _fail("Chưa đúng: dòng kế hoạch còn thiếu một kênh quan trọng.", hint)
     if min_fit is not None:
-        from ..choose import assess_choice
+        from ..model.choose import assess_choice
 
         assessment = assess_choice(chosen_stage, chosen_audience, channels)
         if assessment.score < min_fit:

@@ -2,7 +2,7 @@
 
 A rubric (``policycomm/data/rubrics/<name>.yaml``) fixes the scenario (budget,
 audiences, stages) and lists criteria, each with points and either finding
-codes of :meth:`policycomm.plan.CommunicationPlan.check` (full points when
+codes of :meth:`policycomm.model.plan.CommunicationPlan.check` (full points when
 none is found, or ``per_finding`` points lost for each) or a plan property
 (points in proportion to what the plan covers). Points are rounded down to
 the rubric's ``step``; a plan without activities earns nothing.
@@ -19,7 +19,7 @@ partial credit (0 on an error or any stderr output; a number above the
 cell's points stops autograde), so the whole rubric is one graded cell whose
 points equal the rubric's total, and the criteria stay data a lecturer edits.
 
->>> from policycomm.plan import CommunicationPlan
+>>> from policycomm.model.plan import CommunicationPlan
 >>> plan = CommunicationPlan("Kế hoạch thử")
 >>> plan.add("evaluation", "survey", "affected_groups", message="Khảo sát sau 3 tháng", timing="Tháng 9")
 >>> result = score_plan(plan, "capstone")
@@ -56,7 +56,7 @@ def _models():
     """The pydantic models of a rubric file (pydantic is imported only when a rubric is read)."""
     from pydantic import Field, model_validator
 
-    from ..schema import Strict, Text
+    from ..model.schema import Strict, Text
 
     class Scenario(Strict):
         budget: float = Field(gt=0, description="million VND")
@@ -128,11 +128,9 @@ def load_rubric(name: str | os.PathLike = "capstone") -> Rubric:
 
 @lru_cache(maxsize=16)
 def _load(path: Path, _stamp: int) -> Rubric:
-    from pydantic import ValidationError
-
-    from ..i18n import MESSAGES
-    from ..knowledge import KnowledgeError, knowledge, validate_entries
-    from ..yamlfile import LINE_KEY, YamlFileError, line_at, read_yaml, strip_lines
+    from ..messages import catalogue
+    from ..model.knowledge import knowledge
+    from ..yamlfile import LINE_KEY, YamlFileError, read_yaml, validate, validate_list
 
     Scenario, Criterion, Header = _models()
     try:
@@ -142,20 +140,12 @@ def _load(path: Path, _stamp: int) -> Rubric:
     if not isinstance(raw, dict):
         raise RubricError(f"{path}: a rubric is a mapping with 'id', 'title', 'scenario' and 'criteria'")
     top = {k: v for k, v in raw.items() if k != "criteria"}
-    try:
-        header = Header.model_validate(strip_lines(top))
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            line = line_at(raw, err["loc"])
-            field = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
-            problems.append(f"{path}:{line or '?'}: field '{field}': {err['msg']}{got}")
-        raise RubricError("\n".join(problems)) from None
-    try:
-        criteria = validate_entries(path, "criteria", Criterion, raw)
-    except KnowledgeError as exc:
-        raise RubricError(str(exc)) from None
+    header, problems = validate(Header, top, path)
+    if problems:
+        raise RubricError("\n".join(map(str, problems)))
+    criteria, problems = validate_list(Criterion, raw, "criteria", path)
+    if problems:
+        raise RubricError("\n".join(map(str, problems)))
 
     kb, problems = knowledge(), []
     for field, ids, table in (("scenario.audiences", header.scenario.audiences, kb.audiences),
@@ -170,9 +160,9 @@ def _load(path: Path, _stamp: int) -> Rubric:
             problems.append(f"{path}:{line}: entry {criterion.id!r}, field 'id': appears twice; ids must be unique")
         seen.add(criterion.id)
         for code in criterion.findings:
-            if code not in MESSAGES:
+            if code not in catalogue():
                 problems.append(f"{path}:{line}: entry {criterion.id!r}, field 'findings': unknown finding code "
-                                f"{code!r}; use the codes of CommunicationPlan.check() (see policycomm/i18n.py)")
+                                f"{code!r}; use the codes of CommunicationPlan.check() (see policycomm/messages/model.yaml)")
     if not criteria:
         problems.append(f"{path}:{raw.get(LINE_KEY, '?')}: field 'criteria': a rubric needs at least one criterion")
     if problems:
@@ -189,16 +179,6 @@ def _fail(message: str):
     raise CheckFailed(message)
 
 
-def vietnamese_part(error: Exception) -> str:
-    """The Vietnamese sentence of a bilingual :class:`~policycomm.plan.PlanError` (the English part dropped).
-
-    >>> from policycomm.plan import PlanError
-    >>> vietnamese_part(PlanError("Hoạt động 2: không có kênh “tv”. (Activity 2: unknown channel 'tv'.)"))
-    'Hoạt động 2: không có kênh “tv”.'
-    """
-    return str(error).split(" (Activity")[0]
-
-
 def install_plan_errors() -> bool:
     """In IPython, show a wrong id in ``plan.add(...)`` as one kind Vietnamese sentence, like the checks' failures.
 
@@ -209,7 +189,7 @@ def install_plan_errors() -> bool:
     """
     import sys
 
-    from ..plan import PlanError
+    from ..model.plan import PlanError
     from . import checks
 
     ipython = sys.modules.get("IPython")
@@ -219,7 +199,7 @@ def install_plan_errors() -> bool:
 
     def show(shell, etype, value, tb, tb_offset=None):
         if issubclass(etype, PlanError):
-            value = CheckFailed(f"{vietnamese_part(value)} Hãy sửa dòng đó rồi chạy lại ô.")
+            value = CheckFailed(f"{value} Hãy sửa dòng đó rồi chạy lại ô.")
             etype = CheckFailed
         return checks._show_kindly(shell, etype, value, tb, tb_offset)
 
@@ -231,7 +211,7 @@ def install_plan_errors() -> bool:
 def _plain_plan(plan, scenario):
     """A fresh plan with the scenario's budget, audiences and stages and the trainee's activities as plain data."""
     from .checks import BLANK
-    from ..plan import Activity, CommunicationPlan, PlanError
+    from ..model.plan import Activity, CommunicationPlan, PlanError
 
     if plan is None or plan is Ellipsis:
         _fail(BLANK)
@@ -250,7 +230,7 @@ def _plain_plan(plan, scenario):
         try:
             fresh.add(*fields)  # the channel's indicative cost, whatever cost the trainee wrote
         except PlanError as exc:
-            _fail(vietnamese_part(exc))
+            _fail(str(exc))
     return fresh
 
 
@@ -262,7 +242,7 @@ def _names(ids, table) -> list[str]:
 
 def _property(name: str, plan) -> tuple[float, list[str]]:
     """(share of what the scenario asks for that the plan does, names of what is missing)."""
-    from ..knowledge import knowledge
+    from ..model.knowledge import knowledge
 
     kb = knowledge()
     acts = plan.activities
@@ -352,7 +332,7 @@ def _score_criterion(criterion, plan, findings, step: float) -> CriterionScore:
 
 
 def score_plan(plan, rubric: str | os.PathLike | Rubric = "capstone") -> PlanScore:
-    """Score ``plan`` (a :class:`~policycomm.plan.CommunicationPlan`) against ``rubric``.
+    """Score ``plan`` (a :class:`~policycomm.model.plan.CommunicationPlan`) against ``rubric``.
 
     A missing or malformed plan raises :class:`~policycomm.grading.checks.CheckFailed`
     with a Vietnamese sentence saying what to do.
@@ -377,7 +357,7 @@ def check_plan(plan, rubric: str | os.PathLike | None = None):
     activity; prints what the plan's own check finds, to help improve it.
     With ``rubric``: prints the feedback per criterion and returns the points.
 
-    >>> from policycomm.plan import CommunicationPlan
+    >>> from policycomm.model.plan import CommunicationPlan
     >>> check_plan(CommunicationPlan("Kế hoạch trống"))
     Traceback (most recent call last):
     policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy thay dấu ... bằng câu trả lời của bạn, rồi chạy lại ô (Shift + Enter).
@@ -388,7 +368,7 @@ def check_plan(plan, rubric: str | os.PathLike | None = None):
         result = score_plan(plan, rubric)
         print(result.feedback())
         return result.points
-    from ..plan import CommunicationPlan
+    from ..model.plan import CommunicationPlan
 
     if isinstance(plan, CommunicationPlan) and not plan.activities:
         _fail(BLANK)

@@ -816,7 +816,7 @@ COMMON_IMPORTS = ("IPython", "IPython.core.interactiveshell", "IPython.display",
                   "matplotlib_inline.backend_inline", "unicodedata", "json", "re", "math", "random",
                   "statistics", "collections", "itertools", "functools", "datetime", "textwrap",
                   "string", "fractions", "decimal", "pathlib", "base64", "hashlib", "csv", "io", "ast",
-                  "policycomm", "policycomm.api", "policycomm.choose", "policycomm.i18n")
+                  "policycomm", "policycomm.model.lookup", "policycomm.model.choose", "policycomm.messages")
 
 #: how a worker starts: the grader's import path, then the worker loop
 _BOOT = ("import json, site, sys; config = json.loads(sys.argv[1]); sys.path[:] = config['path']\n"
@@ -825,7 +825,7 @@ _BOOT = ("import json, site, sys; config = json.loads(sys.argv[1]); sys.path[:] 
 
 
 #: what a policycomm module imports only when first used, for the notebooks that use it
-LAZY_IMPORTS = {"policycomm.optimize": ("numpy", "scipy.optimize"), "policycomm.plan": ("pandas",)}
+LAZY_IMPORTS = {"policycomm.model.optimize": ("numpy", "scipy.optimize"), "policycomm.model.plan": ("pandas",)}
 
 
 def _warm_up(preload) -> None:
@@ -841,7 +841,7 @@ def _warm_up(preload) -> None:
         except BaseException:  # a course import that fails here fails again, visibly, in the cell
             pass
     try:
-        from policycomm.knowledge import knowledge
+        from policycomm.model.knowledge import knowledge
 
         knowledge()
     except Exception:

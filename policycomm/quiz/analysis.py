@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..i18n import MESSAGES, Bilingual
+from ..messages import Bilingual
 
 REQUIRED_COLUMNS = ("trainee", "item", "score", "max_score")
 NUMERIC_COLUMNS = ("score", "max_score", "attempt")
@@ -63,97 +63,6 @@ class Thresholds:
     group_share: float = 0.27
 
 
-#: code -> (Vietnamese, English) explanation for the lecturer.
-ANALYSIS_MESSAGES: dict[str, tuple[str, str]] = {
-    "ia_too_hard": ("Quá khó: học viên chỉ đạt trung bình {p} số điểm. Kiểm tra đáp án, cách diễn đạt, "
-                    "và nội dung này đã được dạy kỹ chưa.",
-                    "Too hard: trainees scored {p} of the points on average. Check the key, the wording, "
-                    "and whether this was taught."),
-    "ia_too_easy": ("Quá dễ: học viên đạt trung bình {p} số điểm, nên câu hỏi ít phân biệt được ai nắm vững. "
-                    "Cân nhắc viết các phương án nhiễu hợp lý hơn.",
-                    "Too easy: trainees scored {p} of the points on average, so it hardly separates who has "
-                    "mastered the topic. Consider more plausible distractors."),
-    "ia_low_discrimination": ("Độ phân biệt thấp (D = {d} < {limit}): nhóm điểm cao và nhóm điểm thấp làm gần như "
-                              "nhau. Nên sửa câu hỏi.",
-                              "Low discrimination (D = {d} < {limit}): the upper and lower groups do about "
-                              "equally well. Revise the question."),
-    "ia_wrong_key_discrimination": ("D = {d} ≤ 0: nhóm điểm thấp làm tốt bằng hoặc hơn nhóm điểm cao. Rất có thể "
-                                    "đáp án bị đặt sai: kiểm tra đáp án trước tiên.",
-                                    "D = {d} ≤ 0: the lower group does as well as or better than the upper group. "
-                                    "The key is probably wrong: check it first."),
-    "ia_low_correlation": ("Tương quan với phần còn lại của bài thấp (r = {r} < {limit}): câu hỏi đo điều gì đó "
-                           "khác các câu còn lại.",
-                           "Low correlation with the rest of the test (r = {r} < {limit}): the question "
-                           "measures something other than the rest."),
-    "ia_wrong_key_correlation": ("r = {r} < 0: người làm tốt phần còn lại lại hay sai câu này. Có thể đáp án sai; "
-                                 "kiểm tra đáp án.",
-                                 "r = {r} < 0: trainees who do well on the rest tend to get this wrong. The key "
-                                 "may be wrong; check it."),
-    "ia_low_efficiency": ("Hiệu suất phân biệt {e} < {limit} (Moodle gọi là “đáng ngờ”).",
-                          "Discriminative efficiency {e} < {limit} (Moodle calls this “dubious”)."),
-    "ia_no_variance": ("Mọi học viên đều đạt cùng một điểm ({score}/{max}), nên không tính được độ phân biệt.",
-                       "Every trainee got the same score ({score}/{max}), so discrimination cannot be computed."),
-    "ia_rare_distractor": ("Phương án “{option}” chỉ có {share} học viên chọn (< {limit}): gần như không nhiễu "
-                           "được ai; thay bằng một phương án hợp lý hơn.",
-                           "Option “{option}” was chosen by only {share} of trainees (< {limit}): it distracts "
-                           "almost no one; replace it with a more plausible one."),
-    "ia_positive_distractor": ("Phương án nhiễu “{option}” có tương quan dương với điểm phần còn lại (r = {r}): "
-                               "người làm tốt hay chọn nó. Kiểm tra xem phương án này có cũng đúng không.",
-                               "Distractor “{option}” correlates positively with the rest score (r = {r}): strong "
-                               "trainees choose it. Check whether it is also correct."),
-    "ia_low_reliability": ("Độ tin cậy {method} = {alpha} < {limit}: bài kiểm tra chưa đạt yêu cầu; xem lại các "
-                           "câu bị đánh dấu.",
-                           "Reliability {method} = {alpha} < {limit}: unsatisfactory; review the flagged items."),
-    "ia_note_first_attempts": ("Có {n} câu trả lời từ các lần làm sau lần đầu; chỉ tính lần làm đầu tiên.",
-                               "{n} responses came from later attempts; only first attempts are counted."),
-    "ia_note_missing": ("{n} ô (học viên × câu) không có câu trả lời; được tính 0 điểm.",
-                        "{n} cells (trainee × item) have no answer; they count as 0 points."),
-    "ia_note_one_trainee": ("Chỉ có một học viên: không tính được độ phân biệt và độ tin cậy.",
-                            "Only one trainee: discrimination and reliability cannot be computed."),
-    "ia_note_few_trainees": ("Chỉ có {n} học viên: các chỉ số còn dao động nhiều, nên đọc thận trọng "
-                             "(nên có ít nhất {enough}).",
-                             "Only {n} trainees: the statistics are unstable; read them with care "
-                             "(at least {enough} is better)."),
-    "ia_note_one_item": ("Chỉ có một câu hỏi: không tính được độ tin cậy của bài.",
-                         "Only one item: the reliability of the test cannot be computed."),
-    "ia_note_no_variance_total": ("Mọi học viên có cùng tổng điểm: không tính được độ tin cậy.",
-                                  "Every trainee has the same total: reliability cannot be computed."),
-    "ia_note_no_responses": ("Không có câu trả lời nào để phân tích.", "There are no responses to analyse."),
-    # errors in the input
-    "ia_error_file": ("{path}: {problem}", "{path}: {problem}"),
-    "ia_error_row": ("{path}:{line}: cột “{column}”: {problem}", "{path}:{line}: column “{column}”: {problem}"),
-    "ia_problem_not_found": ("không tìm thấy tệp; kiểm tra lại đường dẫn.", "file not found; check the path."),
-    "ia_problem_encoding": ("không phải văn bản UTF-8 (byte {byte}); trong Excel hãy lưu bằng “CSV UTF-8”.",
-                            "not UTF-8 text (byte {byte}); in Excel save it as “CSV UTF-8”."),
-    "ia_problem_parse": ("không đọc được dạng CSV: {detail}", "cannot be read as CSV: {detail}"),
-    "ia_problem_empty": ("tệp rỗng; cần dòng tiêu đề {columns} và mỗi dòng một câu trả lời.",
-                         "the file is empty; it needs a header {columns} and one response per line."),
-    "ia_problem_columns": ("thiếu cột {missing}; dòng tiêu đề đang có: {found}.",
-                           "missing column(s) {missing}; the header has: {found}."),
-    "ia_problem_blank": ("đang trống; điền {what}.", "is blank; fill in {what}."),
-    "ia_problem_number": ("“{value}” không phải là số; ghi số điểm, ví dụ 1 hoặc 0.5.",
-                          "“{value}” is not a number; write the points, e.g. 1 or 0.5."),
-    "ia_problem_negative": ("điểm {value} âm; điểm phải từ 0 trở lên.", "score {value} is negative; it must be 0 or more."),
-    "ia_problem_max": ("điểm tối đa {value} phải lớn hơn 0.", "maximum score {value} must be more than 0."),
-    "ia_problem_over_max": ("điểm {value} lớn hơn điểm tối đa {max}; sửa điểm hoặc điểm tối đa.",
-                            "score {value} is more than the maximum {max}; fix the score or the maximum."),
-    "ia_problem_max_differs": ("câu “{item}” có điểm tối đa khác nhau ({values}); mỗi câu chỉ có một điểm tối đa.",
-                               "item “{item}” has different maximum scores ({values}); give each item one maximum."),
-    "ia_problem_attempt": ("“{value}” không phải là số lần làm (1, 2, …).", "“{value}” is not an attempt number (1, 2, …)."),
-    "ia_problem_timestamp": ("“{value}” không phải là thời điểm, ví dụ 2026-03-01 08:30.",
-                             "“{value}” is not a time, e.g. 2026-03-01 08:30."),
-    "ia_problem_gradebook": ("không phải sổ điểm nbgrader (không có bảng {table}).",
-                             "not an nbgrader gradebook (no table {table})."),
-    "ia_problem_url": ("không phải địa chỉ cơ sở dữ liệu; ví dụ sqlite:///course/gradebook.db hoặc "
-                       "postgresql://user@host/gradebook.",
-                       "not a database URL; e.g. sqlite:///course/gradebook.db or postgresql://user@host/gradebook."),
-    "ia_problem_no_answers": ("không có tệp {file} nào có câu trả lời trong các thư mục học viên/bài tập.",
-                              "no {file} with answers in the trainee/assignment folders."),
-    "ia_problem_database": ("không mở được cơ sở dữ liệu: {detail}", "cannot open the database: {detail}"),
-}
-if any(MESSAGES.get(code, text) != text for code, text in ANALYSIS_MESSAGES.items()):
-    raise RuntimeError("an item-analysis message code is already used in policycomm.i18n")
-MESSAGES.update(ANALYSIS_MESSAGES)
 
 FEW_TRAINEES = 30
 ITEM_STATISTICS = ("mean", "sd", "facility", "discrimination", "item_rest_r", "efficiency", "alpha_if_deleted")

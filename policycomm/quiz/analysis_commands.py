@@ -35,7 +35,7 @@ def analyze_command(args) -> int:
     """Run the analysis; 0 on success, 2 when the input cannot be read (the message says why)."""
     import pandas as pd
 
-    from ..i18n import get_language
+    from ..messages import get_language
     from .analysis import (ResponsesError, Thresholds, analyze, choice_options, read_answer_files, read_gradebook,
                            read_responses_csv)
     from .bank import BankError

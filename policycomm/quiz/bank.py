@@ -28,7 +28,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from policycomm.yamlfile import YamlFileError, line_at, read_yaml, strip_lines
+from policycomm.yamlfile import LoadError, Problem as _Problem, YamlFileError, describe, line_at, read_yaml, strip_lines
 
 _REPOSITORY_BANK = Path(__file__).resolve().parents[2] / "quizzes"
 CHOICE_IDS = "abcdefghijklmnopqrstuvwxyz"  # option ids of single/multiple questions, in order
@@ -41,29 +41,13 @@ def default_folder() -> Path:
     return _REPOSITORY_BANK if _REPOSITORY_BANK.is_dir() else Path("quizzes")
 
 
-class BankError(ValueError):
+class BankError(LoadError):
     """The bank has problems; ``problems`` lists them, the message shows them all."""
 
-    def __init__(self, problems: list["Problem"]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing to fix in a bank file."""
-
-    path: Path
-    line: int | None
-    entry: str | None  # question id (or '#3' for the third entry), None for the whole file
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line or '?'}"
-        what = "".join([f" question {self.entry!r}" if self.entry else "",
-                        f", field '{self.field}'" if self.field else ""]).lstrip(" ,")
-        return f"{where}: {what + ': ' if what else ''}{self.message}"
+def Problem(path: Path, line: int | None, entry: str | None, field: str | None, message: str) -> _Problem:
+    """One thing to fix in a bank file (an entry of a bank file is a question)."""
+    return _Problem(path, line, entry, field, message, kind="question")
 
 
 @dataclass(frozen=True)
@@ -105,20 +89,16 @@ def _read(path: Path, problems: list[Problem]) -> Any:
     return None
 
 
-def _validation_problems(path: Path, raw: Any, exc, entry_of) -> list[Problem]:
+def _validation_problems(path: Path, raw: Any, exc, entry_of) -> list[_Problem]:
     """Problems from a pydantic ValidationError; ``entry_of(loc)`` gives (entry name, loc inside the entry)."""
     problems = []
     for err in exc.errors():
-        loc = list(err["loc"])
-        entry, inner = entry_of(loc)
-        if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
-            message = "'type' must be one of single, multiple, truefalse, matching, short, numerical"
-            inner = inner or ["type"]
-            loc = loc or inner
+        entry, loc = entry_of(list(err["loc"]))
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc, message = loc or ["type"], "'type' must be one of single, multiple, truefalse, matching, short, numerical"
         else:
-            got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
-            message = f"{err['msg']}{got}"
-        problems.append(Problem(path, line_at(raw, loc), entry, ".".join(map(str, inner)) or None, message))
+            message = describe(err)
+        problems.append(Problem(path, line_at(raw, loc), entry, ".".join(map(str, loc)) or None, message))
     return problems
 
 
@@ -246,7 +226,7 @@ def question_problems(question) -> list[tuple[list, str]]:
 
 def _cross_check(modules: list[tuple[Path, list, Any]], problems: list[Problem]) -> None:
     """Duplicate ids and modules across files, and source ids unknown to sources.yaml."""
-    from policycomm.knowledge import knowledge
+    from policycomm.model.knowledge import knowledge
 
     known_sources = set(knowledge().sources)
     seen_questions: dict[str, Path] = {}

@@ -130,9 +130,9 @@ def test_the_course_config_keeps_every_trainees_answers_file():
 
 def test_a_library_slip_is_shown_as_one_kind_sentence():
     from policycomm.grading.checks import _kind_text
-    from policycomm.i18n import TraineeInputError
-    from policycomm.plan import PlanError
-    from policycomm.radio import reading_speed
+    from policycomm.messages import TraineeInputError
+    from policycomm.model.plan import PlanError
+    from policycomm.model.radio import reading_speed
 
     with pytest.raises(TraineeInputError) as err:
         reading_speed(120, 0)

@@ -52,7 +52,7 @@ ATTACKS = {
                                                      "    def recommend(*a, **k):\n"
                                                      "        return [types.SimpleNamespace(channel='x')] * 3\n"
                                                      "choose = Fake()\ntop_channels = ['x']"), None),
-    "patched_module": (_with("n_audiences", "import builtins, policycomm.choose as c\n"
+    "patched_module": (_with("n_audiences", "import builtins, policycomm.model.choose as c\n"
                                             "c.recommend = lambda *a, **k: []\nbuiltins.len = lambda x: 3\n"
                                             "n_audiences = 7"), ("tampering", "protocol")),
     "frame_spy": ({"channel_choice__best_channel": "import sys\nleak = []\ndef best_channel(stage, audience):\n"

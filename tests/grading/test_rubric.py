@@ -5,7 +5,7 @@ import pytest
 
 from policycomm.grading.checks import CheckFailed
 from policycomm.grading.rubric import RubricError, check_plan, load_rubric, score_plan
-from policycomm.plan import CommunicationPlan
+from policycomm.model.plan import CommunicationPlan
 
 #: the strong plan of the capstone's solution: 15 activities, 145 million VND
 STRONG = [
@@ -177,12 +177,12 @@ def test_the_visible_check_tells_a_list_from_a_blank_answer():
 def test_a_wrong_id_in_a_notebook_is_one_vietnamese_sentence(capsys):
     from IPython.core.interactiveshell import InteractiveShell
 
-    from policycomm.plan import PlanError
+    from policycomm.model.plan import PlanError
 
     shell = InteractiveShell.instance()
     try:
         shell.run_cell("from policycomm.grading.rubric import install_plan_errors\n"
-                       "from policycomm.plan import CommunicationPlan\ninstall_plan_errors()")
+                       "from policycomm.model.plan import CommunicationPlan\ninstall_plan_errors()")
         result = shell.run_cell('CommunicationPlan("x").add("implementation", "comune_radio", "youth")')
         out = capsys.readouterr()
         shown = out.out + out.err

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policycomm.cli import main
-from policycomm.knowledge import knowledge
+from policycomm.model.knowledge import knowledge
 from policycomm.quiz.bank import BankError, check_bank, dump_module, load_bank, load_module_file
 from policycomm.quiz.schema import QUESTION_TYPES, allowed_fraction, question_adapter
 from policycomm.quiz.scoring import response_problem, score_response

@@ -20,29 +20,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .i18n import MESSAGES, Bilingual, Finding, TraineeInputError
+from ..messages import Bilingual, Finding, TraineeInputError
 
 __all__ = ["count_words", "airtime_seconds", "words_for_slot", "check_airtime", "reading_speed"]
 
 #: a token that is read aloud: letters or digits (punctuation alone is not read)
 _WORD = re.compile(r"[^\W_]+(?:[/.,:-][^\W_]+)*")
 
-MESSAGES.update({
-    "radio_fits": ("Tin dài {words} tiếng, đọc khoảng {seconds:.0f} giây: vừa khung {slot:.0f} giây.",
-                   "The item has {words} words, about {seconds:.0f} s to read: fits the {slot:.0f} s slot."),
-    "radio_too_long": ("Tin dài {words} tiếng, đọc khoảng {seconds:.0f} giây, vượt khung {slot:.0f} giây: "
-                       "hãy bớt khoảng {cut} tiếng (giữ lại: việc gì, ai được hưởng, từ khi nào, làm gì, hỏi ở đâu).",
-                       "The item has {words} words, about {seconds:.0f} s to read, over the {slot:.0f} s slot: "
-                       "cut about {cut} words (keep: what, who benefits, from when, what to do, where to ask)."),
-    "radio_too_short": ("Tin chỉ đọc khoảng {seconds:.0f} giây, chưa tới một nửa khung {slot:.0f} giây: "
-                        "có thể thêm cách làm hoặc nơi hỏi thêm, hoặc nhắc lại ý chính.",
-                        "The item reads in about {seconds:.0f} s, under half of the {slot:.0f} s slot: "
-                        "add how to do it or where to ask, or repeat the key point."),
-    "radio_bad_speed": ("Tốc độ đọc phải là một số dương (số tiếng mỗi phút), không phải {value!r}.",
-                        "The reading speed must be a positive number (words per minute), not {value!r}."),
-    "radio_bad_seconds": ("Số giây đọc phải là một số dương, ví dụ 21, không phải {value!r}.",
-                          "The reading time must be a positive number of seconds, e.g. 21, not {value!r}."),
-})
 
 
 def count_words(text: str) -> int:
@@ -86,7 +70,7 @@ def reading_speed(words: int, seconds: float) -> float:
     160.0
     """
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
-        raise TraineeInputError(str(Bilingual.of("radio_bad_seconds", value=seconds)))
+        raise TraineeInputError("radio_bad_seconds", value=seconds)
     return round(words * 60 / seconds, 1)
 
 

@@ -1,10 +1,10 @@
-"""Tests of policycomm.crisis: frameworks as data, the holding-statement check, phase order."""
+"""Tests of policycomm.model.crisis: frameworks as data, the holding-statement check, phase order."""
 import unicodedata
 
 import pytest
 
-from policycomm import api
-from policycomm.crisis import (CERC_PHASES, CERC_PRINCIPLES, RESIST_STEPS, SPOKESPERSON_FORMS,
+from policycomm.model import lookup as api
+from policycomm.model.crisis import (CERC_PHASES, CERC_PRINCIPLES, RESIST_STEPS, SPOKESPERSON_FORMS,
                                check_holding_statement, phase_order_findings)
 
 GOOD = ("UBND xã Tân Lập thông tin: sáng nay có sự cố sạt lở đất tại thôn 3, đang xác minh thiệt hại. "

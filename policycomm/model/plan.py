@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import asdict, dataclass, field
 
-from .i18n import Bilingual, Finding, TraineeInputError
+from ..messages import Bilingual, Finding, TraineeInputError, message
 from .knowledge import knowledge
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
@@ -43,10 +43,10 @@ def _known(table: dict, value: str, kind_vi: str, kind_en: str, index: int) -> s
     if value in table:
         return value
     close = difflib.get_close_matches(str(value), list(table), n=1)
-    hint_vi = f" Có phải bạn muốn viết “{close[0]}”?" if close else ""
-    hint_en = f" Did you mean '{close[0]}'?" if close else ""
-    raise PlanError(f"Hoạt động {index}: không có {kind_vi} “{value}”.{hint_vi} "
-                    f"(Activity {index}: unknown {kind_en} '{value}'.{hint_en} Known: {', '.join(table)})")
+    hint = (message("plan_did_you_mean", "vi", close=close[0]), message("plan_did_you_mean", "en", close=close[0])) \
+        if close else ""
+    raise PlanError("plan_unknown_id", index=index, kind=(kind_vi, kind_en), value=value, hint=hint,
+                    known=", ".join(table))
 
 
 @dataclass
@@ -84,8 +84,7 @@ class CommunicationPlan:
         _known(kb.channels, channel, "kênh", "channel", index)
         _known(kb.audiences, audience, "nhóm công chúng", "audience", index)
         if cost is not None and (not isinstance(cost, (int, float)) or isinstance(cost, bool) or cost < 0):
-            raise PlanError(f"Hoạt động {index}: chi phí phải là một số không âm (triệu đồng), không phải {cost!r}. "
-                            f"(Activity {index}: cost must be a non-negative number of million VND.)")
+            raise PlanError("plan_bad_cost", index=index, cost=cost)
         self.activities.append(Activity(stage, channel, audience, str(message or ""), str(timing or ""), cost))
 
     def cost_of(self, activity: Activity) -> float:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from .i18n import Bilingual, Finding
+from ..messages import Bilingual, Finding
 from .knowledge import Knowledge, knowledge
 from .schema import Audience, Channel, Stage
 

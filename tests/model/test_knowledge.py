@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import policycomm
-from policycomm.knowledge import DATA_DIR, KnowledgeError, load
+from policycomm.model.knowledge import DATA_DIR, KnowledgeError, load
 
 
 def test_counts_meet_the_model():

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .i18n import MESSAGES, Bilingual, Finding
+from ..messages import Bilingual, Finding
 
 __all__ = ["Term", "CERC_PRINCIPLES", "CERC_PHASES", "RESIST_STEPS", "SPOKESPERSON_FORMS",
            "HOLDING_PARTS", "check_holding_statement", "phase_order_findings"]
@@ -91,46 +91,13 @@ HOLDING_PARTS = {
 SPECULATION = ("nghe noi", "co le la do", "chac chan la do", "nghi la do", "nhieu kha nang la do",
                "do loi cua", "hoan toan khong co gi", "khong co gi nghiem trong")
 
-MESSAGES.update({
-    "hs_ok_who": ("Có nêu cơ quan đưa tin: người dân biết ai đang nói.",
-                  "Names the agency speaking: people know who is talking."),
-    "hs_missing_who": ("Chưa nêu cơ quan đưa tin (nguyên tắc “{principle}”): hãy mở đầu bằng tên cơ quan, "
-                       "ví dụ “UBND xã … thông tin:”.",
-                       "Does not name the agency speaking ({principle}): open with it, e.g. “The commune "
-                       "People's Committee informs:”."),
-    "hs_ok_empathy": ("Có lời chia sẻ với người bị ảnh hưởng.", "Expresses empathy with those affected."),
-    "hs_missing_empathy": ("Chưa có lời chia sẻ với người bị ảnh hưởng (nguyên tắc “{principle}”): "
-                           "thêm một câu ngắn, ví dụ “Chúng tôi chia sẻ với các gia đình…”.",
-                           "No word of empathy for those affected ({principle}): add a short sentence."),
-    "hs_ok_action": ("Có hướng dẫn người dân cần làm gì.", "Tells people what to do."),
-    "hs_missing_action": ("Chưa nói người dân cần làm gì (nguyên tắc “{principle}”): thêm một việc cụ thể, "
-                          "ví dụ “Bà con không đi qua khu vực…”.",
-                          "Does not tell people what to do ({principle}): add one concrete action."),
-    "hs_ok_contact": ("Có nơi liên hệ để hỏi thêm.", "Gives a contact for questions."),
-    "hs_missing_contact": ("Chưa có số điện thoại hay nơi liên hệ (nguyên tắc “{principle}”): "
-                           "thêm đường dây nóng hoặc nơi người dân có thể hỏi.",
-                           "No phone number or contact ({principle}): add a hotline or a place to ask."),
-    "hs_ok_next_update": ("Có hẹn thời điểm cập nhật tiếp.", "Promises when the next update comes."),
-    "hs_missing_next_update": ("Chưa hẹn khi nào có thông tin tiếp (nguyên tắc “{principle}”): "
-                               "thêm “Chúng tôi sẽ cập nhật lúc … giờ”.",
-                               "Does not say when the next update comes ({principle}): add a time."),
-    "hs_speculation": ("Câu “{sentence}” phỏng đoán hoặc quy lỗi khi chưa đủ thông tin (nguyên tắc "
-                       "“Chính xác”, “Tôn trọng”): chỉ nói điều đã xác minh, điều chưa biết thì nói là đang xác minh.",
-                       "“{sentence}” guesses or blames before the facts are known (Be Right, Show Respect): "
-                       "say only what is verified, and that the rest is being checked."),
-    "hs_empty": ("Thông báo đang trống: hãy viết vài câu.", "The statement is empty: write a few sentences."),
-    "phase_out_of_order": ("“{later}” ({later_phase}) được xếp trước “{earlier}” ({earlier_phase}): "
-                           "xem lại thứ tự các giai đoạn CERC.",
-                           "“{later}” ({later_phase}) comes before “{earlier}” ({earlier_phase}): "
-                           "check the order of the CERC phases."),
-})
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
 
 def _plain(text: str) -> str:
-    from .text import normalize_vi
+    from ..text import normalize_vi
 
     return " " + normalize_vi(text, accents=False) + " "
 

@@ -1,8 +1,8 @@
-"""Tests of policycomm.radio: word counts and airtime of a commune-radio item."""
+"""Tests of policycomm.model.radio: word counts and airtime of a commune-radio item."""
 import pytest
 from hypothesis import given, strategies as st
 
-from policycomm.radio import airtime_seconds, check_airtime, count_words, reading_speed, words_for_slot
+from policycomm.model.radio import airtime_seconds, check_airtime, count_words, reading_speed, words_for_slot
 
 
 @pytest.mark.parametrize("text, words", [

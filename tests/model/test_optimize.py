@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import policycomm
-from policycomm.knowledge import knowledge
-from policycomm.optimize import mix_value
+from policycomm.model.knowledge import knowledge
+from policycomm.model.optimize import mix_value
 
 KB = knowledge()
 

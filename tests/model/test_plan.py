@@ -2,7 +2,7 @@
 import pytest
 
 from policycomm import CommunicationPlan
-from policycomm.plan import PlanError
+from policycomm.model.plan import PlanError
 
 
 def good_plan() -> CommunicationPlan:
@@ -91,7 +91,8 @@ def test_a_typo_gets_a_suggestion_in_both_languages():
     plan = CommunicationPlan("X")
     with pytest.raises(PlanError, match="commune_radio") as err:
         plan.add("implementation", "comune_radio", "youth")
-    assert "Có phải bạn muốn viết" in str(err.value) and "Did you mean" in str(err.value)
+    assert "Có phải bạn muốn viết" in err.value.bilingual.vi and "Did you mean" in err.value.bilingual.en
+    assert err.value.code == "plan_unknown_id" and err.value.fields["value"] == "comune_radio"
     with pytest.raises(PlanError, match="chi phí"):
         plan.add("implementation", "commune_radio", "youth", cost=-3)
     assert plan.activities == []

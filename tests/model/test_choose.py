@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import policycomm
-from policycomm.knowledge import knowledge
+from policycomm.model.knowledge import knowledge
 
 KB = knowledge()
 STAGES = list(KB.stages)

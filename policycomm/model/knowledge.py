@@ -17,14 +17,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from . import yamlfile
-from .yamlfile import line_at, strip_lines
+from .. import yamlfile
+from ..yamlfile import line_at, strip_lines
 
 from .schema import Audience, Channel, Objective, Scoring, Source, Stage, StageFit
 
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 class KnowledgeError(ValueError):
@@ -41,21 +41,9 @@ def read_yaml(path: Path) -> Any:
 
 def validate_entries(path: Path, key: str, model: type[BaseModel], raw: Any) -> list:
     """Validate ``raw[key]`` (a list of entries) against ``model``; collect every error."""
-    if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
-        raise KnowledgeError(f"{path}: expected a top-level key '{key}:' holding a list of entries")
-    entries, problems = [], []
-    for index, item in enumerate(raw[key]):
-        try:
-            entries.append(model.model_validate(strip_lines(item)))
-        except ValidationError as exc:
-            name = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
-            for err in exc.errors():
-                line = line_at(item, err["loc"])
-                field_path = ".".join(str(p) for p in err["loc"]) or "(entry)"
-                got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
-                problems.append(f"{path}:{line or '?'}: entry {name!r}, field '{field_path}': {err['msg']}{got}")
+    entries, problems = yamlfile.validate_list(model, raw, key, path)
     if problems:
-        raise KnowledgeError("\n".join(problems))
+        raise KnowledgeError("\n".join(map(str, problems)))
     return entries
 
 
@@ -153,10 +141,9 @@ def load(folder: str | os.PathLike | None = None) -> Knowledge:
             raise KnowledgeError(f"{folder / 'stage_channels.yaml'}: row {row.stage}/{row.channel} appears twice")
         fits[(row.stage, row.channel)] = row
     scoring_path = folder / "scoring.yaml"
-    try:
-        scoring = Scoring.model_validate(strip_lines(read_yaml(scoring_path)))
-    except ValidationError as exc:
-        raise KnowledgeError(f"{scoring_path}: {exc}") from None
+    scoring, problems = yamlfile.validate(Scoring, read_yaml(scoring_path), scoring_path)
+    if problems:
+        raise KnowledgeError("\n".join(map(str, problems)))
     kb = Knowledge(sources, objectives, stages, audiences, channels, fits, scoring, folder)
     _cross_check(kb)
     return kb
