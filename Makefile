@@ -16,15 +16,19 @@ $(VENV)/.installed-test: $(VENV)/.installed-base
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages: bubblewrap (the grader's sandbox), Chromium (browser tests), PostgreSQL (gradebook tests).
+# Debian packages: bubblewrap (the grader's sandbox), Chromium (browser tests), PostgreSQL (gradebook tests),
+# Pango (WeasyPrint prints the handbook) and poppler-utils (the handbook test reads and renders the PDF).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-	    || ! command -v bwrap >/dev/null 2>&1 \
+	    || ! command -v bwrap >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
+	    || ! ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 \
 	    || ! fc-list 2>/dev/null | grep -qi 'noto sans mono'; then \
-	  echo "Installing Debian packages: bubblewrap chromium postgresql fonts-noto-core fonts-noto-mono"; \
+	  echo "Installing Debian packages: bubblewrap chromium postgresql fonts-noto-core fonts-noto-mono" \
+	       "libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    bubblewrap chromium postgresql fonts-noto-core fonts-noto-mono >/dev/null; \
+	    bubblewrap chromium postgresql fonts-noto-core fonts-noto-mono \
+	    libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
 	fi
 
 # bubblewrap: `policycomm grade` runs trainee code only inside its sandbox.

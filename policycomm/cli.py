@@ -18,7 +18,7 @@ import sys
 COMMAND_MODULES: dict[str | None, list[str]] = {
     "course": ["policycomm.assign.commands"],
     "quiz": ["policycomm.quiz.commands", "policycomm.quiz.analysis_commands"],
-    None: ["policycomm.grading.commands"],
+    None: ["policycomm.grading.commands", "policycomm.handbook.commands"],
 }
 GROUP_HELP = {
     "course": "prepare, release and open the course",

@@ -1,0 +1,40 @@
+"""Top-level verb ``policycomm handbook``: write the handbook as PDF and HTML.
+
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="policycomm")
+>>> register(parser.add_subparsers(dest="verb"))
+>>> parser.parse_args(["handbook", "-o", "build"]).output
+'build'
+"""
+from __future__ import annotations
+
+import sys
+
+
+def register(subparsers) -> None:
+    """Add ``handbook`` to the ``policycomm`` command."""
+    handbook = subparsers.add_parser(
+        "handbook", help="write the policy-communication handbook (PDF and HTML)",
+        description="Tạo cẩm nang truyền thông chính sách (PDF và HTML) từ dữ liệu của thư viện.")
+    handbook.add_argument("-o", "--output", required=True, help="folder to write handbook.pdf and handbook.html into")
+    handbook.set_defaults(func=run_handbook)
+
+
+def run_handbook(args) -> int:
+    """Handler of ``policycomm handbook``."""
+    from ..messages import message
+
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        print(message("hb_needs_weasyprint"), file=sys.stderr)
+        return 1
+    from .build import HandbookError, build
+
+    try:
+        pdf, html, pages = build(args.output)
+    except HandbookError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(message("hb_written", pdf=pdf, html=html, pages=pages))
+    return 0
