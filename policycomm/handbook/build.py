@@ -41,6 +41,8 @@ __all__ = ["HandbookError", "Citations", "contents", "render_html", "build", "fi
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 #: the course notebooks, present in a source checkout (not in an installed wheel)
 COURSE_DIR = Path(__file__).resolve().parents[2] / "course" / "source"
+#: the handbook's own data (templates, glossary, checked texts), used when the data folder has none
+OWN_DATA = Path(__file__).resolve().parents[1] / "data" / "handbook"
 _SOURCE_ID = re.compile(r"\b[SAC]\d+\b")
 
 
@@ -138,10 +140,10 @@ class Citations:
     '[S15, A1]'
     >>> [s["id"] for s in c.listed()]
     ['S15', 'A1']
-    >>> c.mark(["S999"])
+    >>> c.mark(["S999"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    policycomm.handbook.build.HandbookError: Dữ liệu của cẩm nang có lỗi, hãy sửa rồi chạy lại: nguồn “S999” không có trong sources.yaml
+    policycomm.handbook.build.HandbookError: ...: nguồn “S999” không có trong sources.yaml
     """
 
     def __init__(self, kb: Knowledge, references: list[Reference] = ()):
@@ -197,8 +199,9 @@ def _run_checks(template: Template) -> list[Finding]:
             findings += check_holding_statement(template.example)
         else:
             if not (template.slot_seconds and template.words_per_minute):
-                raise HandbookError(f"mẫu “{template.id}”: kiểm tra radio cần slot_seconds và words_per_minute",
-                                   f"template “{template.id}”: the radio check needs slot_seconds and words_per_minute")
+                raise HandbookError(
+                    f"mẫu “{template.id}”: kiểm tra radio cần slot_seconds và words_per_minute",
+                    f"template “{template.id}”: the radio check needs slot_seconds and words_per_minute")
             findings += check_airtime(template.example, template.slot_seconds, template.words_per_minute)
     return findings
 
@@ -209,12 +212,12 @@ def _institutions(path: Path) -> list[dict]:
     entries = raw.get("institutions", raw) if isinstance(raw, dict) else raw
     if not isinstance(entries, list):
         raise HandbookError(f"{path}: cần khóa “institutions:” chứa một danh sách",
-                               f"{path}: expected a key “institutions:” holding a list")
+                            f"{path}: expected a key “institutions:” holding a list")
     rows = []
     for entry in entries:
         if not isinstance(entry, dict):
             raise HandbookError(f"{path}: mỗi mục của “institutions:” phải là một bảng khóa - giá trị",
-                               f"{path}: each entry of “institutions:” must be a mapping")
+                                f"{path}: each entry of “institutions:” must be a mapping")
         name = _vi(entry.get("name") or entry.get("id"))
         sources = _ids(entry.get("sources", entry.get("source")))
         texts = [_vi(v) for k, v in entry.items() if k not in ("id", "name", "sources", "source") and _vi(v)]
@@ -232,7 +235,8 @@ def _status(status: str | None) -> str:
     return message(code, "vi") if code in catalogue() else (status or "")
 
 
-def _claims(path: Path, kb: Knowledge) -> list[dict]:
+def _claims(path: Path) -> list[dict]:
+    """The checked entries of the claims ledger, ready to print."""
     rows = []
     for claim in _entries(path, "claims", Claim):
         if not claim.checked:
@@ -265,7 +269,7 @@ def contents(folder: str | Path | None = None, course: Path | None = COURSE_DIR)
     """Everything the handbook says, from the data ``folder`` (default: the knowledge folder in use)."""
     kb = load(folder) if folder else knowledge()
     data = kb.folder
-    own = data / "handbook" if (data / "handbook").is_dir() else Path(__file__).resolve().parents[1] / "data" / "handbook"
+    own = data / "handbook" if (data / "handbook").is_dir() else OWN_DATA
     references = _entries(own / "institutions_checked.yaml", "references", Reference)
     hb: dict[str, Any] = {"kb": kb, "references": references}
     stages = list(kb.stages.values())
@@ -300,7 +304,7 @@ def contents(folder: str | Path | None = None, course: Path | None = COURSE_DIR)
     hb["templates"] = [{**t.model_dump(), "findings": _run_checks(t)} for t in templates]
     claims = data / "claims.yaml"
     if claims.is_file():
-        hb["claims"] = _claims(claims, kb)
+        hb["claims"] = _claims(claims)
     if course is not None and course.is_dir():
         hb["lessons"] = _lessons(course)
     hb["glossary"] = sorted(_entries(own / "glossary.yaml", "terms", Term), key=lambda t: t.term)
