@@ -219,13 +219,9 @@ _FILLER = {"id": "m00-q00", "module": "00", "text": "-", "feedback": "-", "diffi
 def key_question(key: dict):
     """A schema question from a scoring key (the bank's fields that scoring uses)."""
     from policycomm.quiz.schema import question_adapter
+    from policycomm.quiz.types import question_type
 
-    fields = {**_FILLER, **key}
-    if key.get("type") in ("single", "multiple"):
-        fields["answers"] = [{"text": "-", "feedback": "-", **answer} for answer in key.get("answers", [])]
-    if key.get("type") == "truefalse":
-        fields.update(feedback_true="-", feedback_false="-")
-    return question_adapter().validate_python(fields)
+    return question_adapter().validate_python({**_FILLER, **question_type(key).from_key(key)})
 
 
 def key_of(question) -> dict:
@@ -238,18 +234,9 @@ def key_of(question) -> dict:
     >>> key_of(q)
     {'type': 'truefalse', 'correct': False}
     """
-    kind = question.type
-    if kind in ("single", "multiple"):
-        return {"type": kind, "answers": [{"id": c.id, "fraction": c.fraction} for c in question.answers]}
-    if kind == "truefalse":
-        return {"type": kind, "correct": question.correct}
-    if kind == "matching":
-        return {"type": kind, "pairs": [{"left": p.left, "right": p.right} for p in question.pairs]}
-    if kind == "short":
-        return {"type": kind, "accents_insensitive": question.accents_insensitive,
-                "answers": [a.model_dump(include={"text", "fraction", "variants"}) for a in question.answers]}
-    return {"type": kind, "answers": [a.model_dump(include={"value", "tolerance", "fraction"})
-                                      for a in question.answers]}
+    from policycomm.quiz.types import question_type
+
+    return {"type": question.type, **question_type(question).key(question)}
 
 
 def award(question_id: str, key: dict, points: float = 1.0, notebook: str | None = None,

@@ -130,7 +130,7 @@ def test_practice_never_touches_the_disk(bank, tmp_path, monkeypatch):
 def test_several_questions_are_numbered_and_an_unknown_id_is_a_clear_error(bank):
     ids = [q.id for q in list(bank)[:3]]
     box = show(ids)
-    assert [q.view.id for q in box.questions] == ids
+    assert [q.id for q in box.questions] == ids
     assert f"Câu 2 ({ids[1]})" in box.questions[1].prompt.value
     with pytest.raises(ValueError, match="no question 'm99-q99' in the question bank"):
         show("m99-q99")
