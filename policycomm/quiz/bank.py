@@ -303,11 +303,15 @@ _FIELD_ORDER = ("id", "type", "title", "text", "answers", "correct", "feedback_t
 
 
 def question_record(question) -> dict:
-    """A question as a plain dict in bank-file order, without defaults and without ``module`` (the file has it)."""
+    """A question as a plain dict in bank-file order, without defaults and without ``module`` (the file has it).
+
+    Fields the order does not know (a type added later) come last.
+    """
     data = question.model_dump(exclude_defaults=True)
     data.pop("module", None)
     data["type"], data["difficulty"], data["sources"] = question.type, question.difficulty, list(question.sources)
-    return {key: _plain_numbers(data[key]) for key in _FIELD_ORDER if key in data}
+    order = [key for key in _FIELD_ORDER if key in data] + [key for key in data if key not in _FIELD_ORDER]
+    return {key: _plain_numbers(data[key]) for key in order}
 
 
 def _plain_numbers(value: Any) -> Any:
