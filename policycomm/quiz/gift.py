@@ -2,9 +2,14 @@
 
 The writer follows Moodle's own GIFT exporter (question/format/gift/format.php):
 ``$CATEGORY: $course$/policycomm/<module title>``, ``::name::``, a
-``[markdown]`` format prefix, ``=`` / ``~`` / ``~%50%`` answers, ``#`` per-answer
-feedback, ``####`` general feedback, and ``~ = # { } :`` and ``\\`` escaped with
-a backslash; line breaks inside a text are written ``\\n``. Since Moodle 4.0 a
+``[markdown]`` format prefix, ``=`` / ``~`` / ``~%50%`` answers (Moodle's exact
+grades), ``#`` per-answer feedback, ``####`` general feedback, and ``~ = # { } :``
+and ``\\`` escaped with a backslash; line breaks inside a text are written
+``\\n``. Moodle has no escape for ``->``, which makes any answer part that also
+holds ``=`` a matching question: it is written ``-\\>`` in the markdown texts
+(stem, options, feedback, left items), which shows as ``->``; an accepted
+short answer cannot hold it (``quiz check`` says so), and the right-hand item of
+a pair needs no escape (Moodle splits a pair at its first ``->``). Since Moodle 4.0 a
 comment line ``// [id:m01-q01] [tag:…]`` carries the idnumber and the tags.
 What GIFT has no syntax for rides in tags as well: ``difficulty:``,
 ``source:``, ``points:``, ``unit:``, ``shuffle:no`` and ``accents:insensitive``.
@@ -12,7 +17,9 @@ A module is recognised by its category (title) and by the question ids
 (``m03-…`` is module 03). Matching pairs have no feedback in GIFT.
 
 The reader mirrors Moodle's importer step by step, so a file it reads is a
-file Moodle reads the same way.
+file Moodle reads the same way: the question types are tried in Moodle's
+order (``QuestionType.gift_order``) and the first that reads the answer part
+reads the question.
 
 >>> from policycomm.quiz.bank import load_bank
 >>> module = load_bank().module("04")

@@ -15,6 +15,12 @@ not stored by Moodle: import numbers the options a, b, c… in order, which is w
 ``quiz check`` asks for ids in that order. Matching pairs have no per-pair
 feedback in Moodle, and neither has the bank.
 
+Fractions are written as Moodle's own grades (``33.33333``, not ``33.333``):
+Moodle's importer refuses a grade more than 0.00001 away from one of them
+(:mod:`policycomm.quiz.schema`). What differs by question type (the
+elements after the common header, and how they are read back) belongs to
+the type (:mod:`policycomm.quiz.types`).
+
 >>> from policycomm.quiz.bank import load_bank
 >>> xml = to_moodle_xml(load_bank().module("01"))
 >>> xml.count('<question type="category">'), "<idnumber>m01-q01</idnumber>" in xml

@@ -19,13 +19,14 @@ from importlib import import_module
 
 from .base import QuestionType
 
-__all__ = ["QuestionType", "register", "unregister", "question_type", "registered", "UnknownType"]
+__all__ = ["QuestionType", "register", "register_type", "unregister", "question_type", "registered", "UnknownType"]
 
 #: the built-in types, in the order the bank lists them (module in this package, class)
 BUILT_IN = (("single", "SingleType"), ("multiple", "MultipleType"), ("truefalse", "TrueFalseType"),
             ("matching", "MatchingType"), ("short", "ShortType"), ("numerical", "NumericalType"))
 
 _registry: dict[str, QuestionType] = {}
+_built_in_loaded: list[bool] = []
 _version = [0]  # bumped on every change, so cached validators are rebuilt
 
 
@@ -34,18 +35,25 @@ class UnknownType(KeyError):
 
 
 def _ensure_built_in() -> None:
-    if not _registry:
-        for module, cls in BUILT_IN:
-            register(getattr(import_module(f"{__name__}.{module}"), cls)())
+    """Load the built-in types on first use (before any type registered earlier, which wins on a name)."""
+    if not _built_in_loaded:
+        _built_in_loaded.append(True)
+        built_in = {name: getattr(import_module(f"{__name__}.{name}"), cls)() for name, cls in BUILT_IN}
+        merged = {**built_in, **_registry}
+        _registry.clear()
+        _registry.update(merged)
+        _version[0] += 1
 
 
 def register(qtype: QuestionType) -> QuestionType:
-    """Add (or replace) the type ``qtype.name``; return it."""
-    if _registry or qtype.name not in dict(BUILT_IN):
-        _ensure_built_in()
+    """Add the type ``qtype.name`` (or replace the type of that name); return it."""
+    _ensure_built_in()
     _registry[qtype.name] = qtype
     _version[0] += 1
     return qtype
+
+
+register_type = register  # the name policycomm.quiz exports
 
 
 def unregister(name: str) -> None:
