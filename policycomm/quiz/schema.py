@@ -26,7 +26,9 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
-QUESTION_TYPES = ("single", "multiple", "truefalse", "matching", "short", "numerical")  # the built-in types
+from .types import BUILT_IN
+
+QUESTION_TYPES = tuple(name for name, _ in BUILT_IN)  # the built-in types (policycomm.quiz.types)
 DIFFICULTIES = ("easy", "medium", "hard")
 
 #: Every grade Moodle accepts for an answer, as Moodle stores it (1 = 100 %): question_bank::fraction_options_full()

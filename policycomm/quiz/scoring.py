@@ -17,6 +17,7 @@ type           response                         score
                                                 within its tolerance
 =============  ===============================  ==========================
 
+Each rule belongs to its question type (:mod:`policycomm.quiz.types`);
 ``score_response`` returns a fraction of the question's points in [0, 1]. An
 empty or malformed response (wrong JSON type, unknown option id) scores 0
 and never raises, so a tampered answers file cannot crash the grader;

@@ -112,13 +112,15 @@ def _graded_view(item) -> dict:
     if leaked:
         raise ValueError(f"{where}: fields {sorted(leaked)} would show the key to trainees; "
                          f"use public_view(question) and put the key in the hidden test")
+    missing = {"id", "type", "text"} - set(item)
     try:
         allowed = COMMON_PUBLIC_FIELDS | question_type(item).public_fields
     except UnknownType:
+        if missing:
+            raise ValueError(f"{where}: missing fields {sorted(missing)}") from None
         names = ", ".join(qtype.name for qtype in registered())
         raise ValueError(f"{where}: unknown type {item.get('type')!r} (one of {names})") from None
     unknown = set(item) - allowed
-    missing = {"id", "type", "text"} - set(item)
     if unknown or missing:
         raise ValueError(f"{where}: " + "; ".join(filter(None, [
             f"unknown fields {sorted(unknown)}" if unknown else "",
