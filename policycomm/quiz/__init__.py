@@ -1,4 +1,4 @@
-"""The question bank: schema, loading and checks, scoring, LMS export, widgets and item analysis.
+"""The question bank: schema, question types, loading and checks, scoring, LMS export, widgets and item analysis.
 
 Names load on first use (this package must stay light to import):
 
@@ -20,6 +20,7 @@ _LAZY = {
     "recorded_answer": "responses", "check_answered": "responses", "award": "responses",
     "analyze": "analysis", "read_responses_csv": "analysis", "read_gradebook": "analysis",
     "ReviewDeck": "review", "review_deck": "review",
+    "QuestionType": "types", "question_type": "types", "register_type": "types",
 }
 
 __all__ = sorted(_LAZY)

@@ -578,66 +578,12 @@ def read_responses_csv(path, max_problems: int = 10) -> pd.DataFrame:
 def read_gradebook(db_url: str, assignment: str | None = None) -> pd.DataFrame:
     """Read an nbgrader gradebook as long-format responses, read-only.
 
-    Items are grade cells named ``assignment/notebook/cell``; the score is
-    nbgrader's final score (manual if given, else automatic, plus extra
-    credit), the maximum is the cell's ``max_score``, the timestamp is the
-    submission's. Only submitted assignments appear; ``assignment`` keeps one.
-    A missing SQLite file is an error (nothing is created).
+    The reading lives in :func:`policycomm.grading.gradebook.gradebook_responses`
+    (it needs nbgrader, which a light install of the library does without).
     """
-    import importlib.util
+    from policycomm.grading.gradebook import gradebook_responses
 
-    from sqlalchemy import create_engine, inspect, make_url, select
-    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-    from nbgrader.api import (Assignment, Grade, GradeCell, Notebook, Student, SubmittedAssignment,
-                              SubmittedNotebook)
-
-    if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).is_file():
-        raise ResponsesError([_problem(db_url, "ia_problem_not_found")])
-    try:
-        url = make_url(db_url)
-    except ArgumentError:
-        raise ResponsesError([_problem(db_url, "ia_problem_url")]) from None
-    if url.drivername == "postgresql" and importlib.util.find_spec("psycopg") is None:
-        url = url.set(drivername="postgresql+psycopg2")  # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2
-    query = (select(Student.id.label("trainee"), Assignment.name.label("assignment"),
-                    Notebook.name.label("notebook"), GradeCell.name.label("cell"), Grade.score.label("score"),
-                    GradeCell.max_score.label("max_score"), SubmittedAssignment.timestamp.label("timestamp"))
-             .join(GradeCell, Grade.cell_id == GradeCell.id)
-             .join(Notebook, GradeCell.notebook_id == Notebook.id)
-             .join(Assignment, Notebook.assignment_id == Assignment.id)
-             .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-             .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-             .join(Student, SubmittedAssignment.student_id == Student.id)
-             .order_by(Assignment.name, Notebook.name, GradeCell.name, Student.id))
-    if assignment is not None:
-        query = query.where(Assignment.name == assignment)
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            tables = set(inspect(connection).get_table_names())
-            for table in ("grade", "grade_cells", "submitted_notebook"):
-                if table not in tables:
-                    raise ResponsesError([_problem(db_url, "ia_problem_gradebook", table=table)])
-            rows = pd.DataFrame(connection.execute(query).mappings().all(),
-                                columns=["trainee", "assignment", "notebook", "cell", "score", "max_score",
-                                         "timestamp"])
-    except SQLAlchemyError as exc:
-        raise ResponsesError([_problem(db_url, "ia_problem_database", detail=str(exc.orig or exc))]) from None
-    finally:
-        engine.dispose()
-    rows["item"] = rows["assignment"] + "/" + rows["notebook"] + "/" + rows["cell"]
-    return rows[["trainee", "item", "score", "max_score", "timestamp"]].astype({"score": float, "max_score": float})
-
-
-def _choice_label(question, response) -> str | None:
-    """The option(s) a response picked, as a distractor label (None for other question types)."""
-    if question.type == "single":
-        return str(response)
-    if question.type == "multiple":
-        return "+".join(sorted(map(str, response)))
-    if question.type == "truefalse":
-        return "true" if response else "false"
-    return None
+    return gradebook_responses(db_url, assignment)
 
 
 def read_answer_files(folder, bank=None) -> pd.DataFrame:
@@ -652,6 +598,7 @@ def read_answer_files(folder, bank=None) -> pd.DataFrame:
     """
     from .responses import ANSWERS_FILE, read_recorded
     from .scoring import score_response
+    from .types import question_type
 
     if bank is None:
         from .bank import load_bank
@@ -667,7 +614,8 @@ def read_answer_files(folder, bank=None) -> pd.DataFrame:
             if recorded.answered:
                 rows.append({"trainee": path.parent.parent.name, "item": question.id,
                              "score": score_response(question, recorded.response) * question.points,
-                             "max_score": question.points, "choice": _choice_label(question, recorded.response),
+                             "max_score": question.points,
+                             "choice": question_type(question).choice_label(question, recorded.response),
                              "timestamp": pd.to_datetime(recorded.saved_at, errors="coerce", utc=True)})
     if not rows:
         raise ResponsesError([_problem(folder, "ia_problem_no_answers", file=ANSWERS_FILE)])
@@ -675,6 +623,9 @@ def read_answer_files(folder, bank=None) -> pd.DataFrame:
 
 
 def choice_options(bank) -> dict[str, list[str]]:
-    """Option labels of the bank's single-choice and true/false questions, so unchosen options show up."""
-    options = {q.id: [a.id for a in q.answers] for q in bank if q.type == "single"}
-    return options | {q.id: ["true", "false"] for q in bank if q.type == "truefalse"}
+    """Option labels of the bank's questions whose options are fixed (single choice, true/false), so unchosen
+    options show up."""
+    from .types import question_type
+
+    options = {q.id: question_type(q).options(q) for q in bank}
+    return {qid: labels for qid, labels in options.items() if labels is not None}

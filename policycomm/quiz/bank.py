@@ -28,10 +28,10 @@ from typing import Any, Iterable
 
 import yaml
 
+from .types.base import CHOICE_IDS  # noqa: F401  (re-exported: option ids of choice questions)
 from policycomm.yamlfile import LoadError, Problem as _Problem, YamlFileError, describe, line_at, read_yaml, strip_lines
 
 _REPOSITORY_BANK = Path(__file__).resolve().parents[2] / "quizzes"
-CHOICE_IDS = "abcdefghijklmnopqrstuvwxyz"  # option ids of single/multiple questions, in order
 
 
 def default_folder() -> Path:
@@ -95,7 +95,10 @@ def _validation_problems(path: Path, raw: Any, exc, entry_of) -> list[_Problem]:
     for err in exc.errors():
         entry, loc = entry_of(list(err["loc"]))
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            loc, message = loc or ["type"], "'type' must be one of single, multiple, truefalse, matching, short, numerical"
+            from .types import registered
+
+            names = ", ".join(qtype.name for qtype in registered())
+            loc, message = loc or ["type"], f"'type' must be one of {names}"
         else:
             message = describe(err)
         problems.append(Problem(path, line_at(raw, loc), entry, ".".join(map(str, loc)) or None, message))
@@ -157,71 +160,15 @@ def question_problems(question) -> list[tuple[list, str]]:
     >>> from policycomm.quiz.schema import question_adapter
     >>> q = question_adapter().validate_python({"id": "m01-q02", "module": "01", "type": "single",
     ...     "text": "?", "feedback": "…", "difficulty": "easy", "sources": ["S1"], "answers": [
-    ...     {"id": "a", "text": "A", "fraction": 33, "feedback": "…"},
+    ...     {"id": "a", "text": "A", "fraction": 66.67, "feedback": "…"},
     ...     {"id": "b", "text": "B", "fraction": 0, "feedback": "…"}]})
-    >>> for loc, message in question_problems(q): print(loc, message)
-    ['answers', 0, 'fraction'] 33 is not a fraction Moodle accepts (use one of 100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0 or a negative of one)
+    >>> for loc, message in question_problems(q): print(loc, message.split(":")[0])
+    ['answers', 0, 'fraction'] 66.67 is not a fraction Moodle accepts
     ['answers'] a single-choice question needs exactly one answer with fraction 100 (found 0)
     """
-    from .schema import MOODLE_FRACTIONS, allowed_fraction, format_fraction
+    from .types import question_type
 
-    found: list[tuple[list, str]] = []
-    allowed_text = ", ".join(format_fraction(f) for f in MOODLE_FRACTIONS)
-    answers = getattr(question, "answers", [])
-    for index, answer in enumerate(answers):
-        if allowed_fraction(answer.fraction) is None:
-            found.append((["answers", index, "fraction"], f"{format_fraction(answer.fraction)} is not a fraction Moodle accepts "
-                          f"(use one of {allowed_text} or a negative of one)"))
-    kind = question.type
-    if kind in ("single", "multiple"):
-        for index, answer in enumerate(answers):
-            expected = CHOICE_IDS[index] if index < len(CHOICE_IDS) else None
-            if answer.id != expected:
-                found.append((["answers", index, "id"], f"option ids go a, b, c… in order (Moodle and GIFT keep no "
-                                                        f"ids, import numbers them so): use {expected!r}"))
-        texts = [a.text for a in answers]
-        for index, text in enumerate(texts):
-            if text in texts[:index]:
-                found.append((["answers", index, "text"], "the same option text appears twice"))
-    if kind == "single":
-        full = sum(abs(a.fraction - 100) < 1e-6 for a in answers)
-        if full != 1:
-            found.append((["answers"], f"a single-choice question needs exactly one answer with fraction 100 "
-                                       f"(found {full})"))
-        if any(a.fraction < 0 for a in answers):
-            found.append((["answers"], "a single-choice question cannot have negative fractions "
-                                       "(use 'multiple' for penalties)"))
-    elif kind == "multiple":
-        positive = sum(a.fraction for a in answers if a.fraction > 0)
-        if abs(positive - 100) > 0.01:
-            found.append((["answers"], f"the positive fractions add up to {positive:g}, they must add up to 100"))
-    elif kind == "matching":
-        # qtype_match/edit_match_form.php: at least 2 questions and 3 answers (distractors count as answers);
-        # GIFT matching needs at least 2 pairs.
-        if len(question.pairs) < 2:
-            found.append((["pairs"], f"has {len(question.pairs)} pair(s); Moodle and GIFT need at least 2 pairs"))
-        elif len(question.pairs) + len(question.distractors) < 3:
-            found.append((["distractors"], "Moodle needs at least 3 right-hand items: add a third pair "
-                                           "or a distractor (qtype_match: 'at least 2 questions and 3 answers')"))
-        overlap = set(question.distractors) & {pair.right for pair in question.pairs}
-        if overlap:
-            found.append((["distractors"], f"{sorted(overlap)} is also a right answer; a distractor must match nothing"))
-    elif kind in ("short", "numerical"):
-        if not any(abs(a.fraction - 100) < 1e-6 for a in answers):
-            found.append((["answers"], "needs at least one answer with fraction 100"))
-        if any(a.fraction < 0 for a in answers):
-            found.append((["answers"], "negative fractions are not used for typed answers"))
-        if kind == "short":
-            for index in range(1, len(answers)):
-                before, answer = answers[index - 1], answers[index]
-                if (before.fraction, before.feedback) == (answer.fraction, answer.feedback):
-                    found.append((["answers", index], "has the same fraction and feedback as the answer before it; "
-                                                      "list its text under that answer's 'variants' instead "
-                                                      "(Moodle and GIFT cannot tell the two apart)"))
-            for index, answer in enumerate(answers):
-                if not answer.text.strip("* "):
-                    found.append((["answers", index, "text"], "an answer of only '*' accepts anything"))
-    return found
+    return question_type(question).problems(question)
 
 
 def _cross_check(modules: list[tuple[Path, list, Any]], problems: list[Problem]) -> None:
@@ -356,11 +303,15 @@ _FIELD_ORDER = ("id", "type", "title", "text", "answers", "correct", "feedback_t
 
 
 def question_record(question) -> dict:
-    """A question as a plain dict in bank-file order, without defaults and without ``module`` (the file has it)."""
+    """A question as a plain dict in bank-file order, without defaults and without ``module`` (the file has it).
+
+    Fields the order does not know (a type added later) come last.
+    """
     data = question.model_dump(exclude_defaults=True)
     data.pop("module", None)
     data["type"], data["difficulty"], data["sources"] = question.type, question.difficulty, list(question.sources)
-    return {key: _plain_numbers(data[key]) for key in _FIELD_ORDER if key in data}
+    order = [key for key in _FIELD_ORDER if key in data] + [key for key in data if key not in _FIELD_ORDER]
+    return {key: _plain_numbers(data[key]) for key in order}
 
 
 def _plain_numbers(value: Any) -> Any:
@@ -393,23 +344,28 @@ def build_module(module_id: str, title: str, records: list[dict], origin: str | 
     """Validate records read from an LMS file into a Module; raise :class:`BankError` naming ``origin`` and the question."""
     from pydantic import ValidationError
 
-    from .schema import Module
+    from .schema import Module, question_adapter
 
     origin = Path(origin)
-    data = {"module": module_id, "title": title, "questions": [{**r, "module": module_id} for r in records]}
     try:
-        module = Module.model_validate(data)
+        header = Module.model_validate({"module": module_id, "title": title})
     except ValidationError as exc:
-        def entry_of(loc: list) -> tuple[str | None, list]:
-            if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
-                record = records[loc[1]]
-                inner = loc[3:] if len(loc) > 2 and loc[2] == record.get("type") else loc[2:]
-                return str(record.get("id") or f"#{loc[1] + 1}"), inner
-            return None, loc
+        raise BankError(_validation_problems(origin, None, exc, lambda loc: (None, loc))) from None
+    questions, problems = [], []
+    for index, record in enumerate(records):
+        name = str(record.get("id") or f"#{index + 1}")
 
-        raise BankError(_validation_problems(origin, None, exc, entry_of)) from None
-    problems = [Problem(origin, None, q.id, ".".join(map(str, loc)), message)
-                for q in module.questions for loc, message in question_problems(q)]
+        def entry_of(loc: list, name=name, kind=record.get("type")) -> tuple[str, list]:
+            return name, loc[1:] if loc and loc[0] == kind else loc
+
+        try:
+            question = question_adapter().validate_python({**record, "module": module_id})
+        except ValidationError as exc:
+            problems += _validation_problems(origin, None, exc, entry_of)
+            continue
+        problems += [Problem(origin, None, question.id, ".".join(map(str, loc)), message)
+                     for loc, message in question_problems(question)]
+        questions.append(question)
     if problems:
         raise BankError(problems)
-    return module
+    return header.model_copy(update={"questions": questions})

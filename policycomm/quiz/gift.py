@@ -2,9 +2,14 @@
 
 The writer follows Moodle's own GIFT exporter (question/format/gift/format.php):
 ``$CATEGORY: $course$/policycomm/<module title>``, ``::name::``, a
-``[markdown]`` format prefix, ``=`` / ``~`` / ``~%50%`` answers, ``#`` per-answer
-feedback, ``####`` general feedback, and ``~ = # { } :`` and ``\\`` escaped with
-a backslash; line breaks inside a text are written ``\\n``. Since Moodle 4.0 a
+``[markdown]`` format prefix, ``=`` / ``~`` / ``~%50%`` answers (Moodle's exact
+grades), ``#`` per-answer feedback, ``####`` general feedback, and ``~ = # { } :``
+and ``\\`` escaped with a backslash; line breaks inside a text are written
+``\\n``. Moodle has no escape for ``->``, which makes any answer part that also
+holds ``=`` a matching question: it is written ``-\\>`` in the markdown texts
+(stem, options, feedback, left items), which shows as ``->``; an accepted
+short answer cannot hold it (``quiz check`` says so), and the right-hand item of
+a pair needs no escape (Moodle splits a pair at its first ``->``). Since Moodle 4.0 a
 comment line ``// [id:m01-q01] [tag:…]`` carries the idnumber and the tags.
 What GIFT has no syntax for rides in tags as well: ``difficulty:``,
 ``source:``, ``points:``, ``unit:``, ``shuffle:no`` and ``accents:insensitive``.
@@ -12,7 +17,9 @@ A module is recognised by its category (title) and by the question ids
 (``m03-…`` is module 03). Matching pairs have no feedback in GIFT.
 
 The reader mirrors Moodle's importer step by step, so a file it reads is a
-file Moodle reads the same way.
+file Moodle reads the same way: the question types are tried in Moodle's
+order (``QuestionType.gift_order``) and the first that reads the answer part
+reads the question.
 
 >>> from policycomm.quiz.bank import load_bank
 >>> module = load_bank().module("04")
@@ -29,14 +36,17 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from .bank import CHOICE_IDS, BankError, Problem, apply_lms_tags, build_module, lms_tags
+from .bank import BankError, Problem, apply_lms_tags, build_module, lms_tags
 from .moodle import category_path
-from .schema import format_fraction
+from .schema import moodle_fraction
+from .types import question_type, registered
 
 _SPECIAL = "\\#=~{}:"
 _ESCAPE = {ch: "\\" + ch for ch in _SPECIAL} | {"\n": "\\n", "\r": ""}
-# Escaped characters are replaced by private-use placeholders while a question is parsed, as Moodle does.
-_PLACEHOLDER = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL + "n")}
+ARROW, ESCAPED_ARROW = "->", "-\\>"
+# Escaped characters are replaced by private-use placeholders while a question is parsed, as Moodle does;
+# "\>" (of an escaped "->") is read as ">", as markdown shows it.
+_PLACEHOLDER = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL + ">n")}
 _RESTORE = {v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()}
 _WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d*)?)%")  # Moodle: /^%\-*([0-9]{1,2})\.?([0-9]*)%/
 _ID_TOKEN = re.compile(r"\[id:((?:\\]|[^\]\x00-\x1f])+)\]")
@@ -44,21 +54,30 @@ _TAG_TOKEN = re.compile(r"\[tag:((?:\\]|[^\]<>`\x00-\x1f])+)\]")
 TEXT_FORMAT = "markdown"
 
 
-def escape(text: str) -> str:
-    r"""Text with GIFT's reserved characters escaped (Moodle's ``repchar``).
+def escape(text: str, arrow: bool = True) -> str:
+    r"""Text with GIFT's reserved characters escaped (Moodle's ``repchar``), and ``->`` written ``-\>``.
 
-    >>> print(escape("Điều 7: a = b {c} #1 ~d"))
-    Điều 7\: a \= b \{c\} \#1 \~d
+    Moodle reads any ``->`` in an answer part that also holds ``=`` as a
+    matching pair, and cannot escape it; ``-\>`` is shown as ``->`` by the
+    markdown format of the bank's texts. ``arrow=False`` leaves ``->`` alone,
+    for the plain-text fields where Moodle would keep the backslash (a
+    matching pair's right-hand item, read after the first ``->``).
+
+    >>> print(escape("Điều 7: a = b {c} #1 ~d -> e"))
+    Điều 7\: a \= b \{c\} \#1 \~d -\> e
     """
-    return "".join(_ESCAPE.get(ch, ch) for ch in text)
+    escaped = "".join(_ESCAPE.get(ch, ch) for ch in text)
+    return escaped.replace(ARROW, ESCAPED_ARROW) if arrow else escaped
 
 
-def _number(value: float) -> str:
+def number(value: float) -> str:
+    """A number as GIFT writes it (no ``.0`` on whole numbers)."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def _weight(fraction: float) -> str:
-    return f"%{format_fraction(fraction)}%"
+def weight(fraction: float) -> str:
+    """``%fraction%`` with the exact Moodle grade."""
+    return f"%{moodle_fraction(fraction)}%"
 
 
 def _meta_comment(question) -> str:
@@ -68,37 +87,10 @@ def _meta_comment(question) -> str:
     return "// " + " ".join(bits)
 
 
-def _answers(question) -> list[str]:
-    kind = question.type
-    if kind == "single":
-        return [("=" if a.fraction == 100 else "~" if a.fraction == 0 else "~" + _weight(a.fraction))
-                + escape(a.text) + "#" + escape(a.feedback) for a in question.answers]
-    if kind == "multiple":
-        return [("~" if a.fraction == 0 else "~" + _weight(a.fraction)) + escape(a.text) + "#" + escape(a.feedback)
-                for a in question.answers]
-    if kind == "short":
-        return ["=" + _weight(a.fraction) + escape(text) + "#" + escape(a.feedback)
-                for a in question.answers for text in (a.text, *a.variants)]
-    if kind == "numerical":
-        return ["=" + _weight(a.fraction) + f"{_number(a.value)}:{_number(a.tolerance)}#" + escape(a.feedback)
-                for a in question.answers]
-    if kind == "matching":
-        return ([f"={escape(p.left)} -> {escape(p.right)}" for p in question.pairs]
-                + [f"= -> {escape(d)}" for d in question.distractors])
-    raise ValueError(f"no GIFT answers for type {kind!r}")
-
-
 def question_gift(question) -> str:
     """One GIFT question: the metadata comment, then the question."""
     head = f"::{escape(question.name)}::[{TEXT_FORMAT}]{escape(question.text)}"
-    general = "####" + escape(question.feedback)
-    if question.type == "truefalse":
-        right, wrong = ((question.feedback_true, question.feedback_false) if question.correct
-                        else (question.feedback_false, question.feedback_true))
-        body = f"{{{'TRUE' if question.correct else 'FALSE'}#{escape(wrong)}#{escape(right)}{general}}}"
-    else:
-        opener = "{#" if question.type == "numerical" else "{"
-        body = opener + "\n" + "".join(f"\t{line}\n" for line in _answers(question)) + f"\t{general}\n}}"
+    body = question_type(question).gift_body(question, "####" + escape(question.feedback))
     return f"{_meta_comment(question)}\n{head}{body}\n"
 
 
@@ -130,26 +122,31 @@ def _protect(text: str) -> str:
     return "".join(out)
 
 
-def _restore(text: str) -> str:
+def restore(text: str) -> str:
+    """Text with placeholders turned back into the characters they stand for, stripped."""
     return "".join(_RESTORE.get(ch, ch) for ch in text).strip()
 
 
-def _strip_format(text: str) -> str:
+def strip_format(text: str) -> str:
+    """Text without a leading ``[markdown]``-style format."""
     match = re.match(r"^\[(moodle|html|plain|markdown)\]", text)
     return text[match.end():] if match else text
 
 
-def _split_feedback(answer: str) -> tuple[str, str]:
+def split_feedback(answer: str) -> tuple[str, str]:
+    """(answer text, feedback) of ``answer#feedback``."""
     text, _, feedback = answer.partition("#")
-    return _restore(_strip_format(text.strip())), _restore(_strip_format(feedback.strip()))
+    return restore(strip_format(text.strip())), restore(strip_format(feedback.strip()))
 
 
-def _weighted(answer: str, default: float) -> tuple[float, str]:
+def weighted(answer: str, default: float) -> tuple[float, str]:
+    """(fraction, rest) of ``%fraction%rest``; ``default`` when there is no weight."""
     match = _WEIGHT.match(answer)
     return (float(match.group(1)), answer[match.end():]) if match else (default, answer)
 
 
-def _parts(answertext: str, separator: str) -> list[str]:
+def parts(answertext: str, separator: str) -> list[str]:
+    """The answers of an answer part split at ``separator``, without an empty first one."""
     parts = [part.strip() for part in answertext.split(separator)]
     return parts[1:] if parts and not parts[0] else parts
 
@@ -162,11 +159,11 @@ def _read_question(block: list[str]) -> tuple[str | None, dict | None]:
         return None, None
     text = _protect(text)
     if text.startswith("$CATEGORY:"):
-        return _restore(text[10:]), None
+        return restore(text[10:]), None
     name = None
     if text.startswith("::") and "::" in text[2:]:
         end = text.index("::", 2)
-        name, text = _restore(text[2:end]), text[end + 2:].strip()
+        name, text = restore(text[2:end]), text[end + 2:].strip()
     start, finish = text.find("{"), text.find("}")
     if start < 0 or finish < start:
         raise ValueError("no answer part in braces { … }")
@@ -178,62 +175,14 @@ def _read_question(block: list[str]) -> tuple[str | None, dict | None]:
     id_match = _ID_TOKEN.search(comments)
     qid = id_match.group(1).replace("\\]", "]").strip() if id_match else ""
     record: dict = {"id": qid, "title": name if name and name != qid else None,
-                    "text": _restore(_strip_format(question_text.strip())), "feedback": _restore(_strip_format(general.strip())),
+                    "text": restore(strip_format(question_text.strip())), "feedback": restore(strip_format(general.strip())),
                     "difficulty": "medium"}
     if not answertext:
         raise ValueError("an essay or description question has no equivalent in the bank")
-    if answertext.startswith("#"):
-        record["type"] = "numerical"
-        record["answers"] = []
-        for part in _parts(answertext[1:].split("~")[0], "="):
-            fraction, rest = _weighted(part, 100.0)
-            value_text, feedback = _split_feedback(rest)
-            if ".." in value_text:
-                low, high = (float(v) for v in value_text.split(".."))
-                value, tolerance = (low + high) / 2, (high - low) / 2
-            else:
-                value_part, _, tolerance_part = value_text.partition(":")
-                value, tolerance = float(value_part), float(tolerance_part or 0)
-            record["answers"].append({"value": value, "tolerance": tolerance, "fraction": fraction, "feedback": feedback})
-    elif "~" in answertext:
-        single = "=" in answertext
-        record["type"] = "single" if single else "multiple"
-        record["answers"] = []
-        for index, part in enumerate(_parts(answertext.replace("=", "~="), "~")):
-            if part.startswith("="):
-                fraction, rest = 100.0, part[1:]
-            else:
-                fraction, rest = _weighted(part, 0.0)
-            choice, feedback = _split_feedback(rest)
-            record["answers"].append({"id": CHOICE_IDS[index] if index < len(CHOICE_IDS) else f"option{index + 1}",
-                                      "text": choice, "fraction": fraction, "feedback": feedback})
-    elif "=" in answertext and "->" in answertext:
-        record["type"] = "matching"
-        pairs, distractors = [], []
-        for part in _parts(answertext, "="):
-            left, _, right = part.partition("->")
-            left, right = _restore(_strip_format(left.strip())), _restore(right)
-            (pairs.append({"left": left, "right": right}) if left else distractors.append(right))
-        record["pairs"] = pairs
-        if distractors:
-            record["distractors"] = distractors
-    elif answertext.split("#")[0].strip() in ("T", "TRUE", "F", "FALSE"):
-        value, wrong, right = (answertext.split("#", 2) + ["", ""])[:3]
-        correct = value.strip() in ("T", "TRUE")
-        record.update(type="truefalse", correct=correct)
-        record["feedback_true" if correct else "feedback_false"] = _restore(right)
-        record["feedback_false" if correct else "feedback_true"] = _restore(wrong)
-    else:
-        record["type"] = "short"
-        merged: list[dict] = []
-        for part in _parts(answertext, "="):
-            fraction, rest = _weighted(part, 100.0)
-            text, feedback = _split_feedback(rest)
-            if merged and (merged[-1]["fraction"], merged[-1]["feedback"]) == (fraction, feedback):
-                merged[-1].setdefault("variants", []).append(text)
-            else:
-                merged.append({"text": text, "fraction": fraction, "feedback": feedback})
-        record["answers"] = merged
+    qtype = min((t for t in registered() if t.reads_gift(answertext)), key=lambda t: t.gift_order, default=None)
+    if qtype is None:
+        raise ValueError("no question type of the bank reads this answer part")
+    record.update(type=qtype.name, **qtype.read_gift(answertext))
     apply_lms_tags(record, [t.replace("\\]", "]").strip() for t in _TAG_TOKEN.findall(comments)])
     return None, {key: value for key, value in record.items() if value is not None}
 

@@ -38,6 +38,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from policycomm.messages import message
+
 ANSWERS_FILE = "policycomm_answers.json"
 FORMAT = "policycomm-answers"
 VERSION = 1
@@ -59,7 +61,7 @@ def answers_path(folder: str | os.PathLike | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Recorded:
-    """What the answers file holds for one question: ``response`` or a ``problem`` (Vietnamese)."""
+    """What the answers file holds for one question: ``response`` or a ``problem`` (in the current language)."""
 
     response: Any = None
     saved_at: str | None = None
@@ -72,22 +74,20 @@ class Recorded:
 
 
 def _load(path: Path) -> tuple[dict | None, str | None]:
-    """(content, None) or (None, Vietnamese reason why the file cannot be used)."""
+    """(content, None) or (None, the reason why the file cannot be used)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, None
     except (OSError, UnicodeDecodeError) as error:
-        return None, f"Không đọc được tệp {path.name} ({error})."
+        return None, message("answers_unreadable", name=path.name, error=error)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        return None, (f"Tệp {path.name} bị hỏng (lỗi JSON ở dòng {error.lineno}, cột {error.colno}), "
-                      "nên không đọc được câu trả lời. Hãy mở lại notebook, chọn lại đáp án và lưu.")
+        return None, message("answers_broken_json", name=path.name, line=error.lineno, column=error.colno)
     if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("notebooks"), dict)
             and all(isinstance(v, dict) for v in data["notebooks"].values())):
-        return None, (f"Tệp {path.name} không đúng cấu trúc của policycomm, nên không đọc được câu trả lời. "
-                      "Hãy mở lại notebook, chọn lại đáp án và lưu.")
+        return None, message("answers_wrong_structure", name=path.name)
     return data, None
 
 
@@ -103,8 +103,7 @@ def read_recorded(question_id: str, notebook: str | None = None,
     data, problem = _load(path)
     if problem:
         return Recorded(problem=problem)
-    not_answered = Recorded(problem=f"Bạn chưa trả lời câu {question_id}. Hãy chọn đáp án ở ô phía trên "
-                                    "(câu trả lời được lưu tự động, hiện dòng “Đã lưu câu trả lời”), rồi lưu notebook (Ctrl+S).")
+    not_answered = Recorded(problem=message("answers_not_answered", id=question_id))
     if data is None:
         return not_answered
     notebook = notebook or current_notebook()
@@ -115,12 +114,11 @@ def read_recorded(question_id: str, notebook: str | None = None,
     if not found:
         return not_answered
     if len(found) > 1:
-        return Recorded(problem=f"Câu {question_id} được ghi trong nhiều notebook ({', '.join(sorted(candidates))}); "
-                                "giảng viên cần ghi rõ notebook khi chấm (notebook=...).")
+        return Recorded(problem=message("answers_in_several_notebooks", id=question_id,
+                                        notebooks=", ".join(sorted(candidates))))
     name, entry = found[0]
     if not (isinstance(entry, dict) and "response" in entry):
-        return Recorded(problem=f"Câu trả lời cho câu {question_id} trong tệp {path.name} không đúng cấu trúc. "
-                                "Hãy chọn lại đáp án và lưu.")
+        return Recorded(problem=message("answers_entry_broken", id=question_id, name=path.name))
     return Recorded(response=entry["response"], saved_at=entry.get("saved_at"), notebook=name)
 
 
@@ -168,9 +166,7 @@ def record_answer(question_id: str, response: Any, notebook: str | None = None,
     """
     path = answers_path(folder)
     if in_course_source(path.parent):
-        raise SourceFolderError(
-            "Đây là bản gốc của giảng viên (thư mục source/ của khóa học nbgrader): câu trả lời không được lưu, "
-            "để không lọt vào bản phát hành. Hãy thử bài trong bản release.")
+        raise SourceFolderError(message("answers_in_source_folder"))
     notebook = notebook or current_notebook() or "notebook.ipynb"
     now = datetime.now(timezone.utc)
     with _folder_lock(path.parent):
@@ -199,7 +195,7 @@ def record_answer(question_id: str, response: Any, notebook: str | None = None,
 
 
 def check_answered(question_id: str, notebook: str | None = None, folder: str | os.PathLike | None = None) -> None:
-    """Visible test: say (in Vietnamese) whether an answer to ``question_id`` is recorded.
+    """Visible test: say (in the current language, Vietnamese by default) whether an answer to ``question_id`` is recorded.
 
     It never raises, so "Run All Cells" does not stop before the trainee has
     answered, and it says nothing about whether the answer is right. The hidden
@@ -207,9 +203,9 @@ def check_answered(question_id: str, notebook: str | None = None, folder: str | 
     """
     recorded = read_recorded(question_id, notebook, folder)
     if recorded.answered:
-        print(f"Đã ghi nhận câu trả lời cho câu {question_id}.")
+        print(message("answers_recorded", id=question_id))
     else:
-        print(f"{recorded.problem}\nKhi đã chọn đáp án, hãy chạy lại ô này để kiểm tra.")
+        print(f"{recorded.problem}\n{message('answers_run_again')}")
 
 
 #: filler for the fields a scoring key leaves out (text, feedback, metadata)
@@ -219,13 +215,9 @@ _FILLER = {"id": "m00-q00", "module": "00", "text": "-", "feedback": "-", "diffi
 def key_question(key: dict):
     """A schema question from a scoring key (the bank's fields that scoring uses)."""
     from policycomm.quiz.schema import question_adapter
+    from policycomm.quiz.types import question_type
 
-    fields = {**_FILLER, **key}
-    if key.get("type") in ("single", "multiple"):
-        fields["answers"] = [{"text": "-", "feedback": "-", **answer} for answer in key.get("answers", [])]
-    if key.get("type") == "truefalse":
-        fields.update(feedback_true="-", feedback_false="-")
-    return question_adapter().validate_python(fields)
+    return question_adapter().validate_python({**_FILLER, **question_type(key).from_key(key)})
 
 
 def key_of(question) -> dict:
@@ -238,18 +230,9 @@ def key_of(question) -> dict:
     >>> key_of(q)
     {'type': 'truefalse', 'correct': False}
     """
-    kind = question.type
-    if kind in ("single", "multiple"):
-        return {"type": kind, "answers": [{"id": c.id, "fraction": c.fraction} for c in question.answers]}
-    if kind == "truefalse":
-        return {"type": kind, "correct": question.correct}
-    if kind == "matching":
-        return {"type": kind, "pairs": [{"left": p.left, "right": p.right} for p in question.pairs]}
-    if kind == "short":
-        return {"type": kind, "accents_insensitive": question.accents_insensitive,
-                "answers": [a.model_dump(include={"text", "fraction", "variants"}) for a in question.answers]}
-    return {"type": kind, "answers": [a.model_dump(include={"value", "tolerance", "fraction"})
-                                      for a in question.answers]}
+    from policycomm.quiz.types import question_type
+
+    return {"type": question.type, **question_type(question).key(question)}
 
 
 def award(question_id: str, key: dict, points: float = 1.0, notebook: str | None = None,
@@ -269,5 +252,5 @@ def award(question_id: str, key: dict, points: float = 1.0, notebook: str | None
         fraction = score_response(key_question(key), recorded.response)
     earned = float(round(min(points, max(0.0, fraction * points)), 4))
     if earned <= 0:
-        raise AssertionError(f"Câu {question_id}: câu trả lời chưa đúng (0/{points:g} điểm).")
+        raise AssertionError(message("answers_no_credit", id=question_id, points=f"{points:g}"))
     return earned

@@ -32,6 +32,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Iterable
 
+from ..messages import message
+
 INTERVALS = (1, 2, 7)
 FORMAT = "policycomm-review"
 VERSION = 1
@@ -101,13 +103,13 @@ class ReviewDeck:
         except (FileNotFoundError, NotADirectoryError):
             return {}  # nothing saved yet (saving will say if the place cannot hold a file)
         except UnicodeDecodeError:
-            return self._start_afresh(self.path.read_bytes().decode("utf-8", "replace"), "không phải văn bản UTF-8")
+            return self._start_afresh(self.path.read_bytes().decode("utf-8", "replace"), "review_not_utf8")
         try:
             data = json.loads(text)
             if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("cards"), dict)):
                 raise ValueError("not a review file")
         except ValueError:
-            return self._start_afresh(text, "bị hỏng hoặc không đúng định dạng")
+            return self._start_afresh(text, "review_broken_file")
         return data["cards"]
 
     def _load(self) -> None:
@@ -126,12 +128,11 @@ class ReviewDeck:
             self.cards[question_id] = card
         if broken:
             backup = self._backup()
-            self.notes.append(f"Tiến độ của {len(broken)} câu ({', '.join(broken[:5])}) trong {self.path} bị hỏng "
-                              f"nên các câu này được ôn lại từ đầu. Bản sao tệp cũ được giữ ở {backup}.")
+            self.notes.append(message("review_broken_cards", count=len(broken), ids=", ".join(broken[:5]),
+                                      path=self.path, backup=backup))
         if unknown:
             shown = ", ".join(unknown[:5]) + (", …" if len(unknown) > 5 else "")
-            self.notes.append(f"{len(unknown)} câu trong tệp tiến độ không còn trong ngân hàng câu hỏi ({shown}), "
-                              "nên không được đưa ra ôn. Tiến độ của chúng vẫn được giữ trong tệp.")
+            self.notes.append(message("review_unknown_cards", count=len(unknown), ids=shown))
 
     def _backup(self) -> Path:
         backup = self.path.with_name(f"{self.path.name}.hong-{datetime.now():%Y%m%d-%H%M%S-%f}")
@@ -139,11 +140,11 @@ class ReviewDeck:
         return backup
 
     def _start_afresh(self, text: str, why: str) -> dict:
+        """Back the unreadable file up once and say so; ``why`` is the code of the reason."""
         if text != self._backed_up:
             self._backed_up = text
             backup = self._backup()
-            self.notes.append(f"Tệp tiến độ ôn tập {self.path} {why}, nên không dùng được. Bản sao đã được giữ ở "
-                              f"{backup}; việc ôn tập bắt đầu lại từ đầu và từ giờ sẽ được lưu bình thường.")
+            self.notes.append(message("review_start_afresh", path=self.path, why=message(why), backup=backup))
         return {}
 
     def save(self) -> None:
@@ -234,10 +235,10 @@ class ReviewDeck:
 def _when(day: date, today: date) -> str:
     days = (day - today).days
     if days <= 0:
-        return "hôm nay"
+        return message("review_today")
     if days == 1:
-        return "ngày mai"
-    return f"sau {days} ngày (ngày {day:%d/%m/%Y})"
+        return message("review_tomorrow")
+    return message("review_in_days", days=days, date=f"{day:%d/%m/%Y}")
 
 
 class ReviewSession:
@@ -250,7 +251,7 @@ class ReviewSession:
         self.question_widget = None
         self.status = w.HTML()
         self.result = w.HTML()
-        self.next_button = w.Button(description="Câu tiếp theo", icon="arrow-right", layout=w.Layout(display="none"))
+        self.next_button = w.Button(description=message("review_next_button"), icon="arrow-right", layout=w.Layout(display="none"))
         self.next_button.on_click(lambda _: self.show_next())
         self.area = w.VBox()
         notes = [w.HTML(f"<div style='background:#fff8e1;padding:6px'>{_escape(note)}</div>") for note in deck.notes]
@@ -266,8 +267,10 @@ class ReviewSession:
 
     def _update_status(self) -> None:
         due = len(self.deck.due(self._today(), self.module))
-        boxes = " · ".join(f"hộp {box}: {count}" for box, count in self.deck.boxes(self.module).items())
-        self.status.value = f"<b>Còn {due} câu cần ôn hôm nay.</b> <span style='color:#555'>({boxes})</span>"
+        boxes = " · ".join(message("review_box_count", box=box, count=count)
+                           for box, count in self.deck.boxes(self.module).items())
+        self.status.value = (f"<b>{_escape(message('review_due_today', due=due))}</b> "
+                             f"<span style='color:#555'>({_escape(boxes)})</span>")
 
     def show_next(self) -> None:
         """Show the next due question, or say when to come back."""
@@ -280,8 +283,8 @@ class ReviewSession:
         if not due:
             self.question_widget = None
             upcoming = self.deck.next_due_date(self.module)
-            later = f" Hãy quay lại {_when(upcoming, self._today())}." if upcoming else ""
-            self.area.children = [_html(f"🎉 Hôm nay bạn đã ôn xong.{later}")]
+            later = message("review_come_back", when=_when(upcoming, self._today())) if upcoming else ""
+            self.area.children = [_html(_escape(message("review_done_today") + later))]
             return
         question = due[0]
         self.question_widget = QuestionWidget(_practice_view(question), None, "practice", question)
@@ -297,12 +300,12 @@ class ReviewSession:
         try:
             fraction, card = self.deck.answer(question.id, response, self._today())
         except OSError as error:
-            self.result.value = ("<span style='color:#b00'>Không lưu được tiến độ ôn tập vào "
-                                 f"{_escape(str(self.deck.path))} ({_escape(error.strerror or str(error))}). "
-                                 "Hãy kiểm tra quyền ghi của thư mục, hoặc chọn đường dẫn khác.</span>")
+            failed = message("review_save_failed", path=self.deck.path, error=error.strerror or str(error))
+            self.result.value = f"<span style='color:#b00'>{_escape(failed)}</span>"
             return
-        where = f"Câu này {'lên' if fraction >= 1 else 'quay về'} hộp {card.box}"
-        self.result.value = f"{where}; bạn sẽ gặp lại nó {_when(card.due, self._today())}."
+        moved = message("review_moved_up" if fraction >= 1 else "review_moved_back", box=card.box,
+                        when=_when(card.due, self._today()))
+        self.result.value = _escape(moved)
         self._update_status()
         self.next_button.layout.display = None
 

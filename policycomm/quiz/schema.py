@@ -22,18 +22,25 @@ trainees miss). Item analysis measures the real facility afterwards.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
-QUESTION_TYPES = ("single", "multiple", "truefalse", "matching", "short", "numerical")
+from .types import BUILT_IN
+
+QUESTION_TYPES = tuple(name for name, _ in BUILT_IN)  # the built-in types (policycomm.quiz.types)
 DIFFICULTIES = ("easy", "medium", "hard")
 
-#: Every grade fraction Moodle accepts (question/format.php, get_grade_options), in percent.
-MOODLE_FRACTIONS = (100.0, 90.0, 83.33333, 80.0, 75.0, 70.0, 66.66667, 60.0, 50.0, 40.0, 33.33333,
-                    30.0, 25.0, 20.0, 16.66667, 14.28571, 12.5, 11.11111, 10.0, 5.0, 0.0)
-FRACTION_TOLERANCE = 1e-4  # Moodle's match_grade_options compares within 0.0001 of a fraction (1 = 100 %)
+#: Every grade Moodle accepts for an answer, as Moodle stores it (1 = 100 %): question_bank::fraction_options_full()
+#: in question/engine/bank.php; the negatives of these are accepted too.
+MOODLE_GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
+                 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0)
+#: The same grades in percent, as the bank, Moodle XML (``fraction="33.33333"``) and GIFT (``%33.33333%``) write them.
+MOODLE_FRACTIONS = tuple(round(grade * 100, 5) for grade in MOODLE_GRADES)
+#: lib/questionlib.php, match_grade_options(): a grade is accepted when ``abs(grade - value) < 0.00001``
+#: for an allowed value (1 = 100 %), that is within 0.001 of a percentage; otherwise the import fails.
+MOODLE_TOLERANCE = 0.00001
+FRACTION_TOLERANCE = MOODLE_TOLERANCE
 
 QuestionId = Annotated[str, Field(pattern=r"^m\d{2}-q\d{2,3}$", description="stable id, e.g. m03-q07")]
 ModuleId = Annotated[str, Field(pattern=r"^\d{2}$", description="two-digit module id, e.g. 03")]
@@ -42,15 +49,43 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 
 
 def allowed_fraction(value: float) -> float | None:
-    """The Moodle fraction (percent) ``value`` stands for, or None if Moodle rejects it.
+    """The Moodle grade (percent, exactly as Moodle writes it) that ``value`` stands for, or None if Moodle refuses it.
 
-    >>> allowed_fraction(33.33333), allowed_fraction(-50), allowed_fraction(33)
-    (33.33333, -50.0, None)
+    Moodle's importer accepts a grade within 0.00001 of one of its fractions
+    (0.001 in percent), so 66.667 stands for 66.66667, and 66.67 is refused.
+
+    >>> allowed_fraction(33.33333), allowed_fraction(-50), allowed_fraction(66.667), allowed_fraction(66.67)
+    (33.33333, -50.0, 66.66667, None)
     """
-    for allowed in MOODLE_FRACTIONS:
-        if abs(abs(value) - allowed) <= FRACTION_TOLERANCE * 100:
-            return allowed if value >= 0 else -allowed
+    grade = value / 100
+    for allowed in MOODLE_GRADES:
+        for signed in (allowed, -allowed):
+            if abs(grade - signed) < MOODLE_TOLERANCE:
+                return round(signed * 100, 5) + 0.0
     return None
+
+
+def nearest_fraction(value: float) -> float:
+    """The Moodle grade (percent) closest to ``value``.
+
+    >>> nearest_fraction(66.67), nearest_fraction(-33)
+    (66.66667, -33.33333)
+    """
+    return min((f if value >= 0 else -f for f in MOODLE_FRACTIONS), key=lambda f: abs(f - value))
+
+
+def fraction_problem(value: float) -> str | None:
+    """Why Moodle's importer refuses the fraction ``value`` (percent), or None when it accepts it.
+
+    >>> print(fraction_problem(66.67))
+    66.67 is not a fraction Moodle accepts: its importer allows only its own grades, to within 0.001 (use 66.66667; the fractions are 100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0 or a negative of one)
+    """
+    if allowed_fraction(value) is not None:
+        return None
+    allowed_text = ", ".join(format_fraction(f) for f in MOODLE_FRACTIONS)
+    return (f"{format_fraction(value)} is not a fraction Moodle accepts: its importer allows only its own grades, "
+            f"to within 0.001 (use {format_fraction(nearest_fraction(value))}; the fractions are {allowed_text} "
+            "or a negative of one)")
 
 
 def format_fraction(value: float) -> str:
@@ -61,6 +96,16 @@ def format_fraction(value: float) -> str:
     """
     text = f"{value:.5f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def moodle_fraction(value: float) -> str:
+    """A bank fraction as written for Moodle: the exact Moodle grade it stands for (``value`` itself if none).
+
+    >>> moodle_fraction(66.667), moodle_fraction(-100)
+    ('66.66667', '-100')
+    """
+    allowed = allowed_fraction(value)
+    return format_fraction(value if allowed is None else allowed)
 
 
 class Strict(BaseModel):
@@ -186,14 +231,23 @@ class Numerical(QuestionBase):
     unit: str | None = Field(default=None, description="shown after the input box, e.g. '%'")
 
 
+#: A question of a built-in type (the bank file's schema); validation goes through :func:`question_adapter`,
+#: which also knows the types added with :func:`policycomm.quiz.types.register`.
 Question = Annotated[Union[SingleChoice, MultipleChoice, TrueFalse, Matching, Short, Numerical],
                      Field(discriminator="type")]
 
+_adapter: dict = {}
 
-@lru_cache(maxsize=1)
+
 def question_adapter() -> TypeAdapter:
-    """The validator for one question of any type."""
-    return TypeAdapter(Question)
+    """The validator for one question of any registered type."""
+    from .types import registered, version
+
+    if _adapter.get("version") != version():
+        models = tuple(qtype.model for qtype in registered())
+        union = Annotated[Union[models], Field(discriminator="type")]  # type: ignore[valid-type]
+        _adapter.update(version=version(), adapter=TypeAdapter(union))
+    return _adapter["adapter"]
 
 
 class Module(Strict):

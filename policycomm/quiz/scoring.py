@@ -17,6 +17,7 @@ type           response                         score
                                                 within its tolerance
 =============  ===============================  ==========================
 
+Each rule belongs to its question type (:mod:`policycomm.quiz.types`);
 ``score_response`` returns a fraction of the question's points in [0, 1]. An
 empty or malformed response (wrong JSON type, unknown option id) scores 0
 and never raises, so a tampered answers file cannot crash the grader;
@@ -40,11 +41,6 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = ["score_response", "response_problem", "matching_answer", "short_answer_matches", "parse_number"]
-
-
-def _clip(value: float) -> float:
-    """Clip to [0, 1] after rounding to 6 decimals: 3 × 33.33333 % counts as full marks, as in Moodle."""
-    return min(1.0, max(0.0, round(value, 6)))
 
 
 def parse_number(value: Any) -> float | None:
@@ -98,18 +94,9 @@ def short_answer_matches(answer: str, response: str, accents_insensitive: bool =
 
 def matching_answer(question, response: str):
     """The first accepted answer of a short-answer ``question`` that ``response`` matches, or None."""
-    for answer in question.answers:
-        for text in (answer.text, *answer.variants):
-            if short_answer_matches(text, response, question.accents_insensitive):
-                return answer
-    return None
+    from .types import question_type
 
-
-def _numerical_answer(question, number: float):
-    for answer in question.answers:
-        if abs(number - answer.value) <= answer.tolerance + 1e-9 * max(1.0, abs(answer.value)):
-            return answer
-    return None
+    return question_type(question).matching_answer(question, response)
 
 
 def response_problem(question, response: Any) -> str | None:
@@ -122,53 +109,21 @@ def response_problem(question, response: Any) -> str | None:
     >>> response_problem(q, "yes")
     "a true/false question expects true or false, got 'yes'"
     """
-    kind = question.type
+    from .types import UnknownType, question_type
+
     if response is None:
         return "no answer"
-    if kind in ("single", "multiple"):
-        ids = {choice.id for choice in question.answers}
-        chosen = [response] if kind == "single" else response
-        if kind == "single" and not isinstance(response, str):
-            return f"a single-choice question expects one option id, got {response!r}"
-        if kind == "multiple" and not (isinstance(response, list) and all(isinstance(c, str) for c in response)):
-            return f"a multiple-answer question expects a list of option ids, got {response!r}"
-        unknown = [c for c in chosen if c not in ids]
-        if unknown:
-            return f"unknown option id(s) {unknown}; the options are {sorted(ids)}"
-        return None
-    if kind == "truefalse":
-        return None if isinstance(response, bool) else f"a true/false question expects true or false, got {response!r}"
-    if kind == "matching":
-        if not (isinstance(response, dict) and all(isinstance(k, str) and isinstance(v, str)
-                                                   for k, v in response.items())):
-            return f"a matching question expects a mapping left -> right, got {response!r}"
-        lefts = {pair.left for pair in question.pairs}
-        unknown = sorted(set(response) - lefts)
-        return f"unknown left item(s) {unknown}" if unknown else None
-    if kind == "short":
-        return None if isinstance(response, str) else f"a short-answer question expects text, got {response!r}"
-    if kind == "numerical":
-        return None if parse_number(response) is not None else f"a numerical question expects a number, got {response!r}"
-    return f"unknown question type {kind!r}"
+    try:
+        qtype = question_type(question)
+    except UnknownType:
+        return f"unknown question type {question.type!r}"
+    return qtype.response_problem(question, response)
 
 
 def score_response(question, response: Any) -> float:
     """The fraction in [0, 1] of ``question``'s points that ``response`` earns (see module doc)."""
+    from .types import question_type
+
     if response_problem(question, response) is not None:
         return 0.0
-    kind = question.type
-    if kind == "single":
-        return _clip(next(c.fraction for c in question.answers if c.id == response) / 100)
-    if kind == "multiple":
-        fractions = {c.id: c.fraction for c in question.answers}
-        return _clip(sum(fractions[c] for c in set(response)) / 100)
-    if kind == "truefalse":
-        return 1.0 if response == question.correct else 0.0
-    if kind == "matching":
-        right = sum(response.get(pair.left) == pair.right for pair in question.pairs)
-        return _clip(right / len(question.pairs))
-    if kind == "short":
-        answer = matching_answer(question, response)
-        return _clip(answer.fraction / 100) if answer else 0.0
-    answer = _numerical_answer(question, parse_number(response))
-    return _clip(answer.fraction / 100) if answer else 0.0
+    return question_type(question).score(question, response)

@@ -196,6 +196,30 @@ def test_widget_shows_the_notes_and_reports_a_save_failure_kindly(tmp_path):
     assert "text/plain" in session._repr_mimebundle_()
 
 
+def test_review_speaks_english_after_set_language(tmp_path):
+    from policycomm.messages import get_language, set_language
+
+    before = get_language()
+    set_language("en")
+    try:
+        (tmp_path / "review.json").write_text("{broken", encoding="utf-8")
+        session = review_deck(path=tmp_path / "review.json", today=DAY, questions=QUESTIONS, module="01")
+        assert "the review starts afresh" in session.box.children[0].value
+        assert "2 question(s) left to review today." in session.status.value and "box 1: 2" in session.status.value
+        assert session.next_button.description == "Next question"
+        session.question_widget.input.set("b")
+        session.question_widget.button.click()
+        assert "goes back to box 1; you will see it again tomorrow." in session.result.value
+        session.next_button.click()
+        session.question_widget.input.set("a")
+        session.question_widget.button.click()
+        assert "moves up to box 2; you will see it again in 2 days (on 04/03/2026)." in session.result.value
+        session.next_button.click()
+        assert "You have finished the review for today. Come back tomorrow." in session.area.children[0].value
+    finally:
+        set_language(before)
+
+
 # ------------------------------------------------------------------ in a real JupyterLab
 
 def _browser_harness():

@@ -130,7 +130,7 @@ def test_practice_never_touches_the_disk(bank, tmp_path, monkeypatch):
 def test_several_questions_are_numbered_and_an_unknown_id_is_a_clear_error(bank):
     ids = [q.id for q in list(bank)[:3]]
     box = show(ids)
-    assert [q.view.id for q in box.questions] == ids
+    assert [q.id for q in box.questions] == ids
     assert f"Câu 2 ({ids[1]})" in box.questions[1].prompt.value
     with pytest.raises(ValueError, match="no question 'm99-q99' in the question bank"):
         show("m99-q99")
@@ -317,3 +317,39 @@ def test_two_notebooks_saving_at_once_lose_no_answer(tmp_path):
         list(pool.map(_record_many, [str(tmp_path)] * 2, ["one.ipynb", "two.ipynb"], [40, 40]))
     books = json.loads((tmp_path / ANSWERS_FILE).read_text())["notebooks"]
     assert {name: len(answers) for name, answers in books.items()} == {"one.ipynb": 40, "two.ipynb": 40}
+
+
+# ---------------------------------------------------------------- language
+
+@pytest.fixture
+def english():
+    from policycomm.messages import get_language, set_language
+
+    before = get_language()
+    set_language("en")
+    yield
+    set_language(before)
+
+
+def test_widgets_speak_english_after_set_language(bank, english, tmp_path):
+    kinds = one_of_each_type(bank)
+    practice = show([kinds["truefalse"].id, kinds["numerical"].id, kinds["matching"].id]).questions
+    truefalse, numerical, matching = practice
+    assert truefalse.button.description == "Check" and "Question 1 (" in truefalse.prompt.value
+    assert [label for label, _ in truefalse.input.radio.options] == ["True", "False"]
+    truefalse.button.click()
+    assert "You have not answered yet" in truefalse.feedback.value
+    truefalse.input.radio.value = kinds["truefalse"].correct
+    truefalse.button.click()
+    assert "✔ Correct." in truefalse.feedback.value
+    assert numerical.input.text.placeholder == "Type a number"
+    numerical.input.text.value = "abc"
+    numerical.button.click()
+    assert "Please type a number" in numerical.feedback.value
+    matching.input.menus[kinds["matching"].pairs[0].left].value = kinds["matching"].pairs[0].right
+    matching.button.click()
+    assert f"You matched 1 of {len(kinds['matching'].pairs)} pairs correctly." in matching.feedback.value
+    graded = show(public_view(kinds["short"]), mode="graded", notebook="n.ipynb", folder=tmp_path).questions[0]
+    assert "Choose your answer: it is saved automatically." in graded.status.value and "points" in graded.prompt.value
+    graded.input.text.value = "câu trả lời"
+    assert "Answer saved at" in graded.status.value
