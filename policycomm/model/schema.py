@@ -8,6 +8,7 @@ every claim names source ids that resolve in ``sources.yaml``.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -169,7 +170,7 @@ class Claim(Strict):
     places: list[Place] = Field(min_length=1)
     source: str = Field(pattern=r"^[SA]\d+$")
     quote: str = ""
-    checked: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    checked: date = Field(description="when the quote was copied from the source")
     status: ClaimStatus
     note: str | None = None
 

@@ -97,11 +97,11 @@ def test_a_broken_entry_is_reported_with_file_and_line(tmp_path):
     for path in DATA_DIR.glob("*.yaml"):
         shutil.copy(path, tmp_path)
     text = (tmp_path / "claims.yaml").read_text(encoding="utf-8")
-    broken = text.replace("    status: confirmed\n", "    status: certain\n", 1)
+    broken = re.sub(r"(?m)^(\s*)status: confirmed$", r"\1status: certain", text, count=1)
     (tmp_path / "claims.yaml").write_text(broken, encoding="utf-8")
     with pytest.raises(KnowledgeError) as error:
         load_claims(tmp_path)
-    line = broken.splitlines().index("    status: certain") + 1
+    line = next(n for n, row in enumerate(broken.splitlines(), 1) if row.strip() == "status: certain")
     assert f"claims.yaml:{line}: entry " in str(error.value) and "field 'status'" in str(error.value)
 
 
