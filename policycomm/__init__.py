@@ -34,6 +34,7 @@ _LAZY = {
     "optimize_mix": "model.optimize", "budget_curve": "model.optimize",
     "set_language": "messages", "get_language": "messages",
     "KnowledgeError": "model.knowledge",
+    "institutions": "model.ledger", "former_bodies": "model.ledger", "claims": "model.ledger",
 }
 _SUBMODULES = {"model", "text", "quiz", "grading", "assign", "messages", "cli"}
 

@@ -8,9 +8,10 @@ every claim names source ids that resolve in ``sources.yaml``.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Language = Literal["vi", "en"]
 Level = float  # 0.0 (none) .. 1.0 (full); see Field constraints where used
@@ -135,3 +136,69 @@ class Scoring(Strict):
             if rule.id == rule_id:
                 return rule.weight
         raise KeyError(f"scoring.yaml has no rule {rule_id!r} in {table!r}")
+
+
+class Place(Strict):
+    """Where a claim is made: a notebook cell, a bank question, or a data entry (``file.yaml#id``)."""
+
+    notebook: str | None = None
+    cell: str | None = None
+    question: str | None = None
+    data: str | None = Field(default=None, pattern=r"^[a-z_]+\.yaml#\S+$")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Place":
+        kinds = [bool(self.notebook and self.cell), bool(self.question), bool(self.data)]
+        if sum(kinds) != 1 or bool(self.notebook) != bool(self.cell):
+            raise ValueError("a place is either {notebook, cell}, or {question}, or {data}")
+        return self
+
+
+ClaimStatus = Literal["confirmed", "secondary-only", "could-not-confirm", "assumption"]
+
+
+class Claim(Strict):
+    """One factual statement of the course, where it is made, and what its source says (``claims.yaml``).
+
+    >>> Claim(id="x", claim=Text(vi="a", en="a"), places=[Place(question="m01-q01")], source="A1",
+    ...       checked="2026-12-01", status="assumption").status
+    'assumption'
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    claim: Text
+    places: list[Place] = Field(min_length=1)
+    source: str = Field(pattern=r"^[SA]\d+$")
+    quote: str = ""
+    checked: date = Field(description="when the quote was copied from the source")
+    status: ClaimStatus
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _quote_and_status_agree(self) -> "Claim":
+        if (self.source == "A1") != (self.status == "assumption"):
+            raise ValueError("status 'assumption' goes with source A1, and only with it")
+        if self.status in ("confirmed", "secondary-only") and not self.quote.strip():
+            raise ValueError(f"a '{self.status}' claim needs the exact sentence of its source in 'quote'")
+        return self
+
+
+class Institution(Sourced):
+    """A body trainees work with since the 2025 reorganisation (``institutions.yaml``)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    level: Literal["central", "province", "commune", "party"]
+    since: str = Field(description="date from which the body has this role, YYYY-MM-DD")
+    role: Text
+    took_over_from: Text | None = None
+
+
+class FormerBody(Sourced):
+    """A body that no longer exists, and what happened to documents it issued (``institutions.yaml``)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    until: str
+    successor: Text
+    documents: list[str] = Field(default_factory=list, description="documents in the course that it issued")
