@@ -17,23 +17,23 @@ the build.
 ['agenda', 'formulation']
 >>> {t["id"]: [f.severity for f in t["findings"]] for t in hb["templates"]}["policy_message"]
 ['ok']
->>> "claims" in hb  # only when the data folder holds claims.yaml
-False
+>>> "claims" in hb  # only when the data folder holds claims.yaml (the packaged data does)
+True
 """
 from __future__ import annotations
 
 import datetime
 import json
-import re
 from pathlib import Path
 from typing import Any, Literal
 
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from .. import __version__, yamlfile
-from ..messages import CodedError, Finding, catalogue, message
-from ..model.knowledge import Knowledge, knowledge, load
+from ..messages import CodedError, Finding, message
+from ..model.knowledge import Knowledge, KnowledgeError, knowledge, load
+from ..model.ledger import load_claims, load_institutions
 from ..model.schema import Strict
 
 __all__ = ["HandbookError", "Citations", "contents", "render_html", "build", "fit_marks"]
@@ -43,7 +43,6 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 COURSE_DIR = Path(__file__).resolve().parents[2] / "course" / "source"
 #: the handbook's own data (templates, glossary, checked texts), used when the data folder has none
 OWN_DATA = Path(__file__).resolve().parents[1] / "data" / "handbook"
-_SOURCE_ID = re.compile(r"\b[SAC]\d+\b")
 
 
 class HandbookError(CodedError):
@@ -89,20 +88,6 @@ class Statement(Strict):
 
     text: str
     sources: list[str] = Field(min_length=1)
-
-
-class Claim(BaseModel):
-    """An entry of ``claims.yaml`` (the claims ledger); fields beyond these are kept."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-    id: str
-    claim: dict | str
-    places: Any = None
-    source: Any = None
-    quote: str | None = None
-    checked: Any = None
-    status: str | None = None
 
 
 def _read(path: Path) -> Any:
@@ -168,24 +153,6 @@ class Citations:
         return [self._known[i] for i in sorted(self._cited, key=lambda i: (order[i[0]], int(i[1:])))]
 
 
-def _vi(value: Any) -> str:
-    """The Vietnamese text of a data value: a ``{vi, en}`` pair, a string, a list or a mapping."""
-    if isinstance(value, dict):
-        if "vi" in value:
-            return str(value["vi"])
-        return "; ".join(_vi(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return "; ".join(_vi(v) for v in value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return f"{value:%d/%m/%Y}"
-    return "" if value is None else str(value)
-
-
-def _ids(value: Any) -> list[str]:
-    """Source ids named in a ``source``/``sources`` value (a list of ids or a free text)."""
-    return list(dict.fromkeys(_SOURCE_ID.findall(_vi(value))))
-
-
 def _run_checks(template: Template) -> list[Finding]:
     from ..model.crisis import check_holding_statement
     from ..model.radio import check_airtime
@@ -206,49 +173,50 @@ def _run_checks(template: Template) -> list[Finding]:
     return findings
 
 
-def _institutions(path: Path) -> list[dict]:
-    """Entries of ``institutions.yaml``, whatever their fields: a name, its texts, its sources."""
-    raw = yamlfile.strip_lines(_read(path))
-    entries = raw.get("institutions", raw) if isinstance(raw, dict) else raw
-    if not isinstance(entries, list):
-        raise HandbookError(f"{path}: cần khóa “institutions:” chứa một danh sách",
-                            f"{path}: expected a key “institutions:” holding a list")
-    rows = []
-    for entry in entries:
-        if not isinstance(entry, dict):
-            raise HandbookError(f"{path}: mỗi mục của “institutions:” phải là một bảng khóa - giá trị",
-                                f"{path}: each entry of “institutions:” must be a mapping")
-        name = _vi(entry.get("name") or entry.get("id"))
-        sources = _ids(entry.get("sources", entry.get("source")))
-        texts = [_vi(v) for k, v in entry.items() if k not in ("id", "name", "sources", "source") and _vi(v)]
-        rows.append({"name": name, "texts": texts, "sources": sources})
-    return rows
+def _date_vi(value: str | datetime.date) -> str:
+    """A date as Vietnamese write it.
 
-
-def _status(status: str | None) -> str:
-    """A ledger status (``holds``, ``could-not-confirm``, …) in Vietnamese; an unknown one as written.
-
-    >>> _status("could-not-confirm"), _status("partly")
-    ('chưa xác nhận được bằng văn bản gốc', 'partly')
+    >>> _date_vi("2025-07-01")
+    '01/07/2025'
     """
-    code = "hb_status_" + re.sub(r"[^a-z]+", "_", (status or "").lower()).strip("_")
-    return message(code, "vi") if code in catalogue() else (status or "")
+    return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
 
 
-def _claims(path: Path) -> list[dict]:
-    """The checked entries of the claims ledger, ready to print."""
-    rows = []
-    for claim in _entries(path, "claims", Claim):
-        if not claim.checked:
-            continue
-        ids = _ids(claim.source)
-        rows.append({
-            "id": claim.id, "text": _vi(claim.claim), "status": claim.status,
-            "status_text": _status(claim.status),
-            "quote": claim.quote, "places": _vi(claim.places), "checked": _vi(claim.checked),
-            "sources": ids, "source_text": "" if ids else _vi(claim.source),
-        })
+def _institutions(folder: Path) -> list[dict]:
+    """The current and the former bodies of ``institutions.yaml``, ready to print."""
+    current, former = _ledger_part(load_institutions, folder)
+    rows = [{"name": body.name.vi, "sources": body.sources,
+             "texts": [body.role.vi, message("hb_institution_since", "vi", date=_date_vi(body.since))]
+             + ([message("hb_institution_took_over", "vi", what=body.took_over_from.vi)] if body.took_over_from else [])}
+            for body in current]
+    rows += [{"name": body.name.vi, "sources": body.sources,
+              "texts": [message("hb_former_until", "vi", date=_date_vi(body.until)), body.successor.vi]
+              + ([message("hb_former_documents", "vi", documents="; ".join(body.documents))] if body.documents else [])}
+             for body in former]
     return rows
+
+
+def _place(place) -> str:
+    """Where a claim is made, in words."""
+    kind = "notebook" if place.notebook else "question" if place.question else "data"
+    return message(f"hb_place_{kind}", "vi", **place.model_dump(exclude_none=True))
+
+
+def _claims(folder: Path) -> list[dict]:
+    """The entries of the claims ledger, ready to print."""
+    return [{"id": claim.id, "text": claim.claim.vi, "status": claim.status,
+             "status_text": message("hb_status_" + claim.status.replace("-", "_"), "vi"), "quote": claim.quote,
+             "places": "; ".join(map(_place, claim.places)), "checked": _date_vi(claim.checked),
+             "sources": [claim.source], "source_text": ""}
+            for claim in _ledger_part(load_claims, folder)]
+
+
+def _ledger_part(loader, folder: Path):
+    """``loader(folder)``, with a broken file reported as a :class:`HandbookError`."""
+    try:
+        return loader(folder)
+    except KnowledgeError as exc:
+        raise HandbookError(str(exc)) from None
 
 
 def _lessons(folder: Path) -> list[str]:
@@ -293,18 +261,16 @@ def contents(folder: str | Path | None = None, course: Path | None = COURSE_DIR)
         "channels": [c.name.vi for c in sorted(kb.channels.values(), key=lambda c: -c.reach.get(a.id, 0))[:4]
                      if c.reach.get(a.id, 0) > 0],
     } for a in kb.audiences.values()]
-    institutions = data / "institutions.yaml"
-    if institutions.is_file():
-        hb["institutions"] = _institutions(institutions)
+    if (data / "institutions.yaml").is_file():
+        hb["institutions"] = _institutions(data)
     else:
         statements = _entries(own / "institutions_checked.yaml", "statements", Statement)
         hb["institutions_checked"] = [{"name": None, "texts": [s.text], "sources": s.sources} for s in statements]
     hb["laws"] = [s for s in kb.sources.values() if s.kind == "law"]
     templates = _entries(own / "templates.yaml", "templates", Template)
     hb["templates"] = [{**t.model_dump(), "findings": _run_checks(t)} for t in templates]
-    claims = data / "claims.yaml"
-    if claims.is_file():
-        hb["claims"] = _claims(claims)
+    if (data / "claims.yaml").is_file():
+        hb["claims"] = _claims(data)
     if course is not None and course.is_dir():
         hb["lessons"] = _lessons(course)
     hb["glossary"] = sorted(_entries(own / "glossary.yaml", "terms", Term), key=lambda t: t.term)

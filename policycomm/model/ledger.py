@@ -60,6 +60,11 @@ def claims() -> list[Claim]:
     return load_claims()
 
 
+def load_institutions(folder: str | os.PathLike | None = None) -> tuple[list[Institution], list[FormerBody]]:
+    """The bodies of ``institutions.yaml`` in ``folder`` (default: the data in use): current ones, former ones."""
+    return _institutions(str(_folder(folder)))
+
+
 def institutions() -> list[Institution]:
     """The bodies trainees work with since the 2025 reorganisation."""
     return _institutions(str(_folder(None)))[0]

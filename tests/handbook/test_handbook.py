@@ -29,26 +29,34 @@ LEFTOVERS = ["{{", "}}", "{%", "%}", "TODO", "None", "undefined", "&lt;", "&amp;
 
 LEDGER = """\
 claims:
-  - id: C3
+  - id: c3
     claim: {vi: "Tham vấn chính sách là trao đổi trực tiếp giữa cơ quan lập đề xuất chính sách với đối tượng được tham vấn.", en: "Policy consultation is a direct exchange."}
-    places: [course/source/02-chu-trinh-chinh-sach]
+    places: [{notebook: 01-truyen-thong-chinh-sach, cell: phap_ly}]
     source: S16
     quote: "Tham vấn chính sách là việc trao đổi trực tiếp <giữa> cơ quan lập đề xuất chính sách"
     checked: 2026-12-01
-    status: holds
-  - id: C99
-    claim: {vi: "Một nhận định chưa được đối chiếu.", en: "A claim not yet checked."}
-    places: []
+    status: confirmed
+  - id: c99
+    claim: {vi: "Một nhận định chưa xác nhận được.", en: "A claim that could not be confirmed."}
+    places: [{question: m01-q01}]
     source: S15
-    quote: "không được in"
-    checked: null
+    checked: 2026-12-01
     status: could-not-confirm
 """
 INSTITUTIONS = """\
 institutions:
   - id: mcst
     name: {vi: "Bộ Văn hóa, Thể thao và Du lịch (thử nghiệm)", en: "Ministry of Culture, Sports and Tourism"}
-    does: {vi: "Quản lý nhà nước về báo chí, thông tin cơ sở.", en: "Press and grassroots information."}
+    level: central
+    since: "2025-03-01"
+    role: {vi: "Quản lý nhà nước về báo chí, thông tin cơ sở.", en: "Press and grassroots information."}
+    sources: [S4]
+former:
+  - id: old_ministry
+    name: {vi: "Bộ cũ (thử nghiệm)", en: "Former ministry"}
+    until: "2025-02-28"
+    successor: {vi: "Hợp nhất vào bộ khác.", en: "Merged."}
+    documents: ["Quyết định 765/QĐ-BTTTT"]
     sources: [S4]
 """
 
@@ -116,7 +124,7 @@ def test_the_pdf_holds_every_section_and_intact_vietnamese(plain_build):
         assert flat(message(code, "vi")) in text, code
     assert message("hb_claims_title", "vi") not in text  # no ledger in this data folder
     assert "Truyền thông chính sách" in text and "Cẩm nang truyền thông chính sách" in text
-    hb = contents(DATA)
+    hb = contents(out.parent / "data")  # the copy the plain build read
     for stage in hb["stages"]:
         assert flat(stage["name"]) in text
     for template in hb["templates"]:
@@ -172,9 +180,10 @@ def test_with_a_claims_ledger_and_institutions_file(tmp_path):
     text = flat(pdf_text(tmp_path / "build" / "handbook.pdf"))
     assert message("hb_claims_title", "vi") in text
     assert "Tham vấn chính sách là việc trao đổi trực tiếp <giữa> cơ quan lập đề xuất chính sách" in text
-    assert message("hb_status_holds", "vi") in text
-    assert "Một nhận định chưa được đối chiếu" not in text and "không được in" not in text
-    assert "Bộ Văn hóa, Thể thao và Du lịch (thử nghiệm)" in text
+    assert message("hb_status_confirmed", "vi") in text and message("hb_status_could_not_confirm", "vi") in text
+    assert "Một nhận định chưa xác nhận được" in text and message("hb_place_question", "vi", question="m01-q01") in text
+    assert "Bộ Văn hóa, Thể thao và Du lịch (thử nghiệm)" in text and "Từ ngày 01/03/2025" in text
+    assert "Bộ cũ (thử nghiệm)" in text and "Quyết định 765/QĐ-BTTTT" in text
     assert "Nghị định số 150/2025/NĐ-CP" not in text  # the institutions file replaces the fallback text
     html = (tmp_path / "build" / "handbook.html").read_text(encoding="utf-8")
     assert "&lt;giữa&gt;" in html and "<giữa>" not in html  # autoescaped
