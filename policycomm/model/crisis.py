@@ -2,14 +2,18 @@
 spokesperson's forms of giving information, and a check of a holding statement.
 
 The lists are the frameworks' own (CERC: S50, S51; RESIST 2: S49; Nghị định
-09/2017/NĐ-CP: S25). The holding-statement check is a teaching aid: it looks
-for the parts a first statement needs under the CERC principles, by key
-phrases, and says which part is missing.
+244/2026/NĐ-CP, in force from 1/7/2026 in place of Nghị định 09/2017: S70). The
+holding-statement check is a teaching aid: it looks for the parts a first
+statement needs under the CERC principles, by key phrases, and says which part
+is missing. :func:`first_hour_channels` reads, from the crisis rows of the
+stage × channel table, the means the disaster laws name for warning people.
 
 >>> [p.id for p in CERC_PRINCIPLES][:3]
 ['be_first', 'be_right', 'be_credible']
 >>> [s.en for s in RESIST_STEPS][0]
 'Recognise'
+>>> "press_conference" in first_hour_channels()
+False
 >>> text = ("UBND xã thông tin: sáng nay có sự cố sạt lở tại thôn 3. Chúng tôi chia sẻ với các gia đình. "
 ...         "Người dân không đi qua khu vực này. Gọi đường dây nóng 0200 3456 789. Chúng tôi sẽ cập nhật lúc 15 giờ.")
 >>> [f.code for f in check_holding_statement(text) if f.severity != "ok"]
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from ..messages import Bilingual, Finding
 
 __all__ = ["Term", "CERC_PRINCIPLES", "CERC_PHASES", "RESIST_STEPS", "SPOKESPERSON_FORMS",
-           "HOLDING_PARTS", "check_holding_statement", "phase_order_findings"]
+           "HOLDING_PARTS", "check_holding_statement", "phase_order_findings", "first_hour_channels"]
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,15 @@ RESIST_STEPS = (
     Term("track_outcomes", "Theo dõi kết quả", "Track outcomes", "S49"),
 )
 
+#: the five forms of giving information to the press, Nghị định 244/2026/NĐ-CP Điều 5
 SPOKESPERSON_FORMS = (
-    Term("press_conference", "Họp báo", "Press conference", "S25"),
-    Term("portal_post", "Đăng trên cổng/trang thông tin điện tử hoặc trang mạng xã hội chính thức của cơ quan",
-         "Posting on the agency's portal, website or official social-media page", "S25"),
-    Term("interview", "Phát ngôn trực tiếp hoặc trả lời phỏng vấn", "Speaking or giving interviews", "S25"),
-    Term("press_release", "Thông cáo báo chí", "Press release", "S25"),
-    Term("press_briefing", "Giao ban báo chí, cung cấp thông tin định kỳ", "Press briefing", "S25"),
-    Term("correction_request", "Đề nghị cải chính", "Request for a correction", "S25"),
+    Term("press_conference", "Họp báo (trực tiếp hoặc trực tuyến)", "Press conference (in person or online)", "S70"),
+    Term("portal_post", "Đăng trên cổng, trang thông tin điện tử, trang, kênh, tài khoản mạng xã hội chính thức của cơ quan",
+         "Posting on the agency's portal, website or official social-media page, channel or account", "S70"),
+    Term("interview", "Phát ngôn trực tiếp hoặc trả lời phỏng vấn báo chí", "Speaking or giving interviews", "S70"),
+    Term("press_release", "Thông cáo báo chí, nội dung trả lời bằng văn bản", "Press release or written reply", "S70"),
+    Term("press_briefing", "Trao đổi trực tiếp, giao ban báo chí khi được yêu cầu", "Direct exchange or press briefing on request",
+         "S70"),
 )
 
 #: part of a holding statement -> (CERC principle it serves, key phrases without accents)
@@ -154,3 +159,16 @@ def phase_order_findings(actions: list[tuple[str, str]]) -> list[Finding]:
                     "phase_out_of_order", later=later, earlier=earlier,
                     later_phase=names[later_phase], earlier_phase=names[earlier_phase])))
     return findings
+
+
+def first_hour_channels() -> list[str]:
+    """Ids of the channels that the disaster laws name for bringing a warning to
+    people in the first hour: the crisis rows marked ``first_hour``, best fit first.
+
+    >>> first_hour_channels()[:2]
+    ['commune_radio', 'door_to_door']
+    """
+    from .knowledge import knowledge
+
+    rows = [f for f in knowledge().fits.values() if f.stage == "crisis" and f.first_hour]
+    return [f.channel for f in sorted(rows, key=lambda f: -f.fit)]

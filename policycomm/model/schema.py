@@ -114,6 +114,8 @@ class StageFit(Sourced):
     channel: str
     fit: float = Field(ge=0, le=1)
     reason: Text
+    first_hour: bool = Field(False, description="crisis rows: a means the disaster laws name for bringing a "
+                                                "warning to people in the first hour (source in the row)")
 
 
 class ScoringRule(Strict):

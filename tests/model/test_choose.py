@@ -110,3 +110,47 @@ def test_messages_follow_the_language_setting():
     finally:
         policycomm.set_language("vi")
     assert str(finding) == "Chưa chọn kênh nào."
+
+
+# ---------------------------------------------------------------- disaster warnings (the crisis overlay)
+# A flood, a reservoir release, a landslide or a storm is warned about under the
+# crisis overlay. The press conference and the press release inform the press;
+# they must never rank as a warning above the commune radio or door-to-door.
+
+PRESS_FORMS = ["press_conference", "press_release"]
+WARNINGS = ["commune_radio", "door_to_door"]
+#: audiences that are mostly offline (internet access under the model's threshold)
+OFFLINE_HEAVY = [a for a in AUDIENCES if KB.audiences[a].internet_access < KB.scoring.thresholds["low_internet"]]
+
+
+def test_offline_heavy_audiences_include_elderly_rural_and_ethnic_mountain():
+    assert {"elderly_rural", "ethnic_mountain"} <= set(OFFLINE_HEAVY)
+
+
+@pytest.mark.parametrize("audience", [a for a in AUDIENCES if a != "journalists"])
+def test_no_press_form_ranks_above_the_first_hour_warnings(audience):
+    order = [r.channel for r in policycomm.recommend("crisis", audience, top=None)]
+    assert max(order.index(c) for c in WARNINGS) < min(order.index(c) for c in PRESS_FORMS), order
+
+
+@pytest.mark.parametrize("audience", OFFLINE_HEAVY)
+def test_for_offline_people_the_warnings_lead_the_ranking(audience):
+    top = [r.channel for r in policycomm.recommend("crisis", audience, top=2)]
+    assert top[0] in WARNINGS and set(top) & set(WARNINGS)
+    assert not set(PRESS_FORMS) & {r.channel for r in policycomm.recommend("crisis", audience, top=5)}
+
+
+@pytest.mark.parametrize("audience", OFFLINE_HEAVY + ["general_public"])
+@pytest.mark.parametrize("press_form", PRESS_FORMS)
+@pytest.mark.parametrize("direct", ["door_to_door", "village_meeting"])
+def test_commune_radio_with_door_to_door_beats_commune_radio_with_the_press(audience, press_form, direct):
+    with_press = policycomm.assess_choice("crisis", audience, ["commune_radio", press_form]).score
+    with_direct = policycomm.assess_choice("crisis", audience, ["commune_radio", direct]).score
+    assert with_direct > with_press
+
+
+def test_commune_radio_announces_an_adopted_policy_to_elderly_rural_people():
+    order = [r.channel for r in policycomm.recommend("adoption", "elderly_rural", top=None)]
+    assert order.index("commune_radio") < min(order.index(c) for c in ["press_conference", "press_release",
+                                                                       "facebook_page"])
+    assert KB.fit("adoption", "commune_radio").fit >= KB.scoring.thresholds["fit_good"]

@@ -5,7 +5,8 @@ import pytest
 
 from policycomm.model import lookup as api
 from policycomm.model.crisis import (CERC_PHASES, CERC_PRINCIPLES, RESIST_STEPS, SPOKESPERSON_FORMS,
-                               check_holding_statement, phase_order_findings)
+                                     check_holding_statement, first_hour_channels, phase_order_findings)
+from policycomm.model.knowledge import knowledge
 
 GOOD = ("UBND xã Tân Lập thông tin: sáng nay có sự cố sạt lở đất tại thôn 3, đang xác minh thiệt hại. "
         "Chúng tôi chia sẻ với các gia đình bị ảnh hưởng. Bà con không đi qua đoạn đường này. "
@@ -13,7 +14,7 @@ GOOD = ("UBND xã Tân Lập thông tin: sáng nay có sự cố sạt lở đ�
 
 
 def test_framework_sizes_and_sources_exist():
-    assert [len(CERC_PRINCIPLES), len(CERC_PHASES), len(RESIST_STEPS), len(SPOKESPERSON_FORMS)] == [6, 5, 6, 6]
+    assert [len(CERC_PRINCIPLES), len(CERC_PHASES), len(RESIST_STEPS), len(SPOKESPERSON_FORMS)] == [6, 5, 6, 5]
     known = {s.id for s in api.sources()}
     for term in CERC_PRINCIPLES + CERC_PHASES + RESIST_STEPS + SPOKESPERSON_FORMS:
         assert term.source in known
@@ -68,3 +69,33 @@ def test_speculation_names_the_sentence_as_written():
     findings = check_holding_statement(GOOD + " Nhiều khả năng là do nhà thầu. Hẹn gặp lại.")
     errors = [f for f in findings if f.severity == "error"]
     assert len(errors) == 1 and "“Nhiều khả năng là do nhà thầu.”" in errors[0].message.vi
+
+
+# ---------------------------------------------------------------- disaster warnings
+
+#: Luật Phòng, chống thiên tai (S60), Quyết định 18/2021 (S61), Nghị định 66/2021 (S62)
+DISASTER_LAWS = {"S60", "S61", "S62"}
+
+
+def test_the_first_hour_warning_means_are_those_the_disaster_laws_name():
+    assert set(first_hour_channels()) == {"commune_radio", "door_to_door", "sms", "television", "provincial_radio",
+                                          "oral_propaganda", "village_meeting"}
+    assert first_hour_channels()[:2] == ["commune_radio", "door_to_door"]
+    for channel in first_hour_channels():
+        assert DISASTER_LAWS & set(knowledge().fit("crisis", channel).sources), channel
+
+
+@pytest.mark.parametrize("channel", ["press_conference", "press_release", "press", "facebook_page", "zalo_oa"])
+def test_press_forms_and_online_pages_are_no_first_hour_warning(channel):
+    assert channel not in first_hour_channels()
+
+
+def test_first_hour_marks_only_crisis_rows():
+    assert {f.stage for f in knowledge().fits.values() if f.first_hour} == {"crisis"}
+
+
+def test_press_forms_in_a_crisis_cite_the_current_spokesperson_decree():
+    for channel in ("press_conference", "press_release"):
+        row = knowledge().fit("crisis", channel)
+        assert "S70" in row.sources and "S25" not in row.sources
+        assert "244/2026" in row.reason.vi

@@ -84,7 +84,9 @@ def test_every_problem_is_reported_at_once(data_copy):
 
 def test_unresolved_references_are_named(data_copy):
     path = data_copy / "stage_channels.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("sources: [S25]", "sources: [S999]", 1), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert "sources: [S70]" in text
+    path.write_text(text.replace("sources: [S70]", "sources: [S999]", 1), encoding="utf-8")
     with pytest.raises(KnowledgeError, match="unknown source id 'S999'"):
         load(data_copy)
 
