@@ -153,7 +153,7 @@ def _is_blank(answer) -> bool:
     return type(answer) in (list, tuple, set) and len(answer) == 0
 
 
-def _as_text(answer, example: str = '"B"') -> str:
+def _as_text(answer, example: str | tuple[str, str] = '"B"') -> str:
     if _is_blank(answer):
         _fail("check_blank")
     if type(answer) is not str:
@@ -372,7 +372,7 @@ def check_text(answer, accepted=None, accents: bool = True, hint: str = "") -> N
     normalisation (Unicode form, case, spaces, tone-mark placement; with
     ``accents=False`` also accents).
     """
-    text = _as_text(answer, '"Dân biết"')
+    text = _as_text(answer, ('"Dân biết"', '"People know"'))
     if accepted is not None:
         if isinstance(accepted, str):
             accepted = [accepted]
@@ -417,7 +417,7 @@ def check_message(answer, original: str | None = None, must_mention=(), graded: 
     Traceback (most recent call last):
     policycomm.grading.checks.CheckFailed: Thông điệp còn vấn đề: ...“BHYT”...
     """
-    text = _as_text(answer, '"Từ 01/7/2025, ..."')
+    text = _as_text(answer, ('"Từ 01/7/2025, ..."', '"From 1 July 2025, ..."'))
     if original is not None and _normalize(text) == _normalize(original):
         _fail("check_message_unchanged")
     graded = graded or bool(must_mention)
