@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; ``--lang`` is read first, so that help and messages use it."""
-    first = argparse.ArgumentParser(add_help=False)
+    first = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     first.add_argument("--lang", choices=LANGUAGES)
     lang = first.parse_known_args(argv)[0].lang
     if lang:
