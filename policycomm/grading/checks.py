@@ -1,12 +1,13 @@
-"""Checks that the course's test cells call, with kind feedback in Vietnamese.
+"""Checks that the course's test cells call, with kind feedback in Vietnamese (or English, see below).
 
 Every check first turns the trainee's answer into a plain value (``str``,
 ``int``/``float``, or a list of ``str``) with strict type checks, so an object
 whose ``__eq__`` always says yes cannot pass. A missing or malformed answer, or
 a wrong one, raises :class:`CheckFailed`: an ``AssertionError`` (nbgrader gives
-the cell 0 points) whose message is one short Vietnamese sentence saying what
-is wrong and what to do next. In a notebook the message is shown alone,
-without a traceback.
+the cell 0 points) whose message is one short sentence saying what is wrong and
+what to do next, from the message catalogue (``messages/checks.yaml``), in
+Vietnamese unless ``set_language("en")``. In a notebook the message is shown
+alone, without a traceback (:func:`install_notebook_handler`).
 
 Called without ``expected``, a check looks only at the form of the answer (the
 visible check a trainee can run); with ``expected`` it also grades it (the

@@ -239,7 +239,7 @@ def _property(name: str, plan) -> tuple[float, list[str]]:
 
 @dataclass(frozen=True)
 class CriterionScore:
-    """Points earned on one criterion, and the Vietnamese feedback line."""
+    """Points earned on one criterion, and the feedback line (in the language of the moment)."""
 
     id: str
     title: str

@@ -185,7 +185,7 @@ def assess_choice(stage: str, audience: str, channels: list[str]) -> Assessment:
     if components["language"] < 1:
         findings.append(Finding("warning", "a_no_language", Bilingual.of(
             "a_no_language", audience=aud, suggest=_suggest(kb, ranked, rules.speaks_ethnic_language))))
-    if components["coverage"] < th["reach_useful"] and st.id != "evaluation":
+    if components["coverage"] < th["reach_useful"] and rules.needs_wide_reach(st):
         findings.append(Finding("warning", "a_low_coverage", Bilingual.of(
             "a_low_coverage", coverage=components["coverage"], audience=aud)))
     return Assessment(score, components, findings)

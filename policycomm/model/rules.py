@@ -35,6 +35,11 @@ def needs_dialogue(stage: Stage) -> bool:
     return stage.needs_two_way
 
 
+def needs_wide_reach(stage: Stage) -> bool:
+    """Communication at ``stage`` should reach most of its audience (not so for evaluation, which samples)."""
+    return stage.id != EVALUATION_STAGE
+
+
 def gives_dialogue(channel: Channel) -> bool:
     """People can answer back through ``channel``."""
     return channel.two_way
