@@ -46,10 +46,15 @@ import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 
-from .messages import Bilingual, Finding
+from .messages import Bilingual, Finding, TraineeInputError
 
 __all__ = ["normalize_vi", "same_vi", "split_sentences", "message_stats", "check_message",
            "MAX_MESSAGE_WORDS", "MAX_SENTENCE_WORDS", "KNOWN_ABBREVIATIONS"]
+
+
+class NotTextError(TraineeInputError, TypeError):
+    """A message that is not text (``str``)."""
+
 
 #: a radio spot or social-media post longer than this many words (syllables) loses listeners
 MAX_MESSAGE_WORDS = 300
@@ -264,7 +269,7 @@ def check_message(text: str, *, lang: str | None = None) -> list[Finding]:
     """
     lang = lang or "vi"
     if lang not in _CUES:
-        raise ValueError(f"check_message reads Vietnamese ('vi') or English ('en') text, not {lang!r}")
+        raise TraineeInputError("text_bad_language", language=lang)
     spans, counts, uses = _analyse(text)
     total = sum(counts)
     if not total:
@@ -319,7 +324,7 @@ def _cue_pattern(lang: str, aspect: str) -> re.Pattern:
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, skipping pieces without words."""
     if not isinstance(text, str):
-        raise TypeError(f"a message must be text (str), not {type(text).__name__}")
+        raise NotTextError("text_not_str", kind=type(text).__name__)
     cuts, start = [], 0
     for match in _BREAK.finditer(text):
         if _ends_sentence(text, match):

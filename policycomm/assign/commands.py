@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..messages import message
+
 
 def _run_from(args):
     from .course import CourseRun
@@ -24,22 +26,22 @@ def _add_paths(parser) -> None:
     from .course import DEFAULT_COURSE, DEFAULT_RUN_DIR
 
     parser.add_argument("--course", default=os.environ.get("POLICYCOMM_COURSE", str(DEFAULT_COURSE)),
-                        help="the nbgrader course directory (default: %(default)s)")
+                        help=message("help_course_dir"))
     parser.add_argument("--run-dir", default=os.environ.get("POLICYCOMM_RUN_DIR", str(DEFAULT_RUN_DIR)),
-                        help="where the exchange and the trainee's copy live (default: %(default)s)")
+                        help=message("help_run_dir"))
 
 
 def register(subparsers) -> None:
     """Add the ``release`` and ``open`` verbs."""
-    release = subparsers.add_parser("release", help="generate and release the assignments into the local exchange")
+    release = subparsers.add_parser("release", help=message("help_release"))
     _add_paths(release)
-    release.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    release.add_argument("assignments", nargs="*", help=message("help_release_assignments"))
     release.set_defaults(func=release_command)
 
-    open_ = subparsers.add_parser("open", help="prepare the trainee's copy and open it in JupyterLab")
+    open_ = subparsers.add_parser("open", help=message("help_open"))
     _add_paths(open_)
-    open_.add_argument("--no-browser", action="store_true", help="start the server without opening a browser")
-    open_.add_argument("--port", type=int, default=None, help="port of the JupyterLab server")
+    open_.add_argument("--no-browser", action="store_true", help=message("help_no_browser"))
+    open_.add_argument("--port", type=int, default=None, help=message("help_port"))
     open_.set_defaults(func=open_command)
 
 
@@ -49,7 +51,7 @@ def release_command(args) -> int:
     try:
         release(_run_from(args), args.assignments or None)
     except CourseError as exc:
-        print(f"policycomm course release: {exc}", file=sys.stderr)
+        print(message("course_command_failed", verb="release", error=exc), file=sys.stderr)
         return 1
     return 0
 
@@ -61,10 +63,10 @@ def open_command(args) -> int:
     try:
         prepare(run)
     except CourseError as exc:
-        print(f"policycomm course open: {exc}", file=sys.stderr)
+        print(message("course_command_failed", verb="open", error=exc), file=sys.stderr)
         return 1
     command = lab_command(run, port=args.port, open_browser=not args.no_browser)
-    print(f"Opening the course in JupyterLab: {run.home}", flush=True)
+    print(message("course_opening", home=run.home), flush=True)
     sys.stdout.flush()
     sys.stderr.flush()
     os.chdir(run.home)

@@ -29,6 +29,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..messages import CodedError, message
+
 COURSE_ID = "policycomm"
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_COURSE = REPO / "course"
@@ -44,8 +46,8 @@ HIDDEN_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-
                       "@jupyter/nbgrader:course-list", "@jupyterlab/apputils-extension:announcements")
 
 
-class CourseError(Exception):
-    """A step of preparing the course failed; the message says which and why."""
+class CourseError(CodedError):
+    """A step of preparing the course failed; the message (a catalogue code and fields) says which and why."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class CourseRun:
         """The assignment ids of ``course/source``, in module order."""
         source = self.course / "source"
         if not source.is_dir():
-            raise CourseError(f"{source}: no such directory; is {self.course} an nbgrader course directory?")
+            raise CourseError("course_no_source", source=source, course=self.course)
         return sorted(d.name for d in source.iterdir() if d.is_dir() and not d.name.startswith("."))
 
     def environment(self) -> dict[str, str]:
@@ -113,7 +115,7 @@ def release(run: CourseRun, assignments: list[str] | None = None, log=print) -> 
     wanted = assignments or run.assignments()
     unknown = sorted(set(wanted) - set(run.assignments()))
     if unknown:
-        raise CourseError(f"no such assignment in {run.course / 'source'}: {', '.join(unknown)}")
+        raise CourseError("course_unknown_assignment", source=run.course / "source", names=", ".join(unknown))
     run.exchange.mkdir(parents=True, exist_ok=True)
     run.exchange.chmod(0o777)  # nbgrader's exchange must be writable by every trainee
     os.environ.update({k: v for k, v in run.environment().items() if k in ("PATH", "POLICYCOMM_EXCHANGE")})
@@ -128,16 +130,17 @@ def release(run: CourseRun, assignments: list[str] | None = None, log=print) -> 
     for assignment in wanted:
         stamp = fingerprint(run.course / "source" / assignment)
         if state.get(assignment) == stamp and (run.exchange / COURSE_ID / "outbound" / assignment).is_dir():
-            log(f"{assignment}: already released, unchanged")
+            log(message("course_unchanged", assignment=assignment))
             continue
         for step in (api.generate_assignment, api.release_assignment):
             result = step(assignment)
             if not result["success"]:
-                raise CourseError(f"{assignment}: {step.__name__} failed:\n{result.get('error') or result.get('log')}")
+                raise CourseError("course_step_failed", assignment=assignment, step=step.__name__,
+                                  detail=result.get("error") or result.get("log"))
         state[assignment] = stamp
         run.state_file.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
         released.append(assignment)
-        log(f"{assignment}: released")
+        log(message("course_released", assignment=assignment))
     return released
 
 
@@ -173,7 +176,7 @@ def fetch(run: CourseRun, assignments: list[str] | None = None, log=print) -> li
     fetched = []
     for assignment in assignments or run.assignments():
         if (run.home / assignment).exists():
-            log(f"{assignment}: the trainee already has it; their copy is kept as it is")
+            log(message("course_trainee_has_it", assignment=assignment))
             continue
         config = Config()
         config.CourseDirectory.course_id = COURSE_ID
@@ -186,9 +189,9 @@ def fetch(run: CourseRun, assignments: list[str] | None = None, log=print) -> li
         try:
             fetcher.start()
         except Exception as exc:  # nbgrader's ExchangeError, with its own message
-            raise CourseError(f"{assignment}: fetching for the trainee failed: {exc}") from exc
+            raise CourseError("course_fetch_failed", assignment=assignment, detail=exc) from exc
         fetched.append(assignment)
-        log(f"{assignment}: fetched into {run.home / assignment}")
+        log(message("course_fetched", assignment=assignment, where=run.home / assignment))
     return fetched
 
 

@@ -1,12 +1,13 @@
-"""Checks that the course's test cells call, with kind feedback in Vietnamese.
+"""Checks that the course's test cells call, with kind feedback in Vietnamese (or English, see below).
 
 Every check first turns the trainee's answer into a plain value (``str``,
 ``int``/``float``, or a list of ``str``) with strict type checks, so an object
 whose ``__eq__`` always says yes cannot pass. A missing or malformed answer, or
 a wrong one, raises :class:`CheckFailed`: an ``AssertionError`` (nbgrader gives
-the cell 0 points) whose message is one short Vietnamese sentence saying what
-is wrong and what to do next. In a notebook the message is shown alone,
-without a traceback.
+the cell 0 points) whose message is one short sentence saying what is wrong and
+what to do next, from the message catalogue (``messages/checks.yaml``), in
+Vietnamese unless ``set_language("en")``. In a notebook the message is shown
+alone, without a traceback (:func:`install_notebook_handler`).
 
 Called without ``expected``, a check looks only at the form of the answer (the
 visible check a trainee can run); with ``expected`` it also grades it (the
@@ -28,7 +29,7 @@ import math
 import os
 import sys
 
-from ..messages import TraineeInputError
+from ..messages import Bilingual, CodedError, TraineeInputError, message
 
 __all__ = [
     "CheckFailed", "check_choice", "check_choices", "check_id", "check_ids", "check_channels",
@@ -38,63 +39,83 @@ __all__ = [
 #: the keys of one row of a communication plan, in the order a plan table shows them
 PLAN_FIELDS = ("stage", "audience", "channels", "message", "timing")
 
-#: kind of id -> (Vietnamese name, function of policycomm.model.lookup listing the entries)
-ID_KINDS = {
-    "channel": ("kênh", "channels"),
-    "stage": ("giai đoạn", "stages"),
-    "audience": ("nhóm công chúng", "audiences"),
-    "objective": ("mục tiêu", "objectives"),
-}
+#: kind of id -> function of policycomm.model.lookup listing the entries (names: ``kind_<kind>`` messages)
+ID_KINDS = {"channel": "channels", "stage": "stages", "audience": "audiences", "objective": "objectives"}
 
-OK_FORM = "✔ Đã nhận câu trả lời. Điểm sẽ được tính khi bài được chấm."
-OK_RIGHT = "✔ Chính xác!"
-BLANK = ("Bạn chưa trả lời câu này: hãy thay dấu ... bằng câu trả lời của bạn, "
-         "rồi chạy lại ô (Shift + Enter).")
+#: the Vietnamese verdicts, as the cohort grader recognises them in a graded cell's output
+OK_FORM = message("check_ok_form", "vi")
+OK_RIGHT = message("check_ok_right", "vi")
+#: the Vietnamese message for a blank answer
+BLANK = message("check_blank", "vi")
 
 
-class CheckFailed(AssertionError):
-    """A wrong or malformed answer; the message is meant for the trainee."""
+class CheckFailed(AssertionError, CodedError):
+    """A wrong or malformed answer: an ``AssertionError`` (nbgrader gives 0 points) with a message code,
+    its fields and the question's ``hint``; it reads in the language of the moment.
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    >>> str(CheckFailed("check_text_wrong", hint="Xem lại mục 2."))
+    'Chưa đúng. Xem lại mục 2.'
+    """
+
+    def __init__(self, code: str, hint: str = "", **fields):
+        CodedError.__init__(self, code, **fields)
+        self.hint = hint
 
     def __str__(self) -> str:
-        return self.message
+        return f"{CodedError.__str__(self).strip()} {self.hint}".strip()
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
-def _fail(message: str, hint: str = "") -> None:
+def _fail(code: str, hint: str = "", **fields) -> None:
     install_notebook_handler()
-    raise CheckFailed(f"{message} {hint}".strip())
+    raise CheckFailed(code, hint, **fields)
 
 
 def _passed(graded: bool) -> None:
     if graded:
-        print(OK_RIGHT)
+        print(message("check_ok_right"))
     elif os.environ.get("NBGRADER_EXECUTION") == "autograde":
-        print(OK_FORM.split(".")[0] + ".")  # the grade itself follows in the feedback
+        print(message("check_ok_received"))  # the grade itself follows in the feedback
     else:
-        print(OK_FORM)
+        print(message("check_ok_form"))
+
+
+def _both(code: str, **fields) -> tuple[str, str]:
+    """Message ``code`` in (vi, en), to pass as a field of another message."""
+    text = Bilingual.of(code, **fields)
+    return text.vi, text.en
+
+
+def _label(kind: str) -> tuple[str, str]:
+    """The name of a kind of id ("channel", …) in (vi, en); anything else is an "option"."""
+    return _both(f"kind_{kind}") if kind in ID_KINDS else _both("check_label_option")
 
 
 # ---------------------------------------------------------------- notebook display
 
+#: the exceptions a notebook shows as one kind sentence (PlanError and UnknownIdError are TraineeInputErrors)
+SHOWN_KINDLY = (CheckFailed, TraineeInputError, NameError, SyntaxError)
+
+
 def _kind_text(etype, value) -> str:
-    """The one-line Vietnamese text a trainee sees for an exception."""
+    """The one sentence, in the language of the moment, that a trainee sees for an exception.
+
+    >>> _kind_text(NameError, NameError("name 'cau_1' is not defined", name="cau_1"))[:22]
+    '✗ Chưa có “cau_1”. Hãy'
+    """
     if issubclass(etype, (CheckFailed, TraineeInputError)):
         return f"✗ {value}"
     if issubclass(etype, NameError):
-        name = getattr(value, "name", None) or "tên này"
-        return (f"✗ Chưa có “{name}”. Hãy chạy ô có “{name} = ...” ở phía trên trước "
-                f"(bấm vào ô đó rồi nhấn Shift + Enter), sau đó chạy lại ô này. "
-                f"Nếu bạn viết chữ, nhớ đặt nó trong dấu ngoặc kép, ví dụ \"B\".")
+        return message("shown_name_error", name=getattr(value, "name", None) or message("shown_name_unknown"))
     if issubclass(etype, SyntaxError):
-        where = f" ở dòng {value.lineno}" if getattr(value, "lineno", None) else ""
+        line = getattr(value, "lineno", None)
+        where = message("shown_syntax_line", line=line) if line else ""
         text = (value.text or "").strip() if getattr(value, "text", None) else ""
-        shown = f" (“{text}”)" if text else ""
-        return (f"✗ Python chưa đọc được câu trả lời{where}{shown}. Hãy kiểm tra: chữ đặt trong "
-                f"dấu ngoặc kép \"...\", các mục cách nhau bằng dấu phẩy, dấu ngoặc ( ) [ ] đủ cặp.")
-    return f"✗ {etype.__name__}: {value}"
+        return message("shown_syntax_error", where=where, shown=f" (“{text}”)" if text else "")
+    return message("shown_other_error", name=etype.__name__, value=value)
 
 
 def _show_kindly(shell, etype, value, tb, tb_offset=None):
@@ -104,8 +125,11 @@ def _show_kindly(shell, etype, value, tb, tb_offset=None):
 
 
 def install_notebook_handler() -> bool:
-    """In IPython, show check failures and typical slips (a name not yet defined,
-    a missing quote) as one kind sentence instead of a traceback.
+    """In IPython, show check failures, the library's slips (:class:`TraineeInputError`:
+    a wrong id in ``plan.add(...)``, a bad number) and typical slips (a name not yet
+    defined, a missing quote) as one kind sentence instead of a traceback.
+
+    The one hook of the course: the capstone's ``install_plan_errors`` is this.
 
     Does nothing outside IPython (returns ``False``); never imports IPython.
 
@@ -116,7 +140,7 @@ def install_notebook_handler() -> bool:
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None or not hasattr(shell, "set_custom_exc"):
         return False
-    shell.set_custom_exc((CheckFailed, TraineeInputError, NameError, SyntaxError), _show_kindly)
+    shell.set_custom_exc(SHOWN_KINDLY, _show_kindly)
     return True
 
 
@@ -130,38 +154,37 @@ def _is_blank(answer) -> bool:
     return type(answer) in (list, tuple, set) and len(answer) == 0
 
 
-def _as_text(answer, example: str = '"B"') -> str:
+def _as_text(answer, example: str | tuple[str, str] = '"B"') -> str:
     if _is_blank(answer):
-        _fail(BLANK)
+        _fail("check_blank")
     if type(answer) is not str:
-        _fail(f"Câu trả lời phải là chữ đặt trong dấu ngoặc kép, ví dụ {example}.")
+        _fail("check_not_text", example=example)
     return answer.strip()
 
 
 def _as_text_list(answer, example: str) -> list[str]:
     if _is_blank(answer):
-        _fail(BLANK)
+        _fail("check_blank")
     if type(answer) is str:
-        _fail(f"Hãy đặt câu trả lời trong dấu ngoặc vuông, mỗi mục trong ngoặc kép, ví dụ {example}.")
+        _fail("check_list_not_text", example=example)
     if type(answer) not in (list, tuple, set):
-        _fail(f"Câu trả lời phải là một danh sách trong ngoặc vuông, ví dụ {example}.")
+        _fail("check_not_list", example=example)
     items = list(answer)
     for item in items:
         if _is_blank(item):
-            _fail(f"Danh sách còn một mục trống (... hoặc \"\"): hãy xoá nó hoặc điền vào, ví dụ {example}.")
+            _fail("check_list_blank_item", example=example)
         if type(item) is not str:
-            _fail(f"Mỗi mục trong danh sách phải đặt trong dấu ngoặc kép, ví dụ {example}; "
-                  f"mục {item!r} chưa có.")
+            _fail("check_list_item_not_text", example=example, item=repr(item))
     return [item.strip() for item in items]
 
 
 def _as_number(answer) -> float:
     if _is_blank(answer):
-        _fail(BLANK)
+        _fail("check_blank")
     if type(answer) is str:
-        _fail("Hãy viết con số, không đặt trong dấu ngoặc kép và không kèm đơn vị, ví dụ 30 hoặc 2.5.")
+        _fail("check_number_quoted")
     if type(answer) not in (int, float) or not math.isfinite(answer):
-        _fail("Câu trả lời phải là một con số, ví dụ 30 hoặc 2.5 (dùng dấu chấm cho phần thập phân).")
+        _fail("check_not_number")
     return float(answer)
 
 
@@ -169,18 +192,17 @@ def _known_ids(kind: str) -> dict[str, str]:
     """id -> Vietnamese name of every entry of ``kind`` in the knowledge base."""
     from ..model import lookup as api
 
-    return {entry.id: entry.name.vi for entry in getattr(api, ID_KINDS[kind][1])()}
+    return {entry.id: entry.name.vi for entry in getattr(api, ID_KINDS[kind])()}
 
 
 def _as_known_id(text: str, kind: str, known) -> str:
     key = text.strip().lower().replace(" ", "_").replace("-", "_")
     if key in known:
         return key
-    label = ID_KINDS[kind][0] if kind in ID_KINDS else "lựa chọn"
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     if close:
-        _fail(f"Không có mã {label} “{text}”. Có phải bạn muốn viết “{close[0]}”?")
-    _fail(f"Không có mã {label} “{text}”. Hãy chép đúng một mã trong bảng mã {label} ở trên.")
+        _fail("check_unknown_id_close", label=_label(kind), text=text, close=close[0])
+    _fail("check_unknown_id", label=_label(kind), text=text)
 
 
 def _plural_list(ids) -> str:
@@ -203,9 +225,9 @@ def check_choice(answer, options: str = "ABCD", expected: str | None = None, hin
     """
     letter = _as_text(answer).upper()
     if letter not in options.upper() or len(letter) != 1:
-        _fail(f"“{letter}” không phải là một lựa chọn. Hãy chọn một trong: {', '.join(options.upper())}.")
+        _fail("check_not_an_option", letter=letter, options=", ".join(options.upper()))
     if expected is not None and letter != expected.upper():
-        _fail(f"Chưa đúng: lựa chọn {letter} chưa phải câu trả lời tốt nhất.", hint)
+        _fail("check_wrong_choice", hint, letter=letter)
     _passed(expected is not None)
 
 
@@ -222,23 +244,23 @@ def check_choices(answer, options: str = "ABCDE", expected=None, count: int | No
     letters = {item.upper() for item in _as_text_list(answer, '["A", "C"]')}
     wrong = [x for x in letters if len(x) != 1 or x not in options.upper()]
     if wrong:
-        _fail(f"{_plural_list(wrong)} không phải là lựa chọn. Hãy chọn trong: {', '.join(options.upper())}.")
+        _fail("check_not_options", items=_plural_list(wrong), options=", ".join(options.upper()))
     if count is not None and len(letters) != count:
-        _fail(f"Câu này cần đúng {count} lựa chọn; bạn đã chọn {len(letters)}.")
+        _fail("check_choice_count", count=count, chosen=len(letters))
     if expected is not None:
-        _compare_sets(letters, {x.upper() for x in expected}, "lựa chọn", hint)
+        _compare_sets(letters, {x.upper() for x in expected}, "option", hint)
     _passed(expected is not None)
 
 
-def _compare_sets(chosen: set, expected: set, label: str, hint: str) -> None:
+def _compare_sets(chosen: set, expected: set, kind: str, hint: str) -> None:
     missing, extra = expected - chosen, chosen - expected
     parts = []
     if missing:
-        parts.append(f"còn thiếu {len(missing)} {label} đúng")
+        parts.append(_both("check_part_missing", count=len(missing), label=_label(kind)))
     if extra:
-        parts.append(f"{_plural_list(extra)} chưa phù hợp")
+        parts.append(_both("check_part_extra", items=_plural_list(extra)))
     if parts:
-        _fail("Chưa đúng: " + "; ".join(parts) + ".", hint)
+        _fail("check_wrong", hint, parts=tuple("; ".join(part[i] for part in parts) for i in (0, 1)))
 
 
 # ---------------------------------------------------------------- ids of the knowledge base
@@ -255,7 +277,7 @@ def check_id(answer, kind: str = "stage", expected: str | None = None, hint: str
     known = _known_ids(kind)
     chosen = _as_known_id(_as_text(answer, f'"{next(iter(known))}"'), kind, known)
     if expected is not None and chosen != expected:
-        _fail(f"Chưa đúng: “{chosen}” chưa phải {ID_KINDS[kind][0]} phù hợp nhất.", hint)
+        _fail("check_wrong_id", hint, chosen=chosen, label=_label(kind))
     _passed(expected is not None)
 
 
@@ -274,24 +296,24 @@ def check_ids(answer, kind: str = "channel", expected=None, *, required=(), forb
     policycomm.grading.checks.CheckFailed: Chưa đúng: “sms” chưa phù hợp trong tình huống này. Người cao tuổi ít đọc tin nhắn.
     """
     known = _known_ids(kind)
-    label = ID_KINDS[kind][0]
+    label = _label(kind)
     example = '["' + '", "'.join(list(known)[:2]) + '"]'
     chosen = {_as_known_id(item, kind, known) for item in _as_text_list(answer, example)}
     if count is not None and len(chosen) != count:
-        _fail(f"Câu này cần chọn đúng {count} {label}; bạn đã chọn {len(chosen)}.")
+        _fail("check_id_count", count=count, label=label, chosen=len(chosen))
     if len(chosen) < min_count:
-        _fail(f"Hãy chọn ít nhất {min_count} {label}.")
+        _fail("check_id_min", count=min_count, label=label)
     if max_count is not None and len(chosen) > max_count:
-        _fail(f"Hãy chọn nhiều nhất {max_count} {label}; bạn đã chọn {len(chosen)}.")
+        _fail("check_id_max", count=max_count, label=label, chosen=len(chosen))
     graded = expected is not None or bool(required) or bool(forbidden)
     if expected is not None:
-        _compare_sets(chosen, set(expected), label, hint)
+        _compare_sets(chosen, set(expected), kind, hint)
     missing = set(required) - chosen
     if missing:
-        _fail(f"Chưa đúng: còn thiếu {len(missing)} {label} quan trọng.", hint)
+        _fail("check_missing_required", hint, count=len(missing), label=label)
     bad = chosen & set(forbidden)
     if bad:
-        _fail(f"Chưa đúng: {_plural_list(bad)} chưa phù hợp trong tình huống này.", hint)
+        _fail("check_forbidden", hint, items=_plural_list(bad))
     _passed(graded)
 
 
@@ -323,18 +345,18 @@ def check_ranking(answer, items, expected=None, top: int | None = None, hint: st
     order = [key(x) for x in _as_text_list(answer, '["' + '", "'.join(wanted[:3]) + '"]')]
     unknown = [x for x in order if x not in wanted]
     if unknown:
-        _fail(f"{_plural_list(unknown)} không có trong các mục cần xếp: {', '.join(wanted)}.")
+        _fail("check_rank_unknown", items=_plural_list(unknown), wanted=", ".join(wanted))
     if len(set(order)) != len(order):
-        _fail("Mỗi mục chỉ được xuất hiện một lần trong thứ tự của bạn.")
+        _fail("check_rank_repeated")
     missing = [x for x in wanted if x not in order]
     if missing:
-        _fail(f"Hãy xếp đủ {len(wanted)} mục, mỗi mục một lần; còn thiếu: {_plural_list(missing)}.")
+        _fail("check_rank_missing", count=len(wanted), items=_plural_list(missing))
     if expected is not None:
         target = [key(x) for x in expected]
         n = top or len(target)
         if order[:n] != target[:n]:
             first_wrong = next(i for i in range(n) if order[i] != target[i])
-            _fail(f"Chưa đúng: thứ tự từ vị trí số {first_wrong + 1} chưa hợp lý.", hint)
+            _fail("check_rank_wrong", hint, position=first_wrong + 1)
     _passed(expected is not None)
 
 
@@ -351,12 +373,12 @@ def check_text(answer, accepted=None, accents: bool = True, hint: str = "") -> N
     normalisation (Unicode form, case, spaces, tone-mark placement; with
     ``accents=False`` also accents).
     """
-    text = _as_text(answer, '"Dân biết"')
+    text = _as_text(answer, ('"Dân biết"', '"People know"'))
     if accepted is not None:
         if isinstance(accepted, str):
             accepted = [accepted]
         if _normalize(text, accents) not in {_normalize(a, accents) for a in accepted}:
-            _fail("Chưa đúng.", hint)
+            _fail("check_text_wrong", hint)
     _passed(accepted is not None)
 
 
@@ -372,11 +394,11 @@ def check_number(answer, expected: float | None = None, tolerance: float = 0.0,
     """
     value = _as_number(answer)
     if minimum is not None and value < minimum or maximum is not None and value > maximum:
-        low = "" if minimum is None else f" từ {minimum:g}"
-        high = "" if maximum is None else f" đến {maximum:g}"
-        _fail(f"Con số phải nằm trong khoảng{low}{high}.")
+        low = "" if minimum is None else _both("check_range_from", value=minimum)
+        high = "" if maximum is None else _both("check_range_to", value=maximum)
+        _fail("check_number_range", low=low, high=high)
     if expected is not None and abs(value - expected) > tolerance + 1e-9:
-        _fail(f"Chưa đúng: {value:g} chưa phải con số cần tìm.", hint)
+        _fail("check_number_wrong", hint, value=value)
     _passed(expected is not None)
 
 
@@ -396,21 +418,21 @@ def check_message(answer, original: str | None = None, must_mention=(), graded: 
     Traceback (most recent call last):
     policycomm.grading.checks.CheckFailed: Thông điệp còn vấn đề: ...“BHYT”...
     """
-    text = _as_text(answer, '"Từ 01/7/2025, ..."')
+    text = _as_text(answer, ('"Từ 01/7/2025, ..."', '"From 1 July 2025, ..."'))
     if original is not None and _normalize(text) == _normalize(original):
-        _fail("Thông điệp vẫn giống hệt bản gốc: hãy sửa những chỗ còn thiếu hoặc khó hiểu.")
+        _fail("check_message_unchanged")
     graded = graded or bool(must_mention)
     if graded:
         from ..text import check_message as review
 
         problems = [f for f in review(text) if f.severity in ("error", "warning") and f.code not in allow]
         if problems:
-            _fail(f"Thông điệp còn vấn đề: {problems[0]}", hint)
+            _fail("check_message_problem", hint, problem=(problems[0].message.vi, problems[0].message.en))
         plain = _normalize(text, accents=False)
         for group in must_mention:
             options = [group] if isinstance(group, str) else list(group)
             if not any(_normalize(o, accents=False) in plain for o in options):
-                _fail("Thông điệp còn thiếu một thông tin quan trọng mà người dân cần biết.", hint)
+                _fail("check_message_missing_fact", hint)
     _passed(graded)
 
 
@@ -434,13 +456,13 @@ def check_plan_row(answer, stage: str | None = None, audience: str | None = None
     policycomm.grading.checks.CheckFailed: Dòng kế hoạch còn thiếu: “audience”, “channels”, “message”, “timing”.
     """
     if _is_blank(answer) or (type(answer) is dict and not answer):
-        _fail(BLANK)
+        _fail("check_blank")
     if type(answer) is not dict:
-        _fail('Dòng kế hoạch phải là một từ điển trong ngoặc nhọn, ví dụ {"stage": "implementation", ...}.')
+        _fail("check_row_not_dict")
     keys = {k.strip().lower() if type(k) is str else k for k in answer}
     missing = [f for f in PLAN_FIELDS if f not in keys]
     if missing:
-        _fail(f"Dòng kế hoạch còn thiếu: {_plural_list(missing)}.")
+        _fail("check_row_missing", items=_plural_list(missing))
     row = {k.strip().lower(): v for k, v in answer.items() if type(k) is str}
     stage_known, audience_known = _known_ids("stage"), _known_ids("audience")
     chosen_stage = _as_known_id(_as_text(row["stage"], '"implementation"'), "stage", stage_known)
@@ -452,18 +474,19 @@ def check_plan_row(answer, stage: str | None = None, audience: str | None = None
         _as_text(row[field], '"..."')
     graded = stage is not None or audience is not None or bool(required_channels) or min_fit is not None
     if stage is not None and chosen_stage != stage:
-        _fail("Chưa đúng: giai đoạn của dòng kế hoạch chưa hợp với tình huống.", hint)
+        _fail("check_row_wrong_stage", hint)
     if audience is not None and chosen_audience != audience:
-        _fail("Chưa đúng: nhóm công chúng của dòng kế hoạch chưa hợp với tình huống.", hint)
+        _fail("check_row_wrong_audience", hint)
     if set(required_channels) - set(channels):
-        _fail("Chưa đúng: dòng kế hoạch còn thiếu một kênh quan trọng.", hint)
+        _fail("check_row_missing_channel", hint)
     if min_fit is not None:
         from ..model.choose import assess_choice
 
         assessment = assess_choice(chosen_stage, chosen_audience, channels)
         if assessment.score < min_fit:
-            worst = next((str(f) for f in assessment.findings if f.severity in ("error", "warning")), "")
-            _fail(f"Các kênh đã chọn chưa hợp với giai đoạn và nhóm công chúng. {worst}", hint)
+            worst = next(((f.message.vi, f.message.en) for f in assessment.findings
+                          if f.severity in ("error", "warning")), "")
+            _fail("check_row_poor_fit", hint, worst=worst)
     _passed(graded)
 
 

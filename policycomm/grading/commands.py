@@ -14,34 +14,30 @@ from __future__ import annotations
 import os
 import sys
 
+from ..messages import message
+
 
 def register(subparsers) -> None:
     """Add ``grade`` and ``report`` to the ``policycomm`` command."""
-    grade = subparsers.add_parser(
-        "grade", help="autograde a whole cohort (nbgrader-compatible, parallel, isolated)",
-        description="Chấm tự động mọi bài nộp trong submitted/ như `nbgrader autograde`, song song và cô lập.")
-    grade.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="assignment(s) to grade")
-    grade.add_argument("--all", action="store_true", help="grade every assignment that has submissions")
-    grade.add_argument("--course", default=".", help="nbgrader course directory (default: current)")
-    grade.add_argument("--db-url", help="gradebook SQLAlchemy URL (default: the course's gradebook.db)")
-    grade.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="parallel workers")
-    grade.add_argument("--timeout-cell", type=float, help="seconds per cell (default: c.Execute.timeout)")
-    grade.add_argument("--timeout-notebook", type=float, default=600.0, help="seconds per notebook")
-    grade.add_argument("--memory-mb", type=int, default=2048, help="memory limit per notebook (MB)")
-    grade.add_argument("--resume", action="store_true", help="skip submissions already graded by a stopped run")
-    grade.add_argument("--no-progress", action="store_true", help="no progress bar")
-    grade.add_argument("--scheduler", metavar="ADDRESS",
-                       help="grade on a Dask cluster (e.g. tcp://host:8786); the gradebook stays here")
-    grade.add_argument("--unsafe", action="store_true",
-                       help="run trainee code WITHOUT the bubblewrap sandbox (only where the host forbids it)")
+    grade = subparsers.add_parser("grade", help=message("grade_help"), description=message("grade_description"))
+    grade.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help=message("grade_help_assignments"))
+    grade.add_argument("--all", action="store_true", help=message("grade_help_all"))
+    grade.add_argument("--course", default=".", help=message("grade_help_course"))
+    grade.add_argument("--db-url", help=message("grade_help_db_url"))
+    grade.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help=message("grade_help_jobs"))
+    grade.add_argument("--timeout-cell", type=float, help=message("grade_help_timeout_cell"))
+    grade.add_argument("--timeout-notebook", type=float, default=600.0, help=message("grade_help_timeout_notebook"))
+    grade.add_argument("--memory-mb", type=int, default=2048, help=message("grade_help_memory"))
+    grade.add_argument("--resume", action="store_true", help=message("grade_help_resume"))
+    grade.add_argument("--no-progress", action="store_true", help=message("grade_help_no_progress"))
+    grade.add_argument("--scheduler", metavar="ADDRESS", help=message("grade_help_scheduler"))
+    grade.add_argument("--unsafe", action="store_true", help=message("grade_help_unsafe"))
     grade.set_defaults(func=run_grade)
 
-    report = subparsers.add_parser(
-        "report", help="class report (HTML, CSV, XLSX) and per-trainee feedback without hidden tests",
-        description="Báo cáo lớp học và phản hồi cho từng học viên (không lộ bài kiểm tra ẩn, không lộ đáp án).")
-    report.add_argument("--course", default=".", help="nbgrader course directory (default: current)")
-    report.add_argument("--db-url", help="gradebook SQLAlchemy URL (default: the course's gradebook.db)")
-    report.add_argument("-o", "--output", required=True, help="folder to write the report into")
+    report = subparsers.add_parser("report", help=message("report_help"), description=message("report_description"))
+    report.add_argument("--course", default=".", help=message("grade_help_course"))
+    report.add_argument("--db-url", help=message("grade_help_db_url"))
+    report.add_argument("-o", "--output", required=True, help=message("report_help_output"))
     report.set_defaults(func=run_report)
 
 
@@ -53,11 +49,10 @@ def run_grade(args) -> int:
     from .sandbox import Limits
 
     if not args.assignments and not args.all:
-        print("Hãy chỉ rõ bài cần chấm (ví dụ: policycomm grade ps1) hoặc dùng --all để chấm mọi bài.",
-              file=sys.stderr)
+        print(message("grade_which"), file=sys.stderr)
         return 2
     if args.jobs < 1:
-        print("--jobs phải là số nguyên dương.", file=sys.stderr)
+        print(message("grade_bad_jobs"), file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     # OverwriteCells warns for every test cell, since released test cells lack their hidden part
@@ -77,8 +72,8 @@ def run_grade(args) -> int:
     for result in summary.results:
         for problem in result.problems:
             print(f"{result.student}/{result.assignment}: {problem.text()}")
-    print(f"Đã chấm {summary.graded} bài, bỏ qua {summary.skipped} bài đã chấm, "
-          f"{summary.failed} bài có vấn đề; {summary.wall_s:.1f} giây.")
+    print(message("grade_summary", graded=summary.graded, skipped=summary.skipped, failed=summary.failed,
+                  seconds=summary.wall_s))
     return 0
 
 
@@ -92,5 +87,5 @@ def run_report(args) -> int:
     except GradingError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(f"Đã viết báo cáo: {index}")
+    print(message("report_written", index=index))
     return 0

@@ -40,10 +40,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Literal
 
+from ..messages import get_language, message
+from ..model.rules import REQUIREMENTS
+
 RUBRIC_DIR = Path(__file__).resolve().parent.parent / "data" / "rubrics"
 
 #: plan properties a criterion may score; each gives the share of what the scenario asks for
-PROPERTIES = ("stages_covered", "two_way_consultation", "audiences_reached", "offline_reached", "ethnic_language")
+PROPERTIES = REQUIREMENTS
 
 
 class RubricError(ValueError):
@@ -172,110 +175,71 @@ def _load(path: Path, _stamp: int) -> Rubric:
 
 # ---------------------------------------------------------------- the trainee's plan as plain data
 
-def _fail(message: str):
+def _fail(code: str, **fields):
     from .checks import CheckFailed, install_notebook_handler
 
-    install_plan_errors() or install_notebook_handler()
-    raise CheckFailed(message)
+    install_notebook_handler()
+    raise CheckFailed(code, **fields)
 
 
 def install_plan_errors() -> bool:
-    """In IPython, show a wrong id in ``plan.add(...)`` as one kind Vietnamese sentence, like the checks' failures.
+    """In IPython, show a wrong id in ``plan.add(...)`` as one kind sentence, like the checks' failures.
 
-    Does nothing outside IPython (returns ``False``).
+    The course's one notebook hook, :func:`policycomm.grading.checks.install_notebook_handler`;
+    does nothing outside IPython (returns ``False``).
 
     >>> install_plan_errors()
     False
     """
-    import sys
+    from .checks import install_notebook_handler
 
-    from ..model.plan import PlanError
-    from . import checks
-
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    if shell is None or not hasattr(shell, "set_custom_exc"):
-        return False
-
-    def show(shell, etype, value, tb, tb_offset=None):
-        if issubclass(etype, PlanError):
-            value = CheckFailed(f"{value} Hãy sửa dòng đó rồi chạy lại ô.")
-            etype = CheckFailed
-        return checks._show_kindly(shell, etype, value, tb, tb_offset)
-
-    CheckFailed = checks.CheckFailed
-    shell.set_custom_exc((CheckFailed, NameError, SyntaxError, PlanError), show)
-    return True
+    return install_notebook_handler()
 
 
 def _plain_plan(plan, scenario):
     """A fresh plan with the scenario's budget, audiences and stages and the trainee's activities as plain data."""
-    from .checks import BLANK
     from ..model.plan import Activity, CommunicationPlan, PlanError
 
     if plan is None or plan is Ellipsis:
-        _fail(BLANK)
+        _fail("check_blank")
     if type(plan) is not CommunicationPlan:
-        _fail("Bài làm phải là một kế hoạch tạo bằng CommunicationPlan(...), rồi thêm hoạt động bằng "
-              "ke_hoach.add(...). Hãy chạy lại ô tạo kế hoạch.")
+        _fail("rubric_not_a_plan")
     fresh = CommunicationPlan("bài làm", budget=scenario.budget, audiences=list(scenario.audiences),
                               stages=list(scenario.stages) if scenario.stages else None)
     for index, activity in enumerate(list(plan.activities), 1):
         if type(activity) is not Activity:
-            _fail(f"Hoạt động {index} không được thêm bằng ke_hoach.add(...): hãy thêm lại bằng ke_hoach.add(...).")
+            _fail("rubric_activity_not_added", index=index)
         fields = [activity.stage, activity.channel, activity.audience, activity.message, activity.timing]
         if any(type(value) is not str for value in fields):
-            _fail(f"Hoạt động {index}: giai đoạn, kênh, nhóm công chúng, thông điệp và thời gian đều phải là chữ "
-                  f"đặt trong dấu ngoặc kép.")
+            _fail("rubric_activity_not_text", index=index)
         try:
             fresh.add(*fields)  # the channel's indicative cost, whatever cost the trainee wrote
         except PlanError as exc:
-            _fail(str(exc))
+            _fail(exc.code, **exc.fields)
     return fresh
 
 
 # ---------------------------------------------------------------- plan properties
 
-def _names(ids, table) -> list[str]:
-    return [table[i].name.vi for i in ids]
-
-
 def _property(name: str, plan) -> tuple[float, list[str]]:
-    """(share of what the scenario asks for that the plan does, names of what is missing)."""
+    """(share of what the scenario asks for that the plan does, names of what is missing).
+
+    The rules are those of the plan's own check (:func:`policycomm.model.rules.plan_gaps`).
+    """
     from ..model.knowledge import knowledge
+    from ..model.rules import plan_gaps
 
     kb = knowledge()
-    acts = plan.activities
-    low = kb.scoring.thresholds["low_internet"]
-    if name == "stages_covered":
-        wanted = list(plan.stages)
-        missing = [s for s in wanted if not any(a.stage == s for a in acts)]
-        table = kb.stages
-    elif name == "two_way_consultation":
-        wanted = [s for s in plan.stages if "consult" in kb.stage(s).objectives]
-        missing = [s for s in wanted if not any(a.stage == s and kb.channel(a.channel).two_way for a in acts)]
-        table = kb.stages
-    else:
-        table = kb.audiences
-        wanted = list(plan.audiences)
-        if name == "offline_reached":
-            wanted = [a for a in wanted if kb.audience(a).internet_access < low]
-            reached = {a.audience for a in acts if not kb.channel(a.channel).needs_internet}
-        elif name == "ethnic_language":
-            wanted = [a for a in wanted if kb.audience(a).needs_ethnic_language]
-            reached = {a.audience for a in acts if kb.channel(a.channel).ethnic_language}
-        else:  # audiences_reached
-            reached = {a.audience for a in acts}
-        missing = [a for a in wanted if a not in reached]
-    share = 1.0 if not wanted else (len(wanted) - len(missing)) / len(wanted)
-    return share, _names(missing, table)
+    gap = plan_gaps(plan.activities, plan.stages, plan.audiences)[name]
+    table = kb.stages if name in ("stages_covered", "two_way_consultation") else kb.audiences
+    return gap.share, [table[i].name.get(get_language()) for i in gap.missing]
 
 
 # ---------------------------------------------------------------- scoring
 
 @dataclass(frozen=True)
 class CriterionScore:
-    """Points earned on one criterion, and the Vietnamese feedback line."""
+    """Points earned on one criterion, and the feedback line (in the language of the moment)."""
 
     id: str
     title: str
@@ -296,7 +260,7 @@ class PlanScore:
     def feedback(self) -> str:
         """The feedback a trainee reads: one line per criterion, then the total."""
         lines = [c.feedback for c in self.criteria]
-        return "\n".join(lines + [f"Tổng: {self.points:g}/{self.max_points:g} điểm."])
+        return "\n".join(lines + [message("rubric_total", points=self.points, max_points=self.max_points)])
 
 
 def _round_down(value: float, step: float) -> float:
@@ -305,27 +269,27 @@ def _round_down(value: float, step: float) -> float:
 
 def _listing(items: list[str], limit: int = 5) -> str:
     shown = "; ".join(items[:limit])
-    return shown + (f"; và {len(items) - limit} điều khác" if len(items) > limit else "")
+    return shown + (message("rubric_and_more", count=len(items) - limit) if len(items) > limit else "")
 
 
 def _score_criterion(criterion, plan, findings, step: float) -> CriterionScore:
-    title = criterion.title.vi
-    advice = criterion.advice.vi
+    lang = get_language()
+    title = criterion.title.get(lang)
+    advice = criterion.advice.get(lang)
     if len(plan.activities) < criterion.min_activities:
         earned, advice = 0.0, ""
-        detail = (f"Tiêu chí này được tính khi kế hoạch có ít nhất {criterion.min_activities} hoạt động "
-                  f"(hiện có {len(plan.activities)}).")
+        detail = message("rubric_too_few_activities", count=criterion.min_activities, have=len(plan.activities))
     elif criterion.property is not None:
         share, missing = _property(criterion.property, plan)
         earned = _round_down(criterion.points * share, step)
-        detail = f"Còn thiếu: {_listing(missing)}." if missing else ""
+        detail = message("rubric_still_missing", items=_listing(missing)) if missing else ""
     else:
         found = [f for f in findings if f.code in criterion.findings]
         lost = criterion.points if criterion.per_finding is None else criterion.per_finding * len(found)
         earned = criterion.points if not found else _round_down(max(0.0, criterion.points - lost), step)
-        detail = _listing([f.message.vi.rstrip(".") for f in found]) + "." if found else ""
+        detail = _listing([str(f).rstrip(".") for f in found]) + "." if found else ""
     mark = "✔" if earned == criterion.points else "◐"
-    text = f"{mark} {title}: {earned:g}/{criterion.points:g} điểm."
+    text = message("rubric_criterion", mark=mark, title=title, earned=earned, points=criterion.points)
     if earned < criterion.points:
         text = " ".join(part for part in (text, detail, advice) if part)
     return CriterionScore(criterion.id, title, earned, float(criterion.points), text)
@@ -340,9 +304,11 @@ def score_plan(plan, rubric: str | os.PathLike | Rubric = "capstone") -> PlanSco
     rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
     fresh = _plain_plan(plan, rubric.scenario)
     if not fresh.activities:
-        empty = "Kế hoạch chưa có hoạt động nào: hãy thêm hoạt động bằng ke_hoach.add(...)."
-        scores = tuple(CriterionScore(c.id, c.title.vi, 0.0, float(c.points), f"◐ {c.title.vi}: 0/{c.points:g} điểm.")
-                       for c in rubric.criteria)
+        empty = message("rubric_no_activities")
+        lang = get_language()
+        scores = tuple(CriterionScore(c.id, c.title.get(lang), 0.0, float(c.points), message(
+            "rubric_criterion", mark="◐", title=c.title.get(lang), earned=0, points=c.points))
+            for c in rubric.criteria)
         scores = (CriterionScore("no_activities", empty, 0.0, 0.0, empty),) + scores
         return PlanScore(rubric.id, 0.0, rubric.max_points, scores)
     findings = fresh.check()
@@ -362,8 +328,6 @@ def check_plan(plan, rubric: str | os.PathLike | None = None):
     Traceback (most recent call last):
     policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy thay dấu ... bằng câu trả lời của bạn, rồi chạy lại ô (Shift + Enter).
     """
-    from .checks import BLANK, OK_FORM
-
     if rubric is not None:
         result = score_plan(plan, rubric)
         print(result.feedback())
@@ -371,14 +335,14 @@ def check_plan(plan, rubric: str | os.PathLike | None = None):
     from ..model.plan import CommunicationPlan
 
     if isinstance(plan, CommunicationPlan) and not plan.activities:
-        _fail(BLANK)
+        _fail("check_blank")
     own = SimpleNamespace(budget=getattr(plan, "budget", None), audiences=getattr(plan, "audiences", None) or [],
                           stages=getattr(plan, "stages", None))
     fresh = _plain_plan(plan, own)
-    print(f"{OK_FORM}\nKế hoạch có {len(fresh.activities)} hoạt động, tổng chi phí tham khảo "
-          f"{fresh.total_cost():g} triệu đồng.")
+    print(message("check_ok_form"))
+    print(message("rubric_form_summary", count=len(fresh.activities), cost=fresh.total_cost()))
     notes = [f for f in fresh.check() if f.severity != "ok"]
     if notes:
-        print("Gợi ý tự kiểm tra (chưa phải điểm):")
+        print(message("rubric_self_check"))
         for note in notes:
             print(f"  • {note}")

@@ -20,6 +20,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from ..messages import Bilingual, Finding
+from . import rules
 from .knowledge import Knowledge, knowledge
 from .schema import Audience, Channel, Stage
 
@@ -87,14 +88,14 @@ def _terms(kb: Knowledge, stage: Stage, audience: Audience, channel: Channel, ob
                       dict(objectives=_names(kb, served))))
     elif objective:
         terms.append(("objective_match", 0.0, "r_no_objective", dict(objective=_names(kb, [objective]))))
-    if stage.needs_two_way and channel.two_way:
+    if rules.needs_dialogue(stage) and rules.gives_dialogue(channel):
         terms.append(("two_way", 1.0, "r_two_way", {}))
     if channel.needs_internet and audience.internet_access < 1:
         offline = 1 - audience.internet_access
         terms.append(("internet_gap", offline, "r_internet_gap", dict(offline=offline, audience=aud)))
     if channel.needs_literacy and audience.low_literacy:
         terms.append(("literacy_gap", 1.0, "r_literacy_gap", dict(audience=aud)))
-    if audience.needs_ethnic_language and not channel.ethnic_language:
+    if rules.needs_ethnic_language(audience) and not rules.speaks_ethnic_language(channel):
         terms.append(("language_gap", 1.0, "r_language_gap", dict(audience=aud)))
     return terms
 
@@ -156,9 +157,9 @@ def assess_choice(stage: str, audience: str, channels: list[str]) -> Assessment:
     components = {
         "best_fit": max(fits.values()),
         "coverage": 1 - math.prod(1 - r for r in reach.values()),
-        "two_way": 1.0 if not st.needs_two_way or any(c.two_way for c in chosen) else 0.0,
-        "offline_reach": capped_best(lambda c: not c.needs_internet) if au.internet_access < th["low_internet"] else 1.0,
-        "language": capped_best(lambda c: c.ethnic_language) if au.needs_ethnic_language else 1.0,
+        "two_way": 1.0 if not rules.needs_dialogue(st) or any(map(rules.gives_dialogue, chosen)) else 0.0,
+        "offline_reach": capped_best(rules.works_offline) if rules.needs_offline(au) else 1.0,
+        "language": capped_best(rules.speaks_ethnic_language) if rules.needs_ethnic_language(au) else 1.0,
         "poor_fit": float(sum(f < th["fit_poor"] for f in fits.values())),
     }
     raw = sum(kb.scoring.weight("assess", k) * v for k, v in components.items())
@@ -177,14 +178,14 @@ def assess_choice(stage: str, audience: str, channels: list[str]) -> Assessment:
             "a_no_good_fit", stage=stage_name, suggest=_suggest(kb, ranked, lambda c: True))))
     if components["two_way"] < 1:
         findings.append(Finding("error", "a_no_two_way", Bilingual.of(
-            "a_no_two_way", stage=stage_name, suggest=_suggest(kb, ranked, lambda c: c.two_way))))
+            "a_no_two_way", stage=stage_name, suggest=_suggest(kb, ranked, rules.gives_dialogue))))
     if components["offline_reach"] < 1:
         findings.append(Finding("warning", "a_no_offline", Bilingual.of(
-            "a_no_offline", audience=aud, suggest=_suggest(kb, ranked, lambda c: not c.needs_internet))))
+            "a_no_offline", audience=aud, suggest=_suggest(kb, ranked, rules.works_offline))))
     if components["language"] < 1:
         findings.append(Finding("warning", "a_no_language", Bilingual.of(
-            "a_no_language", audience=aud, suggest=_suggest(kb, ranked, lambda c: c.ethnic_language))))
-    if components["coverage"] < th["reach_useful"] and st.id != "evaluation":
+            "a_no_language", audience=aud, suggest=_suggest(kb, ranked, rules.speaks_ethnic_language))))
+    if components["coverage"] < th["reach_useful"] and rules.needs_wide_reach(st):
         findings.append(Finding("warning", "a_low_coverage", Bilingual.of(
             "a_low_coverage", coverage=components["coverage"], audience=aud)))
     return Assessment(score, components, findings)

@@ -11,6 +11,7 @@ entry and the field, and what was expected.
 """
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import yamlfile
+from ..messages import TraineeInputError, message
 from ..yamlfile import line_at, strip_lines
 
 from .schema import Audience, Channel, Objective, Scoring, Source, Stage, StageFit
@@ -76,12 +78,34 @@ class Knowledge:
         return self.fits.get((stage_id, channel_id))
 
 
+class UnknownIdError(TraineeInputError, KeyError):
+    """An id that the knowledge base does not have; the message suggests a close one and lists the known ids."""
+
+
+def did_you_mean(value: str, known) -> tuple[str, str] | str:
+    """The " Did you mean …?" hint for a mistyped id, in (vi, en), or "" when nothing is close."""
+    close = difflib.get_close_matches(str(value), list(known), n=1)
+    return (message("plan_did_you_mean", "vi", close=close[0]),
+            message("plan_did_you_mean", "en", close=close[0])) if close else ""
+
+
+def kind_name(kind: str) -> tuple[str, str]:
+    """The name of a kind of id ("stage", "channel", "audience", "objective") in (vi, en)."""
+    return message(f"kind_{kind}", "vi"), message(f"kind_{kind}", "en")
+
+
 def lookup(table: dict, key: str, kind: str):
+    """``table[key]``; an unknown ``key`` raises :class:`UnknownIdError` (a ``KeyError``) for a ``kind`` of id.
+
+    >>> lookup({"press": 1}, "pres", "channel")
+    Traceback (most recent call last):
+    policycomm.model.knowledge.UnknownIdError: Không có kênh “pres”. Có phải bạn muốn viết “press”? Các mã dùng được: press.
+    """
     try:
         return table[key]
-    except KeyError:
-        known = ", ".join(sorted(table))
-        raise KeyError(f"unknown {kind} {key!r}; known {kind}s: {known}") from None
+    except (KeyError, TypeError):
+        raise UnknownIdError("unknown_id", kind=kind_name(kind), value=key, hint=did_you_mean(key, table),
+                             known=", ".join(sorted(table))) from None
 
 
 def _by_id(path: Path, key: str, entries: list) -> dict:

@@ -11,11 +11,11 @@ code and a message in Vietnamese and English.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import asdict, dataclass, field
 
-from ..messages import Bilingual, Finding, TraineeInputError, message
-from .knowledge import knowledge
+from ..messages import Bilingual, Finding, TraineeInputError
+from . import rules
+from .knowledge import did_you_mean, kind_name, knowledge
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
 
@@ -39,14 +39,14 @@ class Activity:
         return asdict(self)
 
 
-def _known(table: dict, value: str, kind_vi: str, kind_en: str, index: int) -> str:
+def _known(table: dict, value: str, kind: str, index: int) -> str:
     if value in table:
         return value
-    close = difflib.get_close_matches(str(value), list(table), n=1)
-    hint = (message("plan_did_you_mean", "vi", close=close[0]), message("plan_did_you_mean", "en", close=close[0])) \
-        if close else ""
-    raise PlanError("plan_unknown_id", index=index, kind=(kind_vi, kind_en), value=value, hint=hint,
-                    known=", ".join(table))
+    if not index:  # the plan's own audiences and stages
+        raise PlanError("unknown_id", kind=kind_name(kind), value=value, hint=did_you_mean(value, table),
+                        known=", ".join(table))
+    raise PlanError("plan_unknown_id", index=index, kind=kind_name(kind), value=value,
+                    hint=did_you_mean(value, table), known=", ".join(table))
 
 
 @dataclass
@@ -66,11 +66,11 @@ class CommunicationPlan:
     def __post_init__(self) -> None:
         kb = knowledge()
         for aud in self.audiences:
-            _known(kb.audiences, aud, "nhóm công chúng", "audience", 0)
+            _known(kb.audiences, aud, "audience", 0)
         if self.stages is None:
             self.stages = [s.id for s in kb.stages.values() if not s.overlay]
         for st in self.stages:
-            _known(kb.stages, st, "giai đoạn", "stage", 0)
+            _known(kb.stages, st, "stage", 0)
         activities, self.activities = list(self.activities), []
         for act in activities:
             self.add(**(act.to_dict() if isinstance(act, Activity) else dict(act)))
@@ -80,9 +80,9 @@ class CommunicationPlan:
         """Add an activity; unknown ids raise :class:`PlanError` with a suggestion."""
         kb = knowledge()
         index = len(self.activities) + 1
-        _known(kb.stages, stage, "giai đoạn", "stage", index)
-        _known(kb.channels, channel, "kênh", "channel", index)
-        _known(kb.audiences, audience, "nhóm công chúng", "audience", index)
+        _known(kb.stages, stage, "stage", index)
+        _known(kb.channels, channel, "channel", index)
+        _known(kb.audiences, audience, "audience", index)
         if cost is not None and (not isinstance(cost, (int, float)) or isinstance(cost, bool) or cost < 0):
             raise PlanError("plan_bad_cost", index=index, cost=cost)
         self.activities.append(Activity(stage, channel, audience, str(message or ""), str(timing or ""), cost))
@@ -107,7 +107,6 @@ class CommunicationPlan:
     def check(self) -> list[Finding]:
         """Check the plan; findings sorted by severity (errors first)."""
         kb = knowledge()
-        th = kb.scoring.thresholds
         acts = self.activities
         findings: list[Finding] = []
 
@@ -120,31 +119,31 @@ class CommunicationPlan:
         if not acts:
             add("error", "no_activities")
             return findings
+        audiences = list(dict.fromkeys(self.audiences + [a.audience for a in acts]))
+        gaps = rules.plan_gaps(acts, self.stages, audiences)
         for st_id in self.stages:
             st = kb.stage(st_id)
-            here = [a for a in acts if a.stage == st_id]
-            if not here:
-                if st_id == "evaluation":
+            if st_id in gaps["stages_covered"].missing:
+                if st_id == rules.EVALUATION_STAGE:
                     add("error", "no_evaluation")
                 else:
                     add("warning", "stage_not_covered", stage=names(st))
-            elif "consult" in st.objectives and not any(kb.channel(a.channel).two_way for a in here):
+            elif st_id in gaps["two_way_consultation"].missing:
                 add("error", "no_two_way_consultation", stage=names(st))
         if self.budget is not None and self.total_cost() > self.budget:
             add("error", "budget_exceeded", total=self.total_cost(), budget=float(self.budget))
-        for aud_id in dict.fromkeys(self.audiences + [a.audience for a in acts]):
+        for aud_id in audiences:
             aud = kb.audience(aud_id)
-            chans = [kb.channel(a.channel) for a in acts if a.audience == aud_id]
-            if not chans:
+            if aud_id in gaps["audiences_reached"].missing:
                 add("warning", "audience_missing", audience=names(aud))
                 continue
-            if aud.internet_access < th["low_internet"] and all(c.needs_internet for c in chans):
+            if aud_id in gaps["offline_reached"].missing:
                 add("warning", "offline_not_reached", audience=names(aud))
-            if aud.needs_ethnic_language and not any(c.ethnic_language for c in chans):
+            if aud_id in gaps["ethnic_language"].missing:
                 add("warning", "no_ethnic_language", audience=names(aud))
         for index, act in enumerate(acts, 1):
             fit = kb.fit(act.stage, act.channel)
-            if (fit.fit if fit else 0.0) < th["fit_poor"]:
+            if (fit.fit if fit else 0.0) < kb.scoring.thresholds["fit_poor"]:
                 add("warning", "channel_unsuited", index=index, channel=names(kb.channel(act.channel)),
                     stage=names(kb.stage(act.stage)))
             if not act.message.strip():

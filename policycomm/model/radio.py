@@ -41,7 +41,7 @@ def count_words(text: str) -> int:
 def _speed(words_per_minute: float) -> float:
     if isinstance(words_per_minute, bool) or not isinstance(words_per_minute, (int, float)) \
             or not words_per_minute > 0:
-        raise ValueError(str(Bilingual.of("radio_bad_speed", value=words_per_minute)))
+        raise TraineeInputError("radio_bad_speed", value=words_per_minute)
     return float(words_per_minute)
 
 

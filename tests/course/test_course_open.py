@@ -145,7 +145,7 @@ def test_preparing_again_keeps_the_trainees_work_and_releases_only_what_changed(
     run = CourseRun(small_course, tmp_path / "run")
     first: list[str] = []
     prepare(run, log=first.append)
-    assert first == [f"{m}: released" for m in MODULES] + [f"{m}: fetched into {run.home / m}" for m in MODULES]
+    assert first == [f"{m}: đã phát hành" for m in MODULES] + [f"{m}: đã đưa vào {run.home / m}" for m in MODULES]
 
     work = run.home / MODULES[0] / f"{MODULES[0]}.ipynb"
     nb = nbformat.read(work, as_version=4)
@@ -158,8 +158,8 @@ def test_preparing_again_keeps_the_trainees_work_and_releases_only_what_changed(
 
     second: list[str] = []
     prepare(run, log=second.append)
-    assert f"{MODULES[0]}: already released, unchanged" in second
-    assert f"{MODULES[1]}: released" in second
-    assert [line for line in second if "trainee" in line] == [
-        f"{m}: the trainee already has it; their copy is kept as it is" for m in MODULES]
+    assert f"{MODULES[0]}: đã phát hành, không thay đổi" in second
+    assert f"{MODULES[1]}: đã phát hành" in second
+    assert [line for line in second if "học viên" in line] == [
+        f"{m}: học viên đã có bài này; bản của học viên được giữ nguyên" for m in MODULES]
     assert "công việc đang làm dở" in work.read_text(encoding="utf-8")

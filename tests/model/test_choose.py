@@ -61,9 +61,9 @@ def test_constraints_of_the_audience_show_up_as_penalties():
 
 
 def test_unknown_ids_are_named():
-    with pytest.raises(KeyError, match="unknown stage 'implement'"):
+    with pytest.raises(KeyError, match="Không có giai đoạn “implement”. Có phải bạn muốn viết “implementation”?"):
         policycomm.recommend("implement", "youth")
-    with pytest.raises(KeyError, match="unknown objective"):
+    with pytest.raises(KeyError, match="Không có mục tiêu “nope”"):
         policycomm.recommend("implementation", "youth", objective="nope")
 
 

@@ -46,7 +46,7 @@ def test_lookup_by_id_and_unknown_id_lists_known_ids():
     assert policycomm.stage("adoption").name.vi == "Thông qua, ban hành"
     assert policycomm.channel("commune_radio").needs_internet is False
     assert policycomm.audience("ethnic_mountain").needs_ethnic_language
-    with pytest.raises(KeyError, match="known channels: .*commune_radio"):
+    with pytest.raises(KeyError, match="Các mã dùng được: .*commune_radio"):
         policycomm.channel("commune-radio")
 
 

@@ -15,6 +15,7 @@ def good_plan() -> CommunicationPlan:
         ("implementation", "commune_radio", "elderly_rural"),
         ("implementation", "ethnic_radio", "ethnic_mountain"),
         ("implementation", "short_video", "youth"),
+        ("implementation", "hotline", "elderly_rural"),
         ("evaluation", "survey", "elderly_rural"),
     ]
     for stage, channel, audience in rows:
