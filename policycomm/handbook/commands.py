@@ -13,10 +13,11 @@ import sys
 
 def register(subparsers) -> None:
     """Add ``handbook`` to the ``policycomm`` command."""
-    handbook = subparsers.add_parser(
-        "handbook", help="write the policy-communication handbook (PDF and HTML)",
-        description="Tạo cẩm nang truyền thông chính sách (PDF và HTML) từ dữ liệu của thư viện.")
-    handbook.add_argument("-o", "--output", required=True, help="folder to write handbook.pdf and handbook.html into")
+    from ..messages import message
+
+    handbook = subparsers.add_parser("handbook", help=message("help_handbook"),
+                                     description=message("help_handbook_description"))
+    handbook.add_argument("-o", "--output", required=True, help=message("help_handbook_output"))
     handbook.set_defaults(func=run_handbook)
 
 
