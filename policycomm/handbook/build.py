@@ -34,7 +34,7 @@ from .. import __version__, yamlfile
 from ..messages import CodedError, Finding, message
 from ..model.knowledge import Knowledge, KnowledgeError, knowledge, load
 from ..model.ledger import load_claims, load_institutions
-from ..model.schema import Strict
+from ..model.schema import Sourced, Strict
 
 __all__ = ["HandbookError", "Citations", "contents", "render_html", "build", "fit_marks"]
 
@@ -67,12 +67,11 @@ class Template(Strict):
     sources: list[str] = Field(min_length=1)
 
 
-class Term(Strict):
+class Term(Sourced):
     """A glossary entry."""
 
     term: str
     explanation: str
-    sources: list[str] = Field(min_length=1)
 
 
 class Reference(Strict):
@@ -83,11 +82,10 @@ class Reference(Strict):
     where: str
 
 
-class Statement(Strict):
+class Statement(Sourced):
     """One sentence with its sources."""
 
     text: str
-    sources: list[str] = Field(min_length=1)
 
 
 def _read(path: Path) -> Any:

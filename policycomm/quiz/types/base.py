@@ -1,6 +1,7 @@
 """The base class of question types, and checks that several types share."""
 from __future__ import annotations
 
+import html
 from typing import Any, ClassVar
 
 #: option ids of choice questions, in order (Moodle and GIFT keep no ids: import numbers options so)
@@ -144,7 +145,21 @@ class QuestionType:
 
 
 class TypedAnswerType(QuestionType):
-    """Shared by types whose trainee types the answer (short, numerical)."""
+    """Shared by types whose trainee types the answer (short, numerical): the first matching answer counts.
+
+    Subclasses define ``matching_answer(question, response)``: the answer the response matches, or None.
+    """
+
+    def matching_answer(self, question, response):
+        raise NotImplementedError
+
+    def score(self, question, response) -> float:
+        answer = self.matching_answer(question, response)
+        return clip(answer.fraction / 100) if answer else 0.0
+
+    def feedback(self, question, response) -> list[str]:
+        answer = self.matching_answer(question, response)
+        return [html.escape(answer.feedback)] if answer and answer.feedback else []
 
     def problems(self, question) -> list[tuple[list, str]]:
         found = super().problems(question)

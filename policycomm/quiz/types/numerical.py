@@ -1,11 +1,9 @@
 """Numerical: a number, right within a tolerance; the response is a number (or text such as "91,4")."""
 from __future__ import annotations
 
-import html
-
 from ...messages import message
 from ..schema import Numerical
-from .base import TypedAnswerType, clip
+from .base import TypedAnswerType
 
 
 class NumericalType(TypedAnswerType):
@@ -34,10 +32,6 @@ class NumericalType(TypedAnswerType):
                 return answer
         return None
 
-    def score(self, question, response) -> float:
-        answer = self.matching_answer(question, response)
-        return clip(answer.fraction / 100) if answer else 0.0
-
     def key(self, question) -> dict:
         return {"answers": [a.model_dump(include={"value", "tolerance", "fraction"}) for a in question.answers]}
 
@@ -53,10 +47,6 @@ class NumericalType(TypedAnswerType):
             return number if number is not None else text
 
         return TextInput(view, self.placeholder_code, parse)
-
-    def feedback(self, question, response) -> list[str]:
-        answer = self.matching_answer(question, response)
-        return [html.escape(answer.feedback)] if answer and answer.feedback else []
 
     def invalid_hint(self, question, response) -> str | None:
         return message("quiz_enter_number") if self.response_problem(question, response) else None

@@ -1,10 +1,8 @@
 """Short answer: a typed text, compared after Vietnamese normalisation; the response is the text."""
 from __future__ import annotations
 
-import html
-
 from ..schema import Short
-from .base import TypedAnswerType, clip
+from .base import TypedAnswerType
 
 
 class ShortType(TypedAnswerType):
@@ -48,17 +46,9 @@ class ShortType(TypedAnswerType):
                     return answer
         return None
 
-    def score(self, question, response) -> float:
-        answer = self.matching_answer(question, response)
-        return clip(answer.fraction / 100) if answer else 0.0
-
     def key(self, question) -> dict:
         return {"accents_insensitive": question.accents_insensitive,
                 "answers": [a.model_dump(include={"text", "fraction", "variants"}) for a in question.answers]}
-
-    def feedback(self, question, response) -> list[str]:
-        answer = self.matching_answer(question, response)
-        return [html.escape(answer.feedback)] if answer and answer.feedback else []
 
     # ------------------------------------------------------------ Moodle XML
 
