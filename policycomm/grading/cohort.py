@@ -23,7 +23,7 @@ gets zero for the cells it could not grade and the journal says why, while
 the other notebooks and trainees are graded normally. A grade cell deleted by
 the trainee gets zero (nbgrader leaves it without a score).
 
->>> Problem("timeout", "ps1/channels.ipynb", "ô 3").text().startswith("Bài ps1/channels.ipynb")
+>>> Problem("timeout", "ps1/channels.ipynb", "3").text().startswith("Bài ps1/channels.ipynb")
 True
 """
 from __future__ import annotations
@@ -40,6 +40,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 
+from .hidden_tests import is_test_cell, keep_only_check_messages
 from .nbgrader_coupling import FlushOnCommit, UnsupportedNbgrader, check_nbgrader_version, share_gradebook
 from .sandbox import Limits, NotebookRun, WarmPool
 
@@ -47,34 +48,6 @@ log = logging.getLogger("policycomm.grade")
 
 JOURNAL = os.path.join(".policycomm", "grade-journal.jsonl")
 
-#: problem code -> what the lecturer reads (Vietnamese: the lecturers' language)
-PROBLEM_TEXT = {
-    "unknown_notebook": "Tệp {notebook} không có trong bài giao (có thể đã bị đổi tên), nên không được chấm.",
-    "no_notebooks": "Bài nộp {notebook} không có tệp .ipynb nào; như nbgrader, bài này không được ghi vào sổ điểm.",
-    "missing_notebook": "Không có tệp {notebook}: mọi câu của tệp này được 0 điểm.",
-    "unreadable": "Không đọc được tệp {notebook} ({detail}): mọi câu của tệp này được 0 điểm. "
-                  "Hãy nhờ học viên nộp lại bản lưu từ JupyterLab.",
-    "bad_metadata": "Siêu dữ liệu chấm điểm của {notebook} bị hỏng ({detail}): các câu được 0 điểm.",
-    "duplicate_cell": "Bài {notebook}: {detail} là bản sao của một ô chấm điểm; chỉ bản cuối cùng được chấm.",
-    "missing_cell": "Bài {notebook}: ô chấm điểm {detail} đã bị xóa, nên được 0 điểm.",
-    "timeout": "Bài {notebook}: {detail} chạy quá thời gian cho phép và đã bị dừng (0 điểm cho ô đó).",
-    "timeout_notebook": "Bài {notebook} chạy quá tổng thời gian cho phép; các ô còn lại không được chạy (0 điểm).",
-    "killed": "Bài {notebook}: mã của học viên làm tiến trình dừng ({detail}); "
-              "các ô còn lại không được chạy (0 điểm).",
-    "crashed": "Bài {notebook}: mã của học viên làm tiến trình dừng ({detail}); "
-               "các ô còn lại không được chạy (0 điểm).",
-    "protocol": "Bài {notebook}: mã của học viên can thiệp vào kênh chấm điểm; các ô còn lại được 0 điểm.",
-    "hidden_error": "Bài {notebook}: {detail} báo lỗi nhưng lỗi bị giấu khỏi kết quả; vẫn tính là lỗi (0 điểm).",
-    "output_truncated": "Bài {notebook}: {detail} in ra quá nhiều nên kết quả đã được cắt bớt.",
-    "bad_timestamp": "Tệp timestamp.txt không hợp lệ ({detail}); bài được coi như không có thời điểm nộp.",
-    "error": "Lỗi khi chấm {notebook}: {detail}. Các bài khác vẫn được chấm.",
-    "refused_file": "Bài {notebook}: tệp {detail} không phải tệp thường (liên kết, thiết bị, FIFO hay socket) "
-                    "nên không được chép và không được chấm.",
-    "tampering": "Bài {notebook}: mã của học viên đã can thiệp vào bộ chấm trước {detail}; "
-                 "bộ chấm đã khôi phục trạng thái trước khi chạy ô đó.",
-    "worker_lost": "Bài {notebook}: tiến trình chấm bị mất ({detail}); bài chưa được chấm xong, "
-                   "hãy chạy lại với --resume để chấm lại.",
-}
 #: problems that mean the submission did not run as written (counted as failures)
 SERIOUS = {"no_notebooks", "unreadable", "bad_metadata", "timeout", "timeout_notebook", "killed", "crashed",
            "protocol", "error", "missing_notebook", "unknown_notebook", "refused_file", "tampering", "worker_lost"}
@@ -92,7 +65,11 @@ class Problem:
     detail: str = ""
 
     def text(self) -> str:
-        return PROBLEM_TEXT.get(self.code, "{detail}").format(notebook=self.notebook, detail=self.detail)
+        """What the lecturer reads, in the current language (``messages/cohort.yaml``)."""
+        from ..messages import catalogue, message
+
+        code = f"problem_{self.code}" if f"problem_{self.code}" in catalogue() else "problem_unknown"
+        return message(code, notebook=self.notebook, detail=self.detail)
 
 
 @dataclass
@@ -513,7 +490,7 @@ class _CohortGrader:
         for index, cell in enumerate(notebook.cells):
             if cell.metadata.get("nbgrader", None) == {}:
                 del cell.metadata["nbgrader"]
-                result.problems.append(Problem("duplicate_cell", label, f"ô thứ {index + 1}"))
+                result.problems.append(Problem("duplicate_cell", label, str(index + 1)))
 
     def _resources(self, job: "_Job", notebook: str) -> dict:
         return {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
@@ -560,7 +537,7 @@ class _CohortGrader:
         code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
         exposed = False  # once a test ran beside trainee code, later trainee outputs may quote it
         for cell, ran in zip(code_cells, run.cells):
-            where = f"ô {cell.metadata.get('nbgrader', {}).get('grade_id') or code_cells.index(cell) + 1}"
+            where = str(cell.metadata.get("nbgrader", {}).get("grade_id") or code_cells.index(cell) + 1)
             cell.outputs = [nbformat.from_dict(output) for output in ran.outputs]
             cell.execution_count = ran.execution_count
             if ran.started:
@@ -571,7 +548,7 @@ class _CohortGrader:
             if ran.tampered:
                 result.problems.append(Problem("tampering", label, f"{where} ({', '.join(ran.tampered)})"))
             if _kind(cell) == "test":
-                _keep_only_check_messages(cell, trusted=not ran.exposed)
+                keep_only_check_messages(cell, trusted=not ran.exposed)
                 exposed = exposed or ran.exposed
             elif exposed and _kind(cell) == "trainee":
                 _blank_outputs(cell)
@@ -582,7 +559,7 @@ class _CohortGrader:
                 _append_error(cell, ERROR_ON_TIMEOUT)
             elif ran.status == "error":
                 if not any(o.output_type == "error" and o.ename == ran.ename for o in cell.outputs):
-                    if _is_grade(cell):
+                    if is_test_cell(cell):
                         result.problems.append(Problem("hidden_error", label, where))
                     _append_error(cell, {"ename": ran.ename, "evalue": ran.evalue, "traceback": ran.traceback
                                          or ["ERROR: An error occurred while showtraceback was disabled"]})
@@ -674,15 +651,10 @@ class _Job:
     unreadable: list = field(default_factory=list)
 
 
-def _is_grade(cell) -> bool:
-    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(nbgrader.get("grade")) and not nbgrader.get("solution")
-
-
 def _kind(cell) -> str:
     """How the sandbox treats a code cell: "test" (autograded), "locked" (the course's own) or "trainee"."""
     nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-    if _is_grade(cell):
+    if is_test_cell(cell):
         return "test"
     return "locked" if nbgrader.get("locked") and not nbgrader.get("solution") else "trainee"
 
@@ -708,43 +680,6 @@ def _blank_outputs(cell) -> None:
             output.evalue, output.traceback = "", [output.ename]
         else:
             output.data, output.metadata = {"text/plain": ""}, {}
-
-
-def _keep_only_check_messages(cell, trusted: bool = True) -> None:
-    """What a test cell may show a trainee: its checks' verdicts, its own messages, its score.
-
-    Anything else a test cell printed (trainee code can print there, for
-    instance the test itself) is dropped; the kind of each output stays, so
-    nbgrader scores the cell as before. A check's message is kept only from a
-    test that ran apart from trainee code (``trusted``).
-    """
-    from .checks import OK_FORM, OK_RIGHT
-
-    verdicts = {OK_RIGHT, OK_FORM, OK_FORM.split(".")[0] + "."}
-    source = cell.source
-    for output in cell.outputs:
-        kind = output.output_type
-        if kind == "stream":
-            output.text = "".join(line for line in output.text.splitlines(keepends=True)
-                                  if line.strip() in verdicts)
-        elif kind == "error":
-            message = str(output.get("evalue", ""))
-            if not ((trusted and output.ename in ("CheckFailed", "TraineeInputError")) or message == ""
-                    or repr(message)[1:-1] in source or message in source):
-                output.evalue = ""
-            if output.ename in ("CheckFailed", "TraineeInputError"):
-                output.traceback = [f"✗ {output.evalue}"]  # the one line the trainee's notebook showed
-            else:
-                output.traceback = [f"{output.ename}: {output.evalue}".rstrip(": ")]
-        elif kind in ("execute_result", "display_data"):
-            text = str(output.get("data", {}).get("text/plain", ""))
-            try:
-                float(text)
-                kept = {"text/plain": text}
-            except ValueError:
-                kept = {"text/plain": ""}
-            output.data = kept
-            output.metadata = {}
 
 
 def _append_error(cell, error: dict) -> None:
