@@ -110,6 +110,13 @@ def test_the_base_install_is_the_library_alone(wheel):
     assert any(f.startswith("policycomm/templates/") and f.endswith(".j2") for f in files)
 
 
+def _marker_holds(marker: str) -> bool:
+    """Whether an environment marker holds here, with no extra requested."""
+    from packaging.markers import Marker
+
+    return Marker(marker).evaluate({"extra": ""})
+
+
 def _closure(names: set[str]) -> list[metadata.Distribution]:
     """The installed distributions that ``names`` need, their own requirements included (no extras)."""
     seen, todo, found = set(), list(names), []
@@ -122,7 +129,7 @@ def _closure(names: set[str]) -> list[metadata.Distribution]:
         found.append(dist)
         for requirement in dist.requires or []:
             marker = requirement.split(";", 1)[1] if ";" in requirement else ""
-            if "extra" in marker or "python_version < " in marker.replace('"', " ") or "sys_platform == \"win" in marker:
+            if marker and not _marker_holds(marker):
                 continue
             todo.append(_name(requirement))
     return found

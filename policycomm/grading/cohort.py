@@ -296,7 +296,11 @@ class Job:
 
 
 class Course:
-    """What the steps share: nbgrader's course directory, the gradebook and the course's configuration."""
+    """What the steps share: nbgrader's course directory, the gradebook and the course's configuration.
+
+    While it is open, nbgrader's preprocessors write into this one gradebook
+    (:func:`~policycomm.grading.nbgrader_coupling.share_gradebook`); ``close()`` undoes that.
+    """
 
     def __init__(self, course_dir: str, config, db_url: str | None = None):
         bin_dir = os.path.dirname(sys.executable)  # nbgrader runs `alembic` when it creates a database
@@ -310,8 +314,10 @@ class Course:
         self.db_url = db_url or self.coursedir.db_url
         self.coursedir.db_url = self.db_url
         self.gradebook = Gradebook(self.db_url, self.coursedir.course_id)
+        self._sharing = share_gradebook(self.gradebook)
 
     def close(self) -> None:
+        self._sharing.undo()
         self.gradebook.close()
 
     def folder(self, step: str, student: str, assignment: str) -> str:
@@ -649,13 +655,11 @@ class CohortRun:
         self.course = Course(course_dir, config, db_url)
         self.sanitise, self.finish_notebooks, self.save = (Sanitiser(self.course), Finisher(self.course),
                                                            Saver(self.course))
-        self._sharing = share_gradebook(self.course.gradebook)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self._sharing.undo()
         self.course.close()
 
     def run(self, submissions, journal, done: dict, progress: bool, started: float) -> CohortSummary:
