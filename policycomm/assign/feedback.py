@@ -10,11 +10,13 @@ template (``policycomm/templates/policycomm_feedback/``), whose sentences come
 from the message catalogue. The course's ``nbgrader_config.py`` calls it, and
 so does ``policycomm report`` (:func:`generate_feedback`).
 
->>> from nbformat.v4 import new_code_cell, new_notebook
->>> cell = new_code_cell("check(x)\\n### BEGIN HIDDEN TESTS\\ncheck(x, expected=1)\\n### END HIDDEN TESTS")
+>>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+>>> cell = new_code_cell("check(x)\\n### BEGIN HIDDEN TESTS\\ncheck(x, expected=1)\\n### END HIDDEN TESTS", outputs=[
+...     new_output("stream", name="stdout", text="check(x, expected=1)\\n"),
+...     new_output("error", ename="AssertionError", evalue="", traceback=["Traceback", "check(x, expected=1)"])])
 >>> nb, _ = HideHiddenTests().preprocess(new_notebook(cells=[cell]), {})
->>> nb.cells[0].source
-'check(x)'
+>>> nb.cells[0].source, nb.cells[0].outputs[0].text, nb.cells[0].outputs[1].traceback
+('check(x)', '[đã ẩn]\\n', ['✗ AssertionError'])
 """
 from __future__ import annotations
 
