@@ -69,8 +69,14 @@ def generate_feedback(course_dir: str, config, out_dir: str, db_url: str | None 
 
     ``config`` is the course's nbgrader configuration; the pages go to
     ``out_dir/<student>/<assignment>/<notebook>.html``. Returns their paths.
+    A submission nbgrader cannot give feedback for (one that is not in the
+    gradebook) is left out and logged, as ``nbgrader generate_feedback`` does;
+    the others still get theirs.
     """
+    import logging
+
     from nbgrader.converters import GenerateFeedback
+    from nbgrader.converters.base import NbGraderException
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
 
@@ -84,7 +90,10 @@ def generate_feedback(course_dir: str, config, out_dir: str, db_url: str | None 
         config.CourseDirectory.db_url = db_url
     config.GenerateFeedback.force = True
     coursedir = CourseDirectory(config=config)
-    GenerateFeedback(coursedir=coursedir, config=config).start()
+    try:
+        GenerateFeedback(coursedir=coursedir, config=config).start()
+    except NbGraderException as exc:
+        logging.getLogger("policycomm.report").warning("nbgrader generate_feedback: %s", exc)
     pages = []
     for dirpath, _, filenames in os.walk(out_dir):
         pages += [os.path.join(dirpath, name) for name in filenames if name.endswith(".html")]
