@@ -6,13 +6,21 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: course test system-deps sandbox-deps bench quiz-check quiz-export clean
 
-$(VENV)/.installed-base: setup.cfg pyproject.toml
+# `pip install policycomm` is the library alone; the extras add the course, grading, PostgreSQL and tests.
+$(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed-base: $(VENV)/.created setup.cfg pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed-base
+$(VENV)/.installed-course: $(VENV)/.created setup.cfg pyproject.toml
+	$(PY) -m pip install --quiet -e '.[course]'
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.created setup.cfg pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -37,7 +45,7 @@ sandbox-deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap >/dev/null; }
 
 # Install, prepare the trainee copy of the course, and open it in JupyterLab.
-course: $(VENV)/.installed-base sandbox-deps
+course: $(VENV)/.installed-course sandbox-deps
 	$(PY) -m policycomm.cli course open
 
 # Install everything and run the whole test suite.

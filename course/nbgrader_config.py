@@ -6,10 +6,7 @@ Run nbgrader from this directory (``cd course && nbgrader generate_assignment
 import os
 from pathlib import Path
 
-from nbgrader.preprocessors import GetGrades
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-
-from policycomm.assign.feedback import HideHiddenTests
+from policycomm.assign.feedback import configure_feedback
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -40,4 +37,4 @@ c.Autograde.exclude_overwriting = {
 }
 
 # Feedback shows neither hidden tests nor tracebacks (nbgrader's default shows both).
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+configure_feedback(c)

@@ -1,17 +1,21 @@
 """Grade a whole cohort the way ``nbgrader autograde`` does, in parallel and isolated.
 
 For every ``submitted/<student>/<assignment>/`` folder the grader applies
-nbgrader's own steps and preprocessors, in nbgrader's order:
+nbgrader's own steps and preprocessors, in nbgrader's order, as five named steps:
 
-1. copy the submission's other files, then the course's ``source/`` files
-   (except ``Autograde.exclude_overwriting``), into ``autograded/``;
-2. sanitise each known notebook with ClearOutput, DeduplicateIds,
+1. :func:`prepare`: copy the submission's other files, then the course's
+   ``source/`` files (except ``Autograde.exclude_overwriting``), into ``autograded/``;
+2. :class:`Sanitiser`: each known notebook through ClearOutput, DeduplicateIds,
    OverwriteKernelspec, OverwriteCells (locked and test cells, hidden tests
    included, come back from the gradebook) and CheckCellMetadata;
-3. execute it, in a child forked from a warm worker (see
+3. :func:`execute`: run it in a child forked from a warm worker (see
    :mod:`policycomm.grading.sandbox`) instead of a fresh Jupyter kernel;
-4. IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties and
-   CheckCellMetadata, then write ``autograded/<student>/<assignment>/``.
+4. :class:`Finisher`: merge the outputs, IgnorePattern and LimitOutput, then
+   write ``autograded/<student>/<assignment>/``;
+5. :class:`Saver`: SaveAutoGrades, AssignLatePenalties and CheckCellMetadata
+   into the gradebook, as one transaction.
+
+:class:`CohortRun` drives the steps over every submission.
 
 Only this process touches the gradebook; each submission's writes are one
 transaction, recorded afterwards in a journal (``.policycomm/grade-journal.jsonl``
@@ -23,7 +27,7 @@ gets zero for the cells it could not grade and the journal says why, while
 the other notebooks and trainees are graded normally. A grade cell deleted by
 the trainee gets zero (nbgrader leaves it without a score).
 
->>> Problem("timeout", "ps1/channels.ipynb", "ô 3").text().startswith("Bài ps1/channels.ipynb")
+>>> Problem("timeout", "ps1/channels.ipynb", "3").text().startswith("Bài ps1/channels.ipynb")
 True
 """
 from __future__ import annotations
@@ -40,6 +44,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 
+from .hidden_tests import is_test_cell, keep_only_check_messages
 from .nbgrader_coupling import FlushOnCommit, UnsupportedNbgrader, check_nbgrader_version, share_gradebook
 from .sandbox import Limits, NotebookRun, WarmPool
 
@@ -47,34 +52,6 @@ log = logging.getLogger("policycomm.grade")
 
 JOURNAL = os.path.join(".policycomm", "grade-journal.jsonl")
 
-#: problem code -> what the lecturer reads (Vietnamese: the lecturers' language)
-PROBLEM_TEXT = {
-    "unknown_notebook": "Tệp {notebook} không có trong bài giao (có thể đã bị đổi tên), nên không được chấm.",
-    "no_notebooks": "Bài nộp {notebook} không có tệp .ipynb nào; như nbgrader, bài này không được ghi vào sổ điểm.",
-    "missing_notebook": "Không có tệp {notebook}: mọi câu của tệp này được 0 điểm.",
-    "unreadable": "Không đọc được tệp {notebook} ({detail}): mọi câu của tệp này được 0 điểm. "
-                  "Hãy nhờ học viên nộp lại bản lưu từ JupyterLab.",
-    "bad_metadata": "Siêu dữ liệu chấm điểm của {notebook} bị hỏng ({detail}): các câu được 0 điểm.",
-    "duplicate_cell": "Bài {notebook}: {detail} là bản sao của một ô chấm điểm; chỉ bản cuối cùng được chấm.",
-    "missing_cell": "Bài {notebook}: ô chấm điểm {detail} đã bị xóa, nên được 0 điểm.",
-    "timeout": "Bài {notebook}: {detail} chạy quá thời gian cho phép và đã bị dừng (0 điểm cho ô đó).",
-    "timeout_notebook": "Bài {notebook} chạy quá tổng thời gian cho phép; các ô còn lại không được chạy (0 điểm).",
-    "killed": "Bài {notebook}: mã của học viên làm tiến trình dừng ({detail}); "
-              "các ô còn lại không được chạy (0 điểm).",
-    "crashed": "Bài {notebook}: mã của học viên làm tiến trình dừng ({detail}); "
-               "các ô còn lại không được chạy (0 điểm).",
-    "protocol": "Bài {notebook}: mã của học viên can thiệp vào kênh chấm điểm; các ô còn lại được 0 điểm.",
-    "hidden_error": "Bài {notebook}: {detail} báo lỗi nhưng lỗi bị giấu khỏi kết quả; vẫn tính là lỗi (0 điểm).",
-    "output_truncated": "Bài {notebook}: {detail} in ra quá nhiều nên kết quả đã được cắt bớt.",
-    "bad_timestamp": "Tệp timestamp.txt không hợp lệ ({detail}); bài được coi như không có thời điểm nộp.",
-    "error": "Lỗi khi chấm {notebook}: {detail}. Các bài khác vẫn được chấm.",
-    "refused_file": "Bài {notebook}: tệp {detail} không phải tệp thường (liên kết, thiết bị, FIFO hay socket) "
-                    "nên không được chép và không được chấm.",
-    "tampering": "Bài {notebook}: mã của học viên đã can thiệp vào bộ chấm trước {detail}; "
-                 "bộ chấm đã khôi phục trạng thái trước khi chạy ô đó.",
-    "worker_lost": "Bài {notebook}: tiến trình chấm bị mất ({detail}); bài chưa được chấm xong, "
-                   "hãy chạy lại với --resume để chấm lại.",
-}
 #: problems that mean the submission did not run as written (counted as failures)
 SERIOUS = {"no_notebooks", "unreadable", "bad_metadata", "timeout", "timeout_notebook", "killed", "crashed",
            "protocol", "error", "missing_notebook", "unknown_notebook", "refused_file", "tampering", "worker_lost"}
@@ -92,7 +69,11 @@ class Problem:
     detail: str = ""
 
     def text(self) -> str:
-        return PROBLEM_TEXT.get(self.code, "{detail}").format(notebook=self.notebook, detail=self.detail)
+        """What the lecturer reads, in the current language (``messages/cohort.yaml``)."""
+        from ..messages import catalogue, message
+
+        code = f"problem_{self.code}" if f"problem_{self.code}" in catalogue() else "problem_unknown"
+        return message(code, notebook=self.notebook, detail=self.detail)
 
 
 @dataclass
@@ -174,7 +155,7 @@ def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *,
     try:
         if os.geteuid() == 0:
             make_private(course_dir)
-        grader = _CohortGrader(course_dir, config, db_url, pool, limits)
+        grader = CohortRun(course_dir, config, db_url, pool, limits)
         with grader, _journal(course_dir, resume) as journal:
             done = read_journal(course_dir) if resume else {}
             return grader.run(submissions, journal, done, progress, started)
@@ -292,44 +273,394 @@ def read_journal(course_dir: str) -> dict[tuple[str, str], dict]:
     return entries
 
 
-# --------------------------------------------------------------------------- the grader
+# --------------------------------------------------------------------------- one submission, step by step
+#
+# A submission goes through five steps, each below with its own docstring:
+# prepare (files) -> Sanitiser (nbgrader's preprocessors before running) -> execute (in the sandbox pool)
+# -> Finisher (outputs merged, nbgrader's preprocessors after running, files written) -> Saver (the gradebook).
+# CohortRun drives them over every submission.
 
 
-class _CohortGrader:
-    """Holds the gradebook, nbgrader's preprocessors and the pool for one run."""
+@dataclass
+class Job:
+    """One submission on its way through the steps."""
 
-    def __init__(self, course_dir: str, config, db_url: str | None, pool: WarmPool, limits: Limits):
+    assignment: str
+    student: str
+    result: SubmissionResult
+    dest: str = ""  # autograded/<student>/<assignment>/
+    notebooks: dict = field(default_factory=dict)  # name -> sanitised notebook
+    order: list = field(default_factory=list)  # names of the notebooks sent to the pool, in order
+    futures: list = field(default_factory=list)  # their runs, in the same order
+    unreadable: list = field(default_factory=list)  # names of the notebooks that could not be graded
+
+
+class Course:
+    """What the steps share: nbgrader's course directory, the gradebook and the course's configuration.
+
+    While it is open, nbgrader's preprocessors write into this one gradebook
+    (:func:`~policycomm.grading.nbgrader_coupling.share_gradebook`); ``close()`` undoes that.
+    """
+
+    def __init__(self, course_dir: str, config, db_url: str | None = None):
         bin_dir = os.path.dirname(sys.executable)  # nbgrader runs `alembic` when it creates a database
         if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
             os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-        from nbgrader import preprocessors as pp
         from nbgrader.api import Gradebook
         from nbgrader.coursedir import CourseDirectory
 
-        self.course_dir, self.pool, self.limits = course_dir, pool, limits
+        self.config = config
         self.coursedir = CourseDirectory(config=config, root=course_dir)
         self.db_url = db_url or self.coursedir.db_url
         self.coursedir.db_url = self.db_url
         self.gradebook = Gradebook(self.db_url, self.coursedir.course_id)
-        self.exclude_overwriting = config_value(config, "Autograde", "exclude_overwriting", {})
-        self.permissions = int(str(config_value(
-            config, "Autograde", "permissions", 664 if self.coursedir.groupshared else 444)), 8)
-        self.sanitizers = [cls(config=config) for cls in
-                           (pp.ClearOutput, pp.DeduplicateIds, pp.OverwriteKernelspec, pp.OverwriteCells,
-                            pp.CheckCellMetadata)]
-        self.finishers = [cls(config=config) for cls in (pp.IgnorePattern, pp.LimitOutput)]
-        self.savers = [cls(config=config) for cls in
-                       (pp.SaveAutoGrades, pp.AssignLatePenalties, pp.CheckCellMetadata)]
         self._sharing = share_gradebook(self.gradebook)
+
+    def close(self) -> None:
+        self._sharing.undo()
+        self.gradebook.close()
+
+    def folder(self, step: str, student: str, assignment: str) -> str:
+        """``<step>/<student>/<assignment>`` as the course names it (``step``: "submitted", "autograded", …)."""
+        return self.coursedir.format_path(getattr(self.coursedir, f"{step}_directory"), student, assignment)
+
+    def resources(self, job: Job, notebook: str) -> dict:
+        """The resources nbgrader's preprocessors expect for ``notebook`` of ``job``."""
+        return {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
+                "metadata": {"path": job.dest, "name": notebook},
+                "nbgrader": {"student": job.student, "assignment": job.assignment, "notebook": notebook,
+                             "db_url": self.db_url}}
+
+
+def _preprocessors(config, names: tuple[str, ...]) -> list:
+    from nbgrader import preprocessors as pp
+
+    return [getattr(pp, name)(config=config) for name in names]
+
+
+# ---------------------------------------------------------------- step 1: prepare
+
+
+def prepare(course: Course, job: Job) -> str:
+    """Step 1, nbgrader's file step: the submission's other files, then the source's, into autograded/.
+
+    Only regular files of the submission are copied; a link, device, FIFO or
+    socket is refused and named in the report. Files of the source listed in
+    ``Autograde.exclude_overwriting`` are not copied over the trainee's.
+    Returns the autograded folder (emptied first).
+    """
+    from nbgrader.utils import find_all_files
+
+    coursedir = course.coursedir
+    submitted = course.folder("submitted", job.student, job.assignment)
+    dest = course.folder("autograded", job.student, job.assignment)
+    source = coursedir.format_path(coursedir.source_directory, ".", job.assignment)
+    if os.path.exists(dest):
+        shutil.rmtree(dest)
+    os.makedirs(dest)
+    exclude = config_value(course.config, "Autograde", "exclude_overwriting", {})
+    excluded = {os.path.join(source, name) for name in exclude.get(job.assignment, [])}
+    copies = [(submitted, path) for path in find_all_files(submitted, coursedir.ignore + ["*.ipynb"])
+              if is_regular(submitted, path, job)]
+    copies += [(source, path) for path in find_all_files(source, coursedir.ignore + ["*.ipynb"])
+               if path not in excluded]
+    for root, path in copies:
+        target = os.path.join(dest, os.path.relpath(path, root))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.lexists(target):
+            os.remove(target)
+        shutil.copy(path, target)
+    return dest
+
+
+def is_regular(root: str, path: str, job: Job) -> bool:
+    """True for a regular file inside ``root`` reached without links; else a refused_file problem."""
+    import stat
+
+    relative = os.path.relpath(path, root)
+    parts = relative.split(os.sep)
+    for depth in range(1, len(parts) + 1):
+        mode = os.lstat(os.path.join(root, *parts[:depth])).st_mode
+        if stat.S_ISLNK(mode) or (depth == len(parts) and not stat.S_ISREG(mode)):
+            job.result.problems.append(Problem("refused_file", job.assignment, relative))
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- step 2: sanitise
+
+
+class Sanitiser:
+    """Step 2: read each submitted notebook and apply nbgrader's preprocessors that come before running.
+
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells (locked
+    and test cells, hidden tests included, come back from the gradebook) and
+    CheckCellMetadata, in nbgrader's order. A notebook that is not part of the
+    assignment, not a regular file, unreadable or with broken metadata is left
+    out with its problem; :class:`Saver` gives it zero.
+    """
+
+    STEPS = ("ClearOutput", "DeduplicateIds", "OverwriteKernelspec", "OverwriteCells", "CheckCellMetadata")
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.preprocessors = _preprocessors(course.config, self.STEPS)
+
+    def __call__(self, job: Job) -> dict:
+        """name -> sanitised notebook, for the notebooks of ``job`` that can be graded."""
+        import nbformat
+
+        submitted = self.course.folder("submitted", job.student, job.assignment)
+        known = {notebook.name for notebook in self.course.gradebook.find_assignment(job.assignment).notebooks}
+        notebooks = {}
+        for path in sorted(glob.glob(os.path.join(glob.escape(submitted), "*.ipynb"))):
+            name = os.path.splitext(os.path.basename(path))[0]
+            label = f"{job.assignment}/{name}.ipynb"
+            if name not in known:
+                job.result.problems.append(Problem("unknown_notebook", label))
+                continue
+            if not is_regular(submitted, path, job):
+                job.unreadable.append(name)
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    raw = handle.read()
+                notebook = nbformat.reads(raw.decode("utf-8"), as_version=4)
+            except Exception as exc:
+                job.result.problems.append(Problem("unreadable", label, _short(exc)))
+                job.unreadable.append(name)
+                continue
+            resources = self.course.resources(job, name)
+            try:
+                for preprocessor in self.preprocessors:
+                    notebook, resources = preprocessor(notebook, resources)
+                    if type(preprocessor).__name__ == "DeduplicateIds":
+                        self.unmark_duplicates(notebook, label, job.result)
+            except Exception as exc:  # e.g. SchemaTooOldError, MissingEntry from CheckCellMetadata/OverwriteCells
+                job.result.problems.append(Problem("bad_metadata", label, _short(exc)))
+                job.unreadable.append(name)
+                continue
+            notebooks[name] = notebook
+        return notebooks
+
+    @staticmethod
+    def unmark_duplicates(notebook, label: str, result: SubmissionResult) -> None:
+        """Make the copies DeduplicateIds emptied plain cells.
+
+        nbgrader leaves ``nbgrader: {}`` on them, which CheckCellMetadata then
+        rejects as an outdated schema, stopping the whole run; here the last
+        copy is graded, as DeduplicateIds intends, and the others are ordinary cells.
+        """
+        for index, cell in enumerate(notebook.cells):
+            if cell.metadata.get("nbgrader", None) == {}:
+                del cell.metadata["nbgrader"]
+                result.problems.append(Problem("duplicate_cell", label, str(index + 1)))
+
+
+# ---------------------------------------------------------------- step 3: execute
+
+
+def execute(job: Job, run, limits: Limits, submit) -> None:
+    """Step 3: send the code cells of each sanitised notebook, with the folder's other files, to be run.
+
+    ``run(cells, files, limits, env)`` runs one notebook (a pool's ``run``);
+    ``submit(function, *args)`` schedules it and returns a future (an
+    executor's ``submit``). The futures land in ``job.futures``, in the order
+    of ``job.order``. Each cell goes with its kind (test, locked or trainee),
+    which decides how the sandbox isolates it.
+    """
+    env = {"NBGRADER_EXECUTION": "autograde"}
+    files = _regular_files(job.dest) if job.notebooks else []
+    for name, notebook in job.notebooks.items():
+        cells = [{"source": cell.source, "kind": _kind(cell)} for cell in notebook.cells if cell.cell_type == "code"]
+        job.futures.append(submit(run, cells, files, limits, env))
+        job.order.append(name)
+
+
+# ---------------------------------------------------------------- step 4: finish
+
+
+class Finisher:
+    """Step 4: put each run's outputs into its notebook, apply nbgrader's IgnorePattern and LimitOutput,
+    and write the notebooks into autograded/ with the course's permissions."""
+
+    STEPS = ("IgnorePattern", "LimitOutput")
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.preprocessors = _preprocessors(course.config, self.STEPS)
+        self.permissions = int(str(config_value(
+            course.config, "Autograde", "permissions", 664 if course.coursedir.groupshared else 444)), 8)
+
+    def __call__(self, job: Job) -> dict:
+        """name -> executed notebook, written to ``job.dest``."""
+        import nbformat
+
+        executed = {}
+        for name, future in zip(job.order, job.futures):
+            notebook = job.notebooks[name]
+            merge_outputs(notebook, future.result(), f"{job.assignment}/{name}.ipynb", job.result)
+            resources = self.course.resources(job, name)
+            for preprocessor in self.preprocessors:
+                notebook, resources = preprocessor(notebook, resources)
+            executed[name] = notebook
+        for name, notebook in executed.items():
+            nbformat.write(notebook, os.path.join(job.dest, f"{name}.ipynb"))
+        for dirpath, _, filenames in os.walk(job.dest):
+            for filename in filenames:
+                os.chmod(os.path.join(dirpath, filename), self.permissions)
+        return executed
+
+
+def merge_outputs(notebook, run: NotebookRun, label: str, result: SubmissionResult) -> None:
+    """Put a run's outputs into the notebook as nbclient and nbgrader's Execute would.
+
+    Test cells keep only what a trainee may see (:func:`keep_only_check_messages`);
+    trainee outputs after a test that ran beside trainee code are blanked; a
+    timeout, a dead or stopped run and an error hidden from the outputs become
+    error outputs (which nbgrader scores as failures) and problems for the report.
+    """
+    import nbformat
+    import platform
+
+    notebook.metadata["language_info"] = {
+        "codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+        "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3", "version": platform.python_version()}
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    exposed = False  # once a test ran beside trainee code, later trainee outputs may quote it
+    for cell, ran in zip(code_cells, run.cells):
+        where = str(cell.metadata.get("nbgrader", {}).get("grade_id") or code_cells.index(cell) + 1)
+        cell.outputs = [nbformat.from_dict(output) for output in ran.outputs]
+        cell.execution_count = ran.execution_count
+        if ran.started:
+            cell.metadata["execution"] = {"iopub.execute_input": ran.started,
+                                          "iopub.status.busy": ran.started,
+                                          "iopub.status.idle": ran.finished,
+                                          "shell.execute_reply": ran.finished}
+        if ran.tampered:
+            result.problems.append(Problem("tampering", label, f"{where} ({', '.join(ran.tampered)})"))
+        if _kind(cell) == "test":
+            keep_only_check_messages(cell, trusted=not ran.exposed)
+            exposed = exposed or ran.exposed
+        elif exposed and _kind(cell) == "trainee":
+            _blank_outputs(cell)
+        if any("output truncated by the grader" in str(o.get("text", "")) for o in ran.outputs):
+            result.problems.append(Problem("output_truncated", label, where))
+        if ran.status == "timeout":
+            result.problems.append(Problem("timeout", label, where))
+            _append_error(cell, ERROR_ON_TIMEOUT)
+        elif ran.status == "error":
+            if not any(o.output_type == "error" and o.ename == ran.ename for o in cell.outputs):
+                if is_test_cell(cell):
+                    result.problems.append(Problem("hidden_error", label, where))
+                _append_error(cell, {"ename": ran.ename, "evalue": ran.evalue, "traceback": ran.traceback
+                                     or ["ERROR: An error occurred while showtraceback was disabled"]})
+        elif ran.status == "killed":
+            name = "CellTimeoutError" if run.problem == "timeout_notebook" else "DeadKernelError"
+            _append_error(cell, {"ename": name, "evalue": run.detail or run.problem,
+                                 "traceback": [f"{name}: {run.detail or run.problem}"]})
+        elif ran.status == "not_run":
+            _append_error(cell, {"ename": "NotRun", "evalue": "an earlier cell stopped the notebook",
+                                 "traceback": ["NotRun: an earlier cell stopped the notebook"]})
+    if run.problem:
+        result.problems.append(Problem(run.problem, label, run.detail))
+    if run.problem == "worker_lost":  # not the trainee's doing as far as we know: --resume grades it again
+        result.status = "failed"
+
+
+# ---------------------------------------------------------------- step 5: save
+
+
+class Saver:
+    """Step 5: every gradebook write of one submission, as one transaction.
+
+    The submission (with its timestamp), then nbgrader's SaveAutoGrades,
+    AssignLatePenalties and CheckCellMetadata on each executed notebook; a
+    notebook that could not be graded, and a grade cell the trainee deleted,
+    get zero. Sets the result's score and maximum.
+    """
+
+    STEPS = ("SaveAutoGrades", "AssignLatePenalties", "CheckCellMetadata")
+
+    def __init__(self, course: Course):
+        self.course = course
+        self.preprocessors = _preprocessors(course.config, self.STEPS)
+
+    def __call__(self, job: Job, executed: dict) -> None:
+        gradebook, result = self.course.gradebook, job.result
+        try:
+            submitted = self.course.folder("submitted", job.student, job.assignment)
+            timestamp = self.course.coursedir.get_existing_timestamp(submitted)
+        except BaseException as exc:  # nbgrader exits on an invalid timestamp.txt
+            result.problems.append(Problem("bad_timestamp", job.assignment, _short(exc)))
+            timestamp = None
+        session = gradebook.db
+        gradebook.db = FlushOnCommit(session)
+        try:
+            gradebook.update_or_create_student(job.student)
+            if timestamp:
+                gradebook.update_or_create_submission(job.assignment, job.student, timestamp=timestamp)
+            else:
+                gradebook.update_or_create_submission(job.assignment, job.student)
+            for notebook in gradebook.find_assignment(job.assignment).notebooks:
+                if notebook.name not in executed:
+                    self.zero_notebook(job, notebook.name)
+            for name, notebook in executed.items():
+                resources = self.course.resources(job, name)
+                for preprocessor in self.preprocessors:
+                    notebook, resources = preprocessor(notebook, resources)
+                self.zero_deleted_cells(job, name, notebook)
+            submission = gradebook.find_submission(job.assignment, job.student)
+            result.score, result.max_score = float(submission.score), float(submission.max_score)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            gradebook.db = session
+
+    def zero_notebook(self, job: Job, name: str) -> None:
+        """Zero for every grade of a notebook that was not graded (missing or unreadable)."""
+        if name not in job.unreadable:
+            job.result.problems.append(Problem("missing_notebook", f"{job.assignment}/{name}.ipynb"))
+        notebook = self.course.gradebook.find_submission_notebook(name, job.assignment, job.student)
+        for grade in notebook.grades:
+            grade.auto_score = 0
+            grade.needs_manual_grade = False
+        self.course.gradebook.db.commit()
+
+    def zero_deleted_cells(self, job: Job, name: str, notebook) -> None:
+        """Zero for each grade cell missing from the executed notebook (nbgrader leaves it without a score)."""
+        from nbgrader.utils import is_grade
+
+        present = {cell.metadata.nbgrader.get("grade_id") for cell in notebook.cells if is_grade(cell)}
+        submitted = self.course.gradebook.find_submission_notebook(name, job.assignment, job.student)
+        for grade in submitted.grades:
+            if grade.name not in present:
+                job.result.problems.append(Problem("missing_cell", f"{job.assignment}/{name}.ipynb", grade.name))
+                grade.auto_score = 0
+                grade.needs_manual_grade = False
+        self.course.gradebook.db.commit()
+
+
+# --------------------------------------------------------------------------- the run
+
+
+class CohortRun:
+    """One grading run: the five steps over every submission, in parallel, each result journaled."""
+
+    def __init__(self, course_dir: str, config, db_url: str | None, pool: WarmPool, limits: Limits):
+        self.pool, self.limits = pool, limits
+        self.course = Course(course_dir, config, db_url)
+        self.sanitise, self.finish_notebooks, self.save = (Sanitiser(self.course), Finisher(self.course),
+                                                           Saver(self.course))
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self._sharing.undo()
-        self.gradebook.close()
-
-    # ---------------------------------------------------------------- the run
+        self.course.close()
 
     def run(self, submissions, journal, done: dict, progress: bool, started: float) -> CohortSummary:
         from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -351,12 +682,12 @@ class _CohortGrader:
                     complete = [job for job in in_flight if all(f.done() for f in job.futures)]
                 for job in complete:
                     in_flight.remove(job)
-                    self._record(self._finish(job), journal, summary)
+                    self._record(self.finish(job), journal, summary)
                     bar.update(1)
                     bar.set_postfix({"lỗi": summary.failed}, refresh=False)
 
             for assignment, student in submissions:
-                folder = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
+                folder = self.course.folder("submitted", student, assignment)
                 print_ = fingerprint(folder)
                 entry = done.get((assignment, student))
                 if entry and entry.get("fingerprint") == print_ and entry.get("status") == "graded":
@@ -364,8 +695,7 @@ class _CohortGrader:
                     summary.results.append(SubmissionResult.from_dict(entry))
                     bar.update(1)
                     continue
-                job = self._start(assignment, student, print_, executor)
-                in_flight.append(job)
+                in_flight.append(self.start(assignment, student, print_, executor.submit))
                 while len(in_flight) > 2 * self.pool.slots:
                     settle(block=True)
                 settle(block=False)
@@ -380,9 +710,9 @@ class _CohortGrader:
 
         for assignment in sorted(assignments):
             try:
-                self.gradebook.find_assignment(assignment)
+                self.course.gradebook.find_assignment(assignment)
             except MissingEntry:
-                raise GradingError(f"Sổ điểm {self.db_url} chưa có bài giao '{assignment}'. "
+                raise GradingError(f"Sổ điểm {self.course.db_url} chưa có bài giao '{assignment}'. "
                                    f"Hãy chạy `nbgrader generate_assignment {assignment}` trước.") from None
 
     def _record(self, result: SubmissionResult, journal, summary: CohortSummary) -> None:
@@ -395,294 +725,44 @@ class _CohortGrader:
         if result.status == "failed" or any(p.code in SERIOUS for p in result.problems):
             summary.failed += 1
 
-    # ---------------------------------------------------------------- one submission
-
-    def _start(self, assignment: str, student: str, print_: str, executor) -> "_Job":
-        job = _Job(assignment, student, SubmissionResult(assignment, student, print_))
-        submitted = self.coursedir.format_path(self.coursedir.submitted_directory, student, assignment)
+    def start(self, assignment: str, student: str, print_: str, submit) -> Job:
+        """Steps 1 to 3 for one submission: prepared, sanitised and sent to the pool."""
+        job = Job(assignment, student, SubmissionResult(assignment, student, print_))
+        submitted = self.course.folder("submitted", student, assignment)
         if not glob.glob(os.path.join(glob.escape(submitted), "*.ipynb")):
             # like nbgrader, which matches no notebook there and leaves this submission out entirely
             job.result.problems.append(Problem("no_notebooks", assignment))
             job.result.status = "empty"
             return job
         try:
-            job.dest = self._prepare_destination(job)
-            job.notebooks = self._sanitise_all(job)
+            job.dest = prepare(self.course, job)
+            job.notebooks = self.sanitise(job)
         except Exception as exc:  # one bad submission never stops the others
             log.exception("preparing %s/%s", student, assignment)
             job.result.problems.append(Problem("error", assignment, f"{type(exc).__name__}: {exc}"))
             job.result.status = "failed"
             job.notebooks = {}
-        env = {"NBGRADER_EXECUTION": "autograde"}
-        files = _regular_files(job.dest) if job.notebooks else []
-        for name, notebook in job.notebooks.items():
-            cells = [{"source": cell.source, "kind": _kind(cell)} for cell in notebook.cells
-                     if cell.cell_type == "code"]
-            job.futures.append(executor.submit(self.pool.run, cells, files, self.limits, env))
-            job.order.append(name)
+        execute(job, self.pool.run, self.limits, submit)
         return job
 
-    def _prepare_destination(self, job: "_Job") -> str:
-        """nbgrader's file step: submission's other files, then the source's, into autograded/.
-
-        Only regular files of the submission are copied; a link, device, FIFO
-        or socket is refused and named in the report.
-        """
-        from nbgrader.utils import find_all_files
-
-        assignment, student, coursedir = job.assignment, job.student, self.coursedir
-        submitted = coursedir.format_path(coursedir.submitted_directory, student, assignment)
-        dest = coursedir.format_path(coursedir.autograded_directory, student, assignment)
-        source = coursedir.format_path(coursedir.source_directory, ".", assignment)
-        if os.path.exists(dest):
-            shutil.rmtree(dest)
-        os.makedirs(dest)
-        excluded = {os.path.join(source, name) for name in self.exclude_overwriting.get(assignment, [])}
-        copies = [(submitted, path) for path in find_all_files(submitted, coursedir.ignore + ["*.ipynb"])
-                  if self._is_regular(submitted, path, job)]
-        copies += [(source, path) for path in find_all_files(source, coursedir.ignore + ["*.ipynb"])
-                   if path not in excluded]
-        for root, path in copies:
-            target = os.path.join(dest, os.path.relpath(path, root))
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if os.path.lexists(target):
-                os.remove(target)
-            shutil.copy(path, target)
-        return dest
-
-    @staticmethod
-    def _is_regular(root: str, path: str, job: "_Job") -> bool:
-        """True for a regular file inside ``root`` reached without links; else a refused_file problem."""
-        import stat
-
-        relative = os.path.relpath(path, root)
-        parts = relative.split(os.sep)
-        for depth in range(1, len(parts) + 1):
-            mode = os.lstat(os.path.join(root, *parts[:depth])).st_mode
-            if stat.S_ISLNK(mode) or (depth == len(parts) and not stat.S_ISREG(mode)):
-                job.result.problems.append(Problem("refused_file", job.assignment, relative))
-                return False
-        return True
-
-    def _sanitise_all(self, job: "_Job") -> dict:
-        import nbformat
-
-        coursedir, gradebook = self.coursedir, self.gradebook
-        submitted = coursedir.format_path(coursedir.submitted_directory, job.student, job.assignment)
-        assignment = gradebook.find_assignment(job.assignment)
-        known = {notebook.name for notebook in assignment.notebooks}
-        notebooks = {}
-        for path in sorted(glob.glob(os.path.join(glob.escape(submitted), "*.ipynb"))):
-            name = os.path.splitext(os.path.basename(path))[0]
-            label = f"{job.assignment}/{name}.ipynb"
-            if name not in known:
-                job.result.problems.append(Problem("unknown_notebook", label))
-                continue
-            if not self._is_regular(submitted, path, job):
-                job.unreadable.append(name)
-                continue
-            try:
-                with open(path, "rb") as handle:
-                    raw = handle.read()
-                notebook = nbformat.reads(raw.decode("utf-8"), as_version=4)
-            except Exception as exc:
-                job.result.problems.append(Problem("unreadable", label, _short(exc)))
-                job.unreadable.append(name)
-                continue
-            resources = self._resources(job, name)
-            try:
-                for preprocessor in self.sanitizers:
-                    notebook, resources = preprocessor(notebook, resources)
-                    if type(preprocessor).__name__ == "DeduplicateIds":
-                        self._unmark_duplicates(notebook, label, job.result)
-            except Exception as exc:  # e.g. SchemaTooOldError, MissingEntry from CheckCellMetadata/OverwriteCells
-                job.result.problems.append(Problem("bad_metadata", label, _short(exc)))
-                job.unreadable.append(name)
-                continue
-            notebooks[name] = notebook
-        return notebooks
-
-    @staticmethod
-    def _unmark_duplicates(notebook, label: str, result: SubmissionResult) -> None:
-        """Make the copies DeduplicateIds emptied plain cells.
-
-        nbgrader leaves ``nbgrader: {}`` on them, which CheckCellMetadata then
-        rejects as an outdated schema, stopping the whole run; here the last
-        copy is graded, as DeduplicateIds intends, and the others are ordinary cells.
-        """
-        for index, cell in enumerate(notebook.cells):
-            if cell.metadata.get("nbgrader", None) == {}:
-                del cell.metadata["nbgrader"]
-                result.problems.append(Problem("duplicate_cell", label, f"ô thứ {index + 1}"))
-
-    def _resources(self, job: "_Job", notebook: str) -> dict:
-        return {"unique_key": notebook, "output_files_dir": f"{notebook}_files",
-                "metadata": {"path": job.dest, "name": notebook},
-                "nbgrader": {"student": job.student, "assignment": job.assignment, "notebook": notebook,
-                             "db_url": self.db_url}}
-
-    def _finish(self, job: "_Job") -> SubmissionResult:
-        """Merge outputs, finish with nbgrader's preprocessors, write files, commit once."""
-        import nbformat
-
+    def finish(self, job: Job) -> SubmissionResult:
+        """Steps 4 and 5 for one submission whose notebooks all ran; an error fails only this submission."""
         result = job.result
         if result.status == "empty":
             return result
         try:
-            executed = {}
-            for name, future in zip(job.order, job.futures):
-                notebook = job.notebooks[name]
-                label = f"{job.assignment}/{name}.ipynb"
-                self._merge(notebook, future.result(), label, result)
-                resources = self._resources(job, name)
-                for preprocessor in self.finishers:
-                    notebook, resources = preprocessor(notebook, resources)
-                executed[name] = notebook
-            for name, notebook in executed.items():
-                nbformat.write(notebook, os.path.join(job.dest, f"{name}.ipynb"))
-            self._set_permissions(job.dest)
-            self._save(job, executed)
+            self.save(job, self.finish_notebooks(job))
         except Exception as exc:
             log.exception("grading %s/%s", job.student, job.assignment)
             result.problems.append(Problem("error", job.assignment, _short(exc)))
             result.status = "failed"
         return result
 
-    def _merge(self, notebook, run: NotebookRun, label: str, result: SubmissionResult) -> None:
-        """Put the child's outputs into the notebook as nbclient and nbgrader's Execute would."""
-        import nbformat
-        import platform
-
-        notebook.metadata["language_info"] = {
-            "codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
-            "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
-            "pygments_lexer": "ipython3", "version": platform.python_version()}
-        code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
-        exposed = False  # once a test ran beside trainee code, later trainee outputs may quote it
-        for cell, ran in zip(code_cells, run.cells):
-            where = f"ô {cell.metadata.get('nbgrader', {}).get('grade_id') or code_cells.index(cell) + 1}"
-            cell.outputs = [nbformat.from_dict(output) for output in ran.outputs]
-            cell.execution_count = ran.execution_count
-            if ran.started:
-                cell.metadata["execution"] = {"iopub.execute_input": ran.started,
-                                              "iopub.status.busy": ran.started,
-                                              "iopub.status.idle": ran.finished,
-                                              "shell.execute_reply": ran.finished}
-            if ran.tampered:
-                result.problems.append(Problem("tampering", label, f"{where} ({', '.join(ran.tampered)})"))
-            if _kind(cell) == "test":
-                _keep_only_check_messages(cell, trusted=not ran.exposed)
-                exposed = exposed or ran.exposed
-            elif exposed and _kind(cell) == "trainee":
-                _blank_outputs(cell)
-            if any("output truncated by the grader" in str(o.get("text", "")) for o in ran.outputs):
-                result.problems.append(Problem("output_truncated", label, where))
-            if ran.status == "timeout":
-                result.problems.append(Problem("timeout", label, where))
-                _append_error(cell, ERROR_ON_TIMEOUT)
-            elif ran.status == "error":
-                if not any(o.output_type == "error" and o.ename == ran.ename for o in cell.outputs):
-                    if _is_grade(cell):
-                        result.problems.append(Problem("hidden_error", label, where))
-                    _append_error(cell, {"ename": ran.ename, "evalue": ran.evalue, "traceback": ran.traceback
-                                         or ["ERROR: An error occurred while showtraceback was disabled"]})
-            elif ran.status == "killed":
-                name = "CellTimeoutError" if run.problem == "timeout_notebook" else "DeadKernelError"
-                _append_error(cell, {"ename": name, "evalue": run.detail or run.problem,
-                                     "traceback": [f"{name}: {run.detail or run.problem}"]})
-            elif ran.status == "not_run":
-                _append_error(cell, {"ename": "NotRun", "evalue": "an earlier cell stopped the notebook",
-                                     "traceback": ["NotRun: an earlier cell stopped the notebook"]})
-        if run.problem:
-            result.problems.append(Problem(run.problem, label, run.detail))
-        if run.problem == "worker_lost":  # not the trainee's doing as far as we know: --resume grades it again
-            result.status = "failed"
-
-    def _set_permissions(self, dest: str) -> None:
-        for dirpath, _, filenames in os.walk(dest):
-            for name in filenames:
-                os.chmod(os.path.join(dirpath, name), self.permissions)
-
-    def _save(self, job: "_Job", executed: dict) -> None:
-        """All gradebook writes of one submission, as one transaction."""
-        gradebook, coursedir = self.gradebook, self.coursedir
-        submitted = coursedir.format_path(coursedir.submitted_directory, job.student, job.assignment)
-        result = job.result
-        try:
-            timestamp = coursedir.get_existing_timestamp(submitted)
-        except BaseException as exc:  # nbgrader exits on an invalid timestamp.txt
-            result.problems.append(Problem("bad_timestamp", job.assignment, _short(exc)))
-            timestamp = None
-        session = gradebook.db
-        gradebook.db = FlushOnCommit(session)
-        try:
-            gradebook.update_or_create_student(job.student)
-            if timestamp:
-                gradebook.update_or_create_submission(job.assignment, job.student, timestamp=timestamp)
-            else:
-                gradebook.update_or_create_submission(job.assignment, job.student)
-            assignment = gradebook.find_assignment(job.assignment)
-            for notebook in assignment.notebooks:
-                if notebook.name not in executed:
-                    self._zero_notebook(job, notebook.name, executed)
-            for name, notebook in executed.items():
-                resources = self._resources(job, name)
-                for preprocessor in self.savers:
-                    notebook, resources = preprocessor(notebook, resources)
-                self._zero_deleted_cells(job, name, notebook)
-            submission = gradebook.find_submission(job.assignment, job.student)
-            result.score, result.max_score = float(submission.score), float(submission.max_score)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            gradebook.db = session
-
-    def _zero_notebook(self, job: "_Job", name: str, executed: dict) -> None:
-        label = f"{job.assignment}/{name}.ipynb"
-        if name not in job.unreadable:
-            job.result.problems.append(Problem("missing_notebook", label))
-        notebook = self.gradebook.find_submission_notebook(name, job.assignment, job.student)
-        for grade in notebook.grades:
-            grade.auto_score = 0
-            grade.needs_manual_grade = False
-        self.gradebook.db.commit()
-
-    def _zero_deleted_cells(self, job: "_Job", name: str, notebook) -> None:
-        from nbgrader.utils import is_grade
-
-        present = {cell.metadata.nbgrader.get("grade_id") for cell in notebook.cells if is_grade(cell)}
-        submitted = self.gradebook.find_submission_notebook(name, job.assignment, job.student)
-        for grade in submitted.grades:
-            if grade.name not in present:
-                job.result.problems.append(Problem("missing_cell", f"{job.assignment}/{name}.ipynb", grade.name))
-                grade.auto_score = 0
-                grade.needs_manual_grade = False
-        self.gradebook.db.commit()
-
-
-@dataclass
-class _Job:
-    assignment: str
-    student: str
-    result: SubmissionResult
-    dest: str = ""
-    notebooks: dict = field(default_factory=dict)
-    order: list = field(default_factory=list)
-    futures: list = field(default_factory=list)
-    unreadable: list = field(default_factory=list)
-
-
-def _is_grade(cell) -> bool:
-    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(nbgrader.get("grade")) and not nbgrader.get("solution")
-
 
 def _kind(cell) -> str:
     """How the sandbox treats a code cell: "test" (autograded), "locked" (the course's own) or "trainee"."""
     nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-    if _is_grade(cell):
+    if is_test_cell(cell):
         return "test"
     return "locked" if nbgrader.get("locked") and not nbgrader.get("solution") else "trainee"
 
@@ -708,43 +788,6 @@ def _blank_outputs(cell) -> None:
             output.evalue, output.traceback = "", [output.ename]
         else:
             output.data, output.metadata = {"text/plain": ""}, {}
-
-
-def _keep_only_check_messages(cell, trusted: bool = True) -> None:
-    """What a test cell may show a trainee: its checks' verdicts, its own messages, its score.
-
-    Anything else a test cell printed (trainee code can print there, for
-    instance the test itself) is dropped; the kind of each output stays, so
-    nbgrader scores the cell as before. A check's message is kept only from a
-    test that ran apart from trainee code (``trusted``).
-    """
-    from .checks import OK_FORM, OK_RIGHT
-
-    verdicts = {OK_RIGHT, OK_FORM, OK_FORM.split(".")[0] + "."}
-    source = cell.source
-    for output in cell.outputs:
-        kind = output.output_type
-        if kind == "stream":
-            output.text = "".join(line for line in output.text.splitlines(keepends=True)
-                                  if line.strip() in verdicts)
-        elif kind == "error":
-            message = str(output.get("evalue", ""))
-            if not ((trusted and output.ename in ("CheckFailed", "TraineeInputError")) or message == ""
-                    or repr(message)[1:-1] in source or message in source):
-                output.evalue = ""
-            if output.ename in ("CheckFailed", "TraineeInputError"):
-                output.traceback = [f"✗ {output.evalue}"]  # the one line the trainee's notebook showed
-            else:
-                output.traceback = [f"{output.ename}: {output.evalue}".rstrip(": ")]
-        elif kind in ("execute_result", "display_data"):
-            text = str(output.get("data", {}).get("text/plain", ""))
-            try:
-                float(text)
-                kept = {"text/plain": text}
-            except ValueError:
-                kept = {"text/plain": ""}
-            output.data = kept
-            output.metadata = {}
 
 
 def _append_error(cell, error: dict) -> None:

@@ -7,9 +7,13 @@
   the item analysis (``policycomm quiz analyze``) when its output is found;
 - ``scores.csv`` and ``scores.xlsx``: one row per trainee, for the institution;
 - ``feedback/<student>/<assignment>/<notebook>.html``: each trainee's answers,
-  outputs and points. Test cells are shown as released (hidden tests are
-  never copied; any output line that repeats a hidden test line is redacted),
-  and nothing of the reference solutions is included.
+  outputs and points, made by nbgrader's own ``generate_feedback`` as the
+  course configures it (:mod:`policycomm.assign.feedback`: no hidden tests,
+  no tracebacks, nothing of the reference solutions).
+
+The pages are Jinja2 templates (``policycomm/templates/``) and their sentences
+come from the message catalogue (``messages/report.yaml``), so
+``set_language("en")`` gives an English report; names and topics are data.
 
 Topics: a grade cell's topic is ``metadata.policycomm.topic`` of that cell in
 ``source/``; otherwise the part of its ``grade_id`` before ``__`` (so
@@ -25,12 +29,11 @@ notebook's name.
 """
 from __future__ import annotations
 
-import html
 import os
 import re
 from dataclasses import dataclass
 
-from .hidden_tests import hidden_lines, without_hidden
+from ..messages import message
 
 #: a trainee needs help below this share of the points, overall or in a topic
 HELP_BELOW = 0.5
@@ -87,25 +90,24 @@ def write_report(course_dir: str, out_dir: str, db_url: str | None = None) -> st
     """Write the class report, exports and feedback; returns the path of ``index.html``."""
     import pandas as pd
 
-    from .cohort import GradingError, read_journal
+    from .cohort import GradingError, load_course_config, read_journal
 
     course_dir, out_dir = os.path.abspath(course_dir), os.path.abspath(out_dir)
     if db_url is None and not os.path.exists(os.path.join(course_dir, "gradebook.db")):
-        raise GradingError(f"Không có sổ điểm {os.path.join(course_dir, 'gradebook.db')}. "
-                           "Hãy chấm bài (policycomm grade) trước, hoặc chỉ rõ --db-url.")
+        raise GradingError(message("rp_no_gradebook", path=os.path.join(course_dir, "gradebook.db")))
     scores = pd.DataFrame([vars(row) for row in collect_scores(course_dir, db_url)])
     if scores.empty:
-        raise GradingError("Sổ điểm chưa có bài nào được chấm. Hãy chạy `policycomm grade` trước.")
+        raise GradingError(message("rp_nothing_graded"))
     os.makedirs(out_dir, exist_ok=True)
     table = _trainee_table(scores)
     table.to_csv(os.path.join(out_dir, "scores.csv"), index=False, encoding="utf-8-sig")
-    table.to_excel(os.path.join(out_dir, "scores.xlsx"), index=False, sheet_name="Điểm")
-    _histogram(table["Tỉ lệ (%)"], os.path.join(out_dir, "distribution.png"))
+    table.to_excel(os.path.join(out_dir, "scores.xlsx"), index=False, sheet_name=message("rp_sheet"))
+    _histogram(table[message("rp_col_percent")], os.path.join(out_dir, "distribution.png"))
     journal = read_journal(course_dir)
-    feedback = write_feedback(course_dir, os.path.join(out_dir, "feedback"), scores)
+    feedback = write_feedback(course_dir, os.path.join(out_dir, "feedback"), load_course_config(course_dir), db_url)
     index = os.path.join(out_dir, "index.html")
     with open(index, "w", encoding="utf-8") as handle:
-        handle.write(_class_page(scores, table, journal, feedback, _item_analysis_link(course_dir, out_dir)))
+        handle.write(class_page(scores, table, journal, feedback, _item_analysis_link(course_dir, out_dir)))
     return index
 
 
@@ -115,29 +117,27 @@ def _trainee_table(scores):
                                         fill_value=0.0)
     maximum = scores.groupby("assignment")[["max_score", "student"]].apply(
         lambda g: g["max_score"].sum() / g["student"].nunique())
+    total, most, percent = message("rp_col_total"), message("rp_col_max"), message("rp_col_percent")
     table = per_assignment.copy()
-    table["Tổng điểm"] = per_assignment.sum(axis=1)
-    table["Điểm tối đa"] = float(maximum.sum())
-    table["Tỉ lệ (%)"] = (100 * table["Tổng điểm"] / table["Điểm tối đa"]).round(1)
-    table = table.reset_index().rename(columns={"student": "Học viên"})
+    table[total] = per_assignment.sum(axis=1)
+    table[most] = float(maximum.sum())
+    table[percent] = (100 * table[total] / table[most]).round(1)
+    table = table.reset_index().rename(columns={"student": message("rp_trainee")})
     table.columns.name = None
     return table
 
 
 def _histogram(percentages, path: str) -> None:
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(6, 3))
+    figure = Figure(figsize=(6, 3))
+    axes = figure.add_subplot()
     axes.hist(percentages, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.001], color="#2b6cb0",
               edgecolor="white")
-    axes.set_xlabel("Tỉ lệ điểm (%)")
-    axes.set_ylabel("Số học viên")
+    axes.set_xlabel(message("rp_hist_x"))
+    axes.set_ylabel(message("rp_hist_y"))
     figure.tight_layout()
     figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def _item_analysis_link(course_dir: str, out_dir: str) -> str | None:
@@ -150,183 +150,51 @@ def _item_analysis_link(course_dir: str, out_dir: str) -> str | None:
     return None
 
 
-def _class_page(scores, table, journal, feedback: dict, item_link: str | None) -> str:
-    esc = html.escape
-    mastery = (scores.groupby("topic")[["score", "max_score"]].sum()
-               .assign(share=lambda d: d["score"] / d["max_score"].where(d["max_score"] > 0)))
-    per_assignment = (scores.groupby("assignment")[["score", "max_score"]].sum()
-                      .assign(share=lambda d: d["score"] / d["max_score"].where(d["max_score"] > 0)))
-    by_student_topic = scores.groupby(["student", "topic"])[["score", "max_score"]].sum()
-    weak_topics = by_student_topic[by_student_topic["score"] < HELP_BELOW * by_student_topic["max_score"]]
-    help_rows = []
-    for _, row in table.sort_values("Tỉ lệ (%)").iterrows():
-        student = row["Học viên"]
-        topics = sorted(weak_topics.loc[student].index) if student in weak_topics.index.get_level_values(0) else []
-        problems = [p["code"] for (a, s), e in journal.items() if s == student for p in e.get("problems", [])]
-        if row["Tỉ lệ (%)"] < 100 * HELP_BELOW or problems:
-            help_rows.append(f"<tr><td>{esc(student)}</td><td>{row['Tỉ lệ (%)']:.1f}%</td>"
-                             f"<td>{esc(', '.join(topics)) or '—'}</td>"
-                             f"<td>{esc(', '.join(sorted(set(problems)))) or '—'}</td></tr>")
-    problem_rows = [f"<tr><td>{esc(s)}</td><td>{esc(a)}</td><td>{esc(_problem_text(p))}</td></tr>"
-                    for (a, s), entry in sorted(journal.items()) for p in entry.get("problems", [])]
-    feedback_rows = [f"<li>{esc(student)}: " + ", ".join(
-        f'<a href="{esc(link)}">{esc(label)}</a>' for label, link in links) + "</li>"
-        for student, links in sorted(feedback.items())]
-    item = (f'<p><a href="{esc(item_link)}">Phân tích câu hỏi (item analysis)</a></p>' if item_link else
-            "<p>Chưa có phân tích câu hỏi. Chạy <code>policycomm quiz analyze --gradebook …</code> "
-            "rồi đặt trang HTML kết quả vào thư mục báo cáo này.</p>")
-
-    def share_table(frame, label):
-        rows = "".join(f"<tr><td>{esc(str(name))}</td><td>{r['score']:.1f} / {r['max_score']:.1f}</td>"
-                       f"<td>{100 * (r['share'] if r['share'] == r['share'] else 0):.0f}%</td></tr>"
-                       for name, r in frame.iterrows())
-        return f"<table><tr><th>{label}</th><th>Điểm của cả lớp</th><th>Mức thành thạo</th></tr>{rows}</table>"
-
-    return f"""<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><title>Báo cáo lớp học</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:.2em .6em;text-align:left}}</style></head><body>
-<h1>Báo cáo lớp học</h1>
-<p>{table.shape[0]} học viên; điểm trung bình {table['Tỉ lệ (%)'].mean():.1f}%.
-Bảng điểm: <a href="scores.csv">CSV</a>, <a href="scores.xlsx">Excel</a>.</p>
-<h2>Phân bố điểm</h2><img src="distribution.png" alt="Phân bố tỉ lệ điểm của học viên">
-<h2>Theo bài</h2>{share_table(per_assignment, "Bài")}
-<h2>Theo chủ đề</h2>{share_table(mastery, "Chủ đề")}
-<h2>Học viên cần hỗ trợ</h2>
-<p>Dưới {100 * HELP_BELOW:.0f}% tổng điểm, hoặc bài nộp có vấn đề khi chấm.</p>
-<table><tr><th>Học viên</th><th>Tỉ lệ điểm</th><th>Chủ đề còn yếu</th><th>Vấn đề khi chấm</th></tr>
-{''.join(help_rows) or '<tr><td colspan="4">Không có.</td></tr>'}</table>
-<h2>Vấn đề khi chấm</h2>
-<table><tr><th>Học viên</th><th>Bài</th><th>Chi tiết</th></tr>
-{''.join(problem_rows) or '<tr><td colspan="3">Không có.</td></tr>'}</table>
-<h2>Phân tích câu hỏi</h2>{item}
-<h2>Phản hồi cho từng học viên</h2><ul>{''.join(feedback_rows)}</ul>
-</body></html>
-"""
+def _shares(scores, by: str) -> list[tuple]:
+    """(name, points of the class, maximum, share or None) per value of ``by``."""
+    sums = scores.groupby(by)[["score", "max_score"]].sum()
+    return [(str(name), r.score, r.max_score, r.score / r.max_score if r.max_score > 0 else None)
+            for name, r in sums.iterrows()]
 
 
-def _problem_text(entry: dict) -> str:
+def class_page(scores, table, journal: dict, feedback: dict, item_link: str | None) -> str:
+    """The class report page (``index.html``) in the current language."""
+    from ..templates import render
     from .cohort import Problem
 
-    return Problem(**entry).text()
+    trainee, percent = message("rp_trainee"), message("rp_col_percent")
+    by_student_topic = scores.groupby(["student", "topic"])[["score", "max_score"]].sum()
+    weak = by_student_topic[by_student_topic["score"] < HELP_BELOW * by_student_topic["max_score"]]
+    weak_students = set(weak.index.get_level_values(0))
+    need_help = []
+    for _, row in table.sort_values(percent).iterrows():
+        student = row[trainee]
+        problems = sorted({p["code"] for (_, s), entry in journal.items() if s == student
+                           for p in entry.get("problems", [])})
+        if row[percent] < 100 * HELP_BELOW or problems:
+            need_help.append({"student": student, "share": row[percent], "problems": problems,
+                              "topics": sorted(weak.loc[student].index) if student in weak_students else []})
+    problems = [(s, a, Problem(**p).text()) for (a, s), entry in sorted(journal.items())
+                for p in entry.get("problems", [])]
+    return render("class_report.html.j2", trainees=table.shape[0], mean=table[percent].mean(),
+                  help_below=100 * HELP_BELOW, by_assignment=_shares(scores, "assignment"),
+                  by_topic=_shares(scores, "topic"), need_help=need_help, problems=problems,
+                  item_link=item_link, feedback=feedback)
 
 
 # --------------------------------------------------------------------------- feedback
 
 
-def write_feedback(course_dir: str, out_dir: str, scores) -> dict:
-    """Feedback pages per trainee and notebook; returns student -> [(label, relative link)]."""
-    import nbformat
+def write_feedback(course_dir: str, out_dir: str, config, db_url: str | None = None) -> dict:
+    """Every trainee's feedback pages, by nbgrader's generate_feedback; returns student -> [(label, link)].
+
+    Links are relative to the parent of ``out_dir`` (the report's folder).
+    """
+    from ..assign.feedback import generate_feedback
 
     links: dict[str, list] = {}
-    points = {(r.student, r.assignment, r.notebook, r.cell): (r.score, r.max_score)
-              for r in scores.itertuples()}
-    for (student, assignment, notebook), _ in scores.groupby(["student", "assignment", "notebook"]):
-        path = os.path.join(course_dir, "autograded", student, assignment, f"{notebook}.ipynb")
-        if not os.path.exists(path):
-            continue
-        graded = nbformat.read(path, as_version=4)
-        released = _released_cells(course_dir, assignment, notebook)
-        hidden = _hidden_lines(course_dir, assignment, notebook)
-        page = _feedback_page(student, assignment, notebook, graded, released, hidden, points)
-        target = os.path.join(out_dir, student, assignment, f"{notebook}.html")
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(page)
+    for page in generate_feedback(course_dir, config, out_dir, db_url):
+        student, assignment, name = os.path.relpath(page, out_dir).split(os.sep)[-3:]
         links.setdefault(student, []).append(
-            (f"{assignment}/{notebook}", os.path.relpath(target, os.path.dirname(out_dir))))
+            (f"{assignment}/{name[:-len('.html')]}", os.path.relpath(page, os.path.dirname(out_dir))))
     return links
-
-
-def _released_cells(course_dir: str, assignment: str, notebook: str) -> dict:
-    """grade_id -> source as released to trainees (hidden tests removed)."""
-    import nbformat
-
-    path = os.path.join(course_dir, "release", assignment, f"{notebook}.ipynb")
-    if not os.path.exists(path):
-        return {}
-    cells = nbformat.read(path, as_version=4).cells
-    return {c.metadata.get("nbgrader", {}).get("grade_id"): without_hidden(c.source) for c in cells}
-
-
-def _hidden_lines(course_dir: str, assignment: str, notebook: str) -> set[str]:
-    """The non-trivial lines of the hidden tests in ``source/`` (to redact them from outputs)."""
-    import nbformat
-
-    path = os.path.join(course_dir, "source", assignment, f"{notebook}.ipynb")
-    if not os.path.exists(path):
-        return set()
-    lines = set()
-    for cell in nbformat.read(path, as_version=4).cells:
-        lines.update(line.strip() for line in hidden_lines(cell.source) if len(line.strip()) >= 8)
-    return lines
-
-
-def redact(text: str, hidden: set[str]) -> str:
-    """Replace every line that repeats a hidden test line.
-
-    >>> redact("ok\\nassert x == 9\\n", {"assert x == 9"})
-    'ok\\n[đã ẩn]\\n'
-    """
-    return "".join("[đã ẩn]\n" if any(h in line for h in hidden) else line
-                   for line in text.splitlines(keepends=True))
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _feedback_page(student, assignment, notebook, graded, released, hidden, points) -> str:
-    esc = html.escape
-    parts = []
-    total = maximum = 0.0
-    for cell in graded.cells:
-        nbg = cell.metadata.get("nbgrader", {})
-        grade_id = nbg.get("grade_id")
-        is_test = bool(nbg.get("grade")) and not nbg.get("solution")
-        score = points.get((student, assignment, notebook, grade_id)) if nbg.get("grade") else None
-        if score:
-            total, maximum = total + score[0], maximum + score[1]
-        if cell.cell_type == "markdown":
-            source = released.get(grade_id, cell.source) if nbg.get("locked") else cell.source
-            parts.append(f'<div class="md"><pre>{esc(redact(source, hidden))}</pre></div>')
-        elif cell.cell_type == "code":
-            if is_test:
-                source = released.get(grade_id, "# (bài kiểm tra)")
-            else:
-                source = cell.source
-            parts.append(f"<pre class=code>{esc(redact(without_hidden(source), hidden))}</pre>")
-            parts.append(_outputs_html(cell, is_test, hidden))
-        if score:
-            verdict = "Đạt" if score[0] >= score[1] else ("Đạt một phần" if score[0] > 0 else "Chưa đạt")
-            parts.append(f'<p class="score">{verdict}: {score[0]:g} / {score[1]:g} điểm</p>')
-    return f"""<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><title>Phản hồi {esc(assignment)}/{esc(notebook)}</title>
-<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto}}pre{{white-space:pre-wrap}}
-.code{{background:#f4f4f4;padding:.5em}}.out{{border-left:3px solid #ccc;padding-left:.5em}}
-.score{{font-weight:bold}}</style></head><body>
-<h1>Phản hồi: {esc(assignment)} / {esc(notebook)}</h1>
-<p>Học viên: {esc(student)}. Điểm tự động: {total:g} / {maximum:g}.
-Với những câu chưa đạt, hãy đọc lại phần hướng dẫn phía trên câu hỏi rồi thử lại trong sổ tay của mình.</p>
-{''.join(parts)}
-</body></html>
-"""
-
-
-def _outputs_html(cell, is_test: bool, hidden: set[str]) -> str:
-    esc = html.escape
-    parts = []
-    for output in cell.get("outputs", []):
-        kind = output.get("output_type")
-        if kind == "stream":
-            parts.append(f"<pre>{esc(redact(output.get('text', ''), hidden))}</pre>")
-        elif kind in ("execute_result", "display_data"):
-            text = output.get("data", {}).get("text/plain", "")
-            parts.append(f"<pre>{esc(redact(text, hidden))}</pre>")
-        elif kind == "error":
-            if is_test:  # the traceback of a test cell would show its hidden lines: name and message only
-                message = redact(f"{output.get('ename', '')}: {output.get('evalue', '')}", hidden)
-                parts.append(f"<pre>{esc(message)}</pre>")
-            else:
-                text = _ANSI.sub("", "\n".join(output.get("traceback", [])))
-                parts.append(f"<pre>{esc(redact(text, hidden))}</pre>")
-    return f'<div class="out">{"".join(parts)}</div>' if parts else ""

@@ -28,7 +28,6 @@ ASSIGNMENTS = sorted(d.name for d in (COURSE / "source").iterdir() if d.is_dir()
                      and d.name in (os.environ.get("POLICYCOMM_ASSIGNMENTS") or d.name).split(","))
 
 SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*", re.S | re.M)
-HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*", re.S | re.M)
 
 #: new-style (on the second vowel) <-> traditional (on the first vowel) tone placement
 _PAIRS = []
@@ -64,13 +63,11 @@ def hidden_lines(source: str) -> list[str]:
     Lines shorter than 6 characters (``)``, ``"B"``) are left out: they cannot be
     told apart from ordinary text by a scan.
     """
-    found = []
-    for region in SOLUTION_REGION.findall(source) + HIDDEN_REGION.findall(source):
-        for line in region.splitlines()[1:-1]:
-            line = line.strip()
-            if len(line) >= 6 and not line.startswith("#"):
-                found.append(line)
-    return found
+    from policycomm.grading.hidden_tests import hidden_lines as hidden_test_lines
+
+    lines = [line for region in SOLUTION_REGION.findall(source) for line in region.splitlines()[1:-1]]
+    lines += hidden_test_lines(source)
+    return [line.strip() for line in lines if len(line.strip()) >= 6 and not line.strip().startswith("#")]
 
 
 @dataclass

@@ -7,7 +7,9 @@ import re
 import nbformat
 import pytest
 
-from course_cases import ASSIGNMENTS, COURSE, HIDDEN_REGION, hidden_lines, nbgrader_meta, notebooks
+from course_cases import ASSIGNMENTS, COURSE, hidden_lines, nbgrader_meta, notebooks
+
+from policycomm.grading.hidden_tests import is_test_cell, split_hidden
 
 pytestmark = pytest.mark.slow
 
@@ -59,8 +61,8 @@ def test_graded_cells_follow_the_course_conventions(assignment, path):
         assert cell.get("id") == nbgrader_meta(cell)["grade_id"], f"{name}: give the cell id the grade_id"
         if cell.cell_type != "code":
             continue
-        assert HIDDEN_REGION.search(cell.source), f"{name}: needs a ### BEGIN HIDDEN TESTS region"
-        visible = HIDDEN_REGION.sub("", cell.source)
+        visible, hidden = split_hidden(cell.source)
+        assert hidden, f"{name}: needs a ### BEGIN HIDDEN TESTS region"
         assert re.search(r"^\s*check_\w+\(", visible, re.M), f"{name}: needs a visible check_...() call"
         assert "expected" not in visible and "accepted" not in visible, f"{name}: the visible check shows the answer"
 
@@ -97,7 +99,7 @@ def autograded_points(course, assignment) -> float:
     """Points of the autograder-test cells; manually graded answers (grade + solution) are a person's to give."""
     return sum(nbgrader_meta(c).get("points", 0) for p in notebooks(course, "source", assignment)
                for c in nbformat.read(p, as_version=4).cells
-               if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution"))
+               if is_test_cell(c))
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

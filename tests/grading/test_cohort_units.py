@@ -1,8 +1,10 @@
-"""Small, fast checks of the cohort grader's helpers."""
+"""Small checks of the cohort grader's helpers and of each of its five steps on its own."""
 from __future__ import annotations
 
 import json
 import os
+
+from gradingkit import CORRECT, gradebook_rows, submit
 
 from policycomm.grading.cohort import JOURNAL, Problem, make_private, read_journal
 from policycomm.grading.sandbox import Limits, WarmPool
@@ -76,3 +78,136 @@ def test_an_nbgrader_outside_the_checked_range_is_refused_in_vietnamese():
     for version in ("0.8.5", "0.10.0", "1.0"):
         with pytest.raises(UnsupportedNbgrader, match="cần nbgrader từ 0.9.5"):
             check_nbgrader_version(version)
+
+
+# --------------------------------------------------------------------------- the five steps, one at a time
+
+
+def _job(course, student: str, assignment: str = "ps1"):
+    from policycomm.grading.cohort import Job, SubmissionResult
+
+    return Job(assignment, student, SubmissionResult(assignment, student))
+
+
+def _course(path):
+    from policycomm.grading.cohort import Course, load_course_config
+
+    return Course(str(path), load_course_config(str(path)))
+
+
+def _done(function, *args):
+    """Run now and hand back a finished future (what an executor's submit returns)."""
+    from concurrent.futures import Future
+
+    future = Future()
+    future.set_result(function(*args))
+    return future
+
+
+def test_prepare_copies_regular_files_and_refuses_links(course):
+    from policycomm.grading.cohort import prepare
+
+    folder = submit(course, "an", "ps1", CORRECT)
+    (folder / "notes.txt").write_text("ghi chú")
+    (folder / "secret").symlink_to(course / "gradebook.db")
+    grading = _course(course)
+    try:
+        job = _job(grading, "an")
+        dest = prepare(grading, job)
+    finally:
+        grading.close()
+    assert dest == str(course / "autograded" / "an" / "ps1")
+    assert sorted(os.listdir(dest)) == ["notes.txt", "timestamp.txt"]  # notebooks come in later steps
+    assert [(p.code, p.detail) for p in job.result.problems] == [("refused_file", "secret")]
+
+
+def test_sanitise_restores_hidden_tests_and_names_what_it_cannot_grade(course):
+    from policycomm.grading.cohort import Sanitiser, prepare
+    from policycomm.grading.hidden_tests import hidden_lines, is_test_cell
+
+    folder = submit(course, "an", "ps1", CORRECT)  # from the release: its test cells hold no hidden test
+    assert "n_audiences == 9" not in (folder / "channels.ipynb").read_text()
+    (folder / "messages.ipynb").write_text("{not json")
+    (folder / "extra.ipynb").write_text((folder / "channels.ipynb").read_text())
+    grading = _course(course)
+    try:
+        job = _job(grading, "an")
+        job.dest = prepare(grading, job)
+        notebooks = Sanitiser(grading)(job)
+    finally:
+        grading.close()
+    assert list(notebooks) == ["channels"]
+    assert {p.code for p in job.result.problems} == {"unreadable", "unknown_notebook"}
+    assert job.unreadable == ["messages"]
+    tests = [cell for cell in notebooks["channels"].cells if is_test_cell(cell)]
+    assert any("assert n_audiences == 9" in hidden_lines(cell.source) for cell in tests)
+    assert all(cell.outputs == [] for cell in notebooks["channels"].cells if cell.cell_type == "code")
+
+
+def test_execute_sends_each_notebook_with_its_cell_kinds_to_the_pool(course):
+    from policycomm.grading.cohort import Sanitiser, execute, prepare
+
+    submit(course, "an", "ps1", CORRECT)
+    grading = _course(course)
+    try:
+        job = _job(grading, "an")
+        job.dest = prepare(grading, job)
+        job.notebooks = Sanitiser(grading)(job)
+    finally:
+        grading.close()
+    with WarmPool(1) as pool:
+        execute(job, pool.run, Limits(timeout_cell=20), _done)
+    assert job.order == ["channels", "messages"]
+    runs = [future.result() for future in job.futures]
+    code_cells = [c for c in job.notebooks["channels"].cells if c.cell_type == "code"]
+    assert len(runs[0].cells) == len(code_cells)
+    assert all(cell.status == "ok" for run in runs for cell in run.cells), runs
+    assert runs[0].problem == ""
+
+
+def test_finish_merges_outputs_keeps_only_verdicts_and_writes_read_only(course):
+    from policycomm.grading.cohort import Finisher, Sanitiser, prepare
+    from policycomm.grading.sandbox import CellRun, NotebookRun
+
+    submit(course, "an", "ps1", CORRECT)
+    grading = _course(course)
+    try:
+        job = _job(grading, "an")
+        job.dest = prepare(grading, job)
+        job.notebooks = {"channels": Sanitiser(grading)(job)["channels"]}
+        cells = [c for c in job.notebooks["channels"].cells if c.cell_type == "code"]
+        runs = [CellRun(execution_count=i + 1) for i in range(len(cells))]
+        leaking = next(i for i, c in enumerate(cells) if c.metadata["nbgrader"]["grade_id"] == "n_audiences_test")
+        runs[leaking].outputs = [{"output_type": "stream", "name": "stdout", "text": "assert n_audiences == 9\n"}]
+        runs[-1].status = "timeout"
+        job.order, job.futures = ["channels"], [_done(NotebookRun, runs)]
+        executed = Finisher(grading)(job)
+    finally:
+        grading.close()
+    merged = [c for c in executed["channels"].cells if c.cell_type == "code"]
+    assert merged[leaking].outputs[0]["text"] == ""  # a test cell shows only the checks' verdicts
+    assert merged[-1].outputs[-1]["ename"] == "CellTimeoutError"
+    assert [(p.code, p.detail) for p in job.result.problems] == [("timeout", "channel_choice__top3_test")]
+    written = course / "autograded" / "an" / "ps1" / "channels.ipynb"
+    assert os.stat(written).st_mode & 0o777 == 0o444
+
+
+def test_save_stores_the_grades_and_zeroes_a_missing_notebook(course):
+    from policycomm.grading.cohort import Finisher, Saver, Sanitiser, execute, prepare
+
+    submit(course, "an", "ps1", CORRECT, edit=lambda name, nb: None if name == "messages" else nb)
+    grading = _course(course)
+    try:
+        job = _job(grading, "an")
+        job.dest = prepare(grading, job)
+        job.notebooks = Sanitiser(grading)(job)
+        with WarmPool(1) as pool:
+            execute(job, pool.run, Limits(timeout_cell=20), _done)
+        Saver(grading)(job, Finisher(grading)(job))
+    finally:
+        grading.close()
+    assert [p.code for p in job.result.problems] == ["missing_notebook"]
+    rows = gradebook_rows(course)
+    assert rows[("an", "ps1", "channels", "channel_choice__top3_test")][1] == 3
+    assert rows[("an", "ps1", "messages", "messages__headline_test")][1] == 0
+    assert job.result.score == 6 and job.result.max_score > job.result.score

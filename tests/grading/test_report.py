@@ -1,4 +1,7 @@
-"""`policycomm grade` and `policycomm report` from the command line; feedback never shows hidden tests."""
+"""`policycomm grade` and `policycomm report` from the command line; feedback never shows hidden tests.
+
+The pages are templates with escaping on, and in English they have no Vietnamese outside the data.
+"""
 from __future__ import annotations
 
 import re
@@ -12,7 +15,9 @@ import pytest
 
 from gradingkit import ASSIGNMENTS, CORRECT, PARTIAL, nbgrader, submit
 
-pytestmark = pytest.mark.slow
+from policycomm.grading.hidden_tests import hidden_lines
+from policycomm.messages import set_language
+
 POLICYCOMM = Path(sys.executable).parent / "policycomm"
 
 
@@ -20,9 +25,10 @@ def _hidden_and_solution_lines(course: Path) -> set[str]:
     lines = set()
     for path in (course / "source").rglob("*.ipynb"):
         for cell in nbformat.read(path, as_version=4).cells:
-            for marker in ("HIDDEN TESTS", "SOLUTION"):
-                for block in re.findall(rf"### BEGIN {marker}(.*?)### END {marker}", cell.source, re.S):
-                    lines.update(line.strip() for line in block.splitlines() if len(line.strip()) >= 8)
+            block = hidden_lines(cell.source)
+            for solution in re.findall(r"### BEGIN SOLUTION(.*?)### END SOLUTION", cell.source, re.S):
+                block += solution.splitlines()
+            lines.update(line.strip() for line in block if len(line.strip()) >= 8)
     return lines
 
 
@@ -44,6 +50,7 @@ def reported(course, tmp_path):
     return course, tmp_path / "report"
 
 
+@pytest.mark.slow
 def test_class_report_and_exports(reported):
     course, out = reported
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -58,6 +65,7 @@ def test_class_report_and_exports(reported):
     assert csv.loc[csv["Học viên"] == "chi", "Tổng điểm"].item() == 0
 
 
+@pytest.mark.slow
 def test_nbgrader_export_and_feedback_work_on_the_results(reported):
     course, _ = reported
     exported = nbgrader(course, "export")
@@ -70,6 +78,7 @@ def test_nbgrader_export_and_feedback_work_on_the_results(reported):
     assert (course / "feedback" / "binh" / "ps1" / "channels.html").exists()
 
 
+@pytest.mark.slow
 def test_feedback_has_no_hidden_tests_and_no_solutions(reported):
     course, out = reported
     pages = sorted((out / "feedback").rglob("*.html"))
@@ -90,9 +99,64 @@ def test_feedback_has_no_hidden_tests_and_no_solutions(reported):
 
 
 def _in_hidden(course: Path, line: str) -> bool:
-    for path in (course / "source").rglob("*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
-            for block in re.findall(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", cell.source, re.S):
-                if line in block:
-                    return True
-    return False
+    return any(line in hidden
+               for path in (course / "source").rglob("*.ipynb")
+               for cell in nbformat.read(path, as_version=4).cells for hidden in hidden_lines(cell.source))
+
+
+
+# --------------------------------------------------------------------------- the pages themselves (fast)
+
+#: letters only Vietnamese uses
+VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _class_page(student: str, topic: str) -> str:
+    from policycomm.grading.report import CellScore, _trainee_table, class_page
+
+    scores = pd.DataFrame([vars(CellScore(student, "ps1", "channels", "q1", topic, 1.0, 4.0)),
+                           vars(CellScore("an", "ps1", "channels", "q1", topic, 4.0, 4.0))])
+    journal = {("ps1", student): {"problems": [{"code": "tampering", "notebook": "ps1/channels.ipynb",
+                                                "detail": "q1 (sys.modules)"}]}}
+    feedback = {student: [("ps1/channels", f"feedback/{student}/ps1/channels.html")]}
+    return class_page(scores, _trainee_table(scores), journal, feedback, None)
+
+
+def test_a_trainee_name_is_escaped_in_the_class_report():
+    page = _class_page(SCRIPT, SCRIPT)
+    assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Báo cáo lớp học" in page and "đã can thiệp vào bộ chấm" in page  # the problem, in Vietnamese
+
+
+def _outside_data(page: str, *data: str) -> str:
+    text = re.sub(r"<[^>]+>", " ", page)
+    for item in data:
+        text = text.replace(item, " ")
+    return re.sub(r"“[^”]*”", " ", text)
+
+
+def test_the_english_class_report_has_no_vietnamese_outside_the_data():
+    set_language("en")
+    try:
+        page = _class_page("Nguyễn Thị Hà", "kênh")
+    finally:
+        set_language("vi")
+    assert "Class report" in page and "Trainees who need help" in page and "tampered with the grader" in page
+    assert not VIETNAMESE.findall(_outside_data(page, "Nguyễn Thị Hà", "kênh", "q1 (sys.modules)"))
+
+
+def test_the_item_analysis_page_escapes_names_and_speaks_english_when_asked():
+    from policycomm.quiz.analysis import analyze_matrix
+    from policycomm.quiz.report_html import render_report
+
+    matrix = pd.DataFrame([[1, 0, 1], [1, 1, 0], [0, 0, 1], [1, 1, 1]], columns=[SCRIPT, "q2", "q3"])
+    result = analyze_matrix(matrix, [1, 1, 1])
+    assert SCRIPT not in render_report(result, title=SCRIPT)
+    set_language("en")
+    try:
+        page = render_report(result)
+    finally:
+        set_language("vi")
+    assert "<h1>Item analysis</h1>" in page and "&lt;script&gt;" in page and 'lang="en"' in page
+    assert not VIETNAMESE.findall(_outside_data(page, SCRIPT))

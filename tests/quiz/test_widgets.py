@@ -6,6 +6,7 @@ import json
 import ipywidgets as w
 import pytest
 
+from policycomm.grading.hidden_tests import without_hidden
 from policycomm.quiz import load_bank
 from policycomm.quiz.responses import (ANSWERS_FILE, award, check_answered, key_of, read_recorded, record_answer,
                                        recorded_answer)
@@ -206,7 +207,7 @@ def test_graded_cells_release_no_key_and_grade_the_recorded_answer(bank, tmp_pat
     monkeypatch.chdir(tmp_path)
     question = one_of_each_type(bank)["single"]
     show_cell, test_cell = graded_cells(question)
-    released_test = test_cell.split("### BEGIN HIDDEN TESTS")[0]
+    released_test = without_hidden(test_cell)
     for secret in ["fraction", "award", *secrets_of(question)]:
         assert secret not in show_cell and secret not in released_test
     namespace = {}
