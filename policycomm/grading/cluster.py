@@ -23,14 +23,15 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict
 
+from ..messages import CodedError
 from .sandbox import CellRun, Limits, NotebookRun, WarmPool
 
 #: seconds to wait for the scheduler before giving up
 CONNECT_TIMEOUT_S = 10
 
 
-class SchedulerUnreachable(RuntimeError):
-    """The scheduler could not be reached (the message is a Vietnamese sentence)."""
+class SchedulerUnreachable(CodedError):
+    """The scheduler could not be reached, or its workers cannot isolate trainee code."""
 
 
 def limits_as_data(limits: Limits) -> dict:
@@ -73,11 +74,11 @@ def run_notebook(cells: list, files: list, limits: dict, env: dict, preload: tup
     return run_as_data(pool.run(cells, files, Limits(**limits), env))
 
 
-def sandbox_problem(unsafe: bool) -> str:
-    """Why this worker cannot isolate trainee code ("" when it can)."""
+def sandbox_problem(unsafe: bool):
+    """Why this worker cannot isolate trainee code (None when it can)."""
     from .isolation import probe
 
-    return "" if unsafe else probe()
+    return None if unsafe else probe()
 
 
 # --------------------------------------------------------------------------- on the coordinator
@@ -92,21 +93,16 @@ class ClusterPool:
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise SchedulerUnreachable(
-                f"Không kết nối được tới bộ lập lịch Dask {address} ({type(exc).__name__}) nên chưa chấm bài nào; "
-                "hãy kiểm tra địa chỉ, cổng và mạng rồi chạy lại.") from None
+            raise SchedulerUnreachable("gr_cluster_unreachable", address=address, error=type(exc).__name__) from None
         self.preload, self.unsafe = tuple(preload), unsafe
         problems = {worker: reason for worker, reason in self.client.run(sandbox_problem, unsafe).items() if reason}
         if not self.client.nthreads():
             self.close()
-            raise SchedulerUnreachable(f"Bộ lập lịch Dask {address} chưa có worker nào nên chưa chấm bài nào; "
-                                       "hãy khởi động ít nhất một `dask worker` rồi chạy lại.")
+            raise SchedulerUnreachable("gr_cluster_no_workers", address=address)
         if problems:
             worker, reason = sorted(problems.items())[0]
             self.close()
-            raise SchedulerUnreachable(f"Worker {worker} chưa cô lập được mã của học viên ({reason}) nên chưa chấm "
-                                       "bài nào; hãy cài bubblewrap trên mọi worker, hoặc thêm --unsafe nếu chấp nhận "
-                                       "rủi ro.")
+            raise SchedulerUnreachable("gr_cluster_worker_unsafe", worker=worker, reason=(reason.vi, reason.en))
 
     @property
     def slots(self) -> int:

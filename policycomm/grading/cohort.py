@@ -44,6 +44,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 
+from ..messages import CodedError, message
 from .hidden_tests import is_test_cell, keep_only_check_messages
 from .nbgrader_coupling import FlushOnCommit, UnsupportedNbgrader, check_nbgrader_version, share_gradebook
 from .sandbox import Limits, NotebookRun, WarmPool
@@ -70,7 +71,7 @@ class Problem:
 
     def text(self) -> str:
         """What the lecturer reads, in the current language (``messages/cohort.yaml``)."""
-        from ..messages import catalogue, message
+        from ..messages import catalogue
 
         code = f"problem_{self.code}" if f"problem_{self.code}" in catalogue() else "problem_unknown"
         return message(code, notebook=self.notebook, detail=self.detail)
@@ -129,13 +130,13 @@ def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *,
     try:
         check_nbgrader_version()
     except UnsupportedNbgrader as exc:
-        raise GradingError(str(exc)) from None
+        raise GradingError.of(exc) from None
     config = load_course_config(course_dir)
     submissions = find_submissions(course_dir, config, assignments)
     if not submissions:
-        raise GradingError(f"Không tìm thấy bài nộp nào trong {os.path.join(course_dir, 'submitted')} "
-                           f"cho {', '.join(assignments) if assignments else 'các bài giao'}. "
-                           "Hãy chạy `nbgrader collect` (hoặc chép bài vào submitted/<học viên>/<bài>/) trước.")
+        every = (message("gr_every_assignment", "vi"), message("gr_every_assignment", "en"))
+        raise GradingError("gr_no_submissions", folder=os.path.join(course_dir, "submitted"),
+                           assignments=", ".join(assignments) if assignments else every)
     limits = limits or Limits(timeout_cell=float(config_value(config, "Execute", "timeout", 30) or 30))
     preload = course_imports(course_dir, config)
     try:
@@ -145,13 +146,13 @@ def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *,
             try:
                 pool = ClusterPool(scheduler, preload=preload, unsafe=unsafe)
             except SchedulerUnreachable as exc:
-                raise GradingError(str(exc)) from None
+                raise GradingError.of(exc) from None
         else:
             pool = WarmPool(jobs, preload=preload, unsafe=unsafe)
     except SandboxUnavailable as exc:
-        raise GradingError(str(exc)) from None
+        raise GradingError.of(exc) from None
     if unsafe:
-        log.warning("Đang chấm KHÔNG cô lập (--unsafe): mã của học viên chạy với quyền của bạn.")
+        log.warning(message("gr_unsafe_warning"))
     try:
         if os.geteuid() == 0:
             make_private(course_dir)
@@ -163,8 +164,13 @@ def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *,
         pool.close()
 
 
-class GradingError(Exception):
-    """A problem with the course or the command line that stops grading (message in Vietnamese)."""
+class GradingError(CodedError):
+    """A problem with the course or the command line that stops grading."""
+
+    @classmethod
+    def of(cls, error: CodedError) -> "GradingError":
+        """The same message, as a grading error."""
+        return cls(error.code, **error.fields)
 
 
 # --------------------------------------------------------------------------- course files
@@ -180,8 +186,7 @@ def load_course_config(course_dir: str):
     try:
         return PyFileConfigLoader("nbgrader_config.py", path=course_dir).load_config()
     except Exception as exc:
-        raise GradingError(f"Không đọc được {os.path.join(course_dir, 'nbgrader_config.py')}: {exc}. "
-                           "Hãy sửa lỗi trong tệp cấu hình rồi chạy lại.") from exc
+        raise GradingError("gr_bad_config", path=os.path.join(course_dir, "nbgrader_config.py"), error=exc) from exc
 
 
 def config_value(config, section: str, name: str, default):
@@ -221,8 +226,7 @@ def make_private(course_dir: str) -> None:
     """Remove access for others (o-rwx) to the course folder, so sandboxed code cannot read it."""
     mode = os.stat(course_dir).st_mode
     if mode & 0o007:
-        log.warning("Thư mục khóa học %s đang mở cho mọi người dùng; đã bỏ quyền của 'others' (chmod o-rwx) "
-                    "để mã của học viên không đọc được sổ điểm và đáp án.", course_dir)
+        log.warning(message("gr_course_made_private", folder=course_dir))
         os.chmod(course_dir, mode & ~0o007)
 
 
@@ -250,8 +254,7 @@ def _journal(course_dir: str, resume: bool):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise GradingError(f"Một lần chấm khác đang chạy trên khóa học này (khóa {path}). "
-                           "Hãy đợi lần đó xong rồi chạy lại với --resume.")
+        raise GradingError("gr_locked", path=path)
     try:
         yield handle
     finally:
@@ -669,7 +672,7 @@ class CohortRun:
 
         self._check_assignments({assignment for assignment, _ in submissions})
         summary = CohortSummary()
-        bar = tqdm(total=len(submissions), desc="Chấm bài", unit="bài", file=sys.stderr,
+        bar = tqdm(total=len(submissions), desc=message("gr_progress"), unit=message("gr_progress_unit"), file=sys.stderr,
                    disable=not progress, dynamic_ncols=True)
         in_flight = []
         with ThreadPoolExecutor(max_workers=self.pool.slots) as executor:
@@ -684,7 +687,7 @@ class CohortRun:
                     in_flight.remove(job)
                     self._record(self.finish(job), journal, summary)
                     bar.update(1)
-                    bar.set_postfix({"lỗi": summary.failed}, refresh=False)
+                    bar.set_postfix({message("gr_progress_failed"): summary.failed}, refresh=False)
 
             for assignment, student in submissions:
                 folder = self.course.folder("submitted", student, assignment)
@@ -712,8 +715,7 @@ class CohortRun:
             try:
                 self.course.gradebook.find_assignment(assignment)
             except MissingEntry:
-                raise GradingError(f"Sổ điểm {self.course.db_url} chưa có bài giao '{assignment}'. "
-                                   f"Hãy chạy `nbgrader generate_assignment {assignment}` trước.") from None
+                raise GradingError("gr_unknown_assignment", db=self.course.db_url, assignment=assignment) from None
 
     def _record(self, result: SubmissionResult, journal, summary: CohortSummary) -> None:
         journal.write(result.to_json() + "\n")

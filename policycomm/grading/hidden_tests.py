@@ -95,6 +95,17 @@ def one_line_error(output) -> list[str]:
     return [f"{KIND_MARK} {output.get('ename', 'Error')}: {output.get('evalue', '')}".rstrip(": ")]
 
 
+def _verdicts() -> set[str]:
+    """The lines a check prints for an accepted answer, in every language of the catalogue."""
+    from ..messages import LANGUAGES, message
+
+    found = set()
+    for lang in LANGUAGES:
+        ok_form = message("check_ok_form", lang)
+        found |= {message("check_ok_right", lang), ok_form, ok_form.split(".")[0] + "."}
+    return found
+
+
 def keep_only_check_messages(cell, trusted: bool = True) -> None:
     """What a test cell may show a trainee: its checks' verdicts, its own messages, its score.
 
@@ -103,9 +114,7 @@ def keep_only_check_messages(cell, trusted: bool = True) -> None:
     nbgrader scores the cell as before. A check's message is kept only from a
     test that ran apart from trainee code (``trusted``).
     """
-    from .checks import OK_FORM, OK_RIGHT
-
-    verdicts = {OK_RIGHT, OK_FORM, OK_FORM.split(".")[0] + "."}
+    verdicts = _verdicts()
     source = cell.source
     for output in cell.outputs:
         kind = output.output_type

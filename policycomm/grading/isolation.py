@@ -29,6 +29,8 @@ import shutil
 import subprocess
 import sys
 
+from ..messages import Bilingual, CodedError
+
 #: leased uids for sandboxes started by root: [UID_FIRST, UID_FIRST + UID_COUNT)
 UID_FIRST = 3_100_000
 UID_COUNT = 10_000
@@ -40,8 +42,8 @@ PRIVATE_DIRS = ("/tmp", "/home", "/var/tmp")
 WORKDIR = "/home/trainee"
 
 
-class SandboxUnavailable(RuntimeError):
-    """bubblewrap cannot isolate trainee code on this host (the message says why, in Vietnamese)."""
+class SandboxUnavailable(CodedError):
+    """bubblewrap cannot isolate trainee code on this host (the message says why)."""
 
 
 def readonly_paths() -> list[str]:
@@ -90,22 +92,21 @@ def sandbox_command(command: list[str], uid: int | None) -> list[str]:
 
 
 @functools.lru_cache(maxsize=None)
-def probe() -> str:
-    """Why bubblewrap cannot isolate here ("" when it can): tried once per process."""
+def probe() -> Bilingual | None:
+    """Why bubblewrap cannot isolate here (None when it can): tried once per process."""
     if shutil.which("bwrap") is None:
-        return ("chưa cài bubblewrap (lệnh bwrap); hãy cài gói Debian `bubblewrap` "
-                "(make test và make course tự cài)")
+        return Bilingual.of("gr_no_bwrap")
     if os.geteuid() == 0 and not os.path.exists("/usr/bin/setpriv"):
-        return "thiếu lệnh setpriv (gói Debian util-linux)"
+        return Bilingual.of("gr_no_setpriv")
     uid = UID_FIRST + UID_COUNT - 1 if os.geteuid() == 0 else None
     try:
         done = subprocess.run(sandbox_command([sys.executable, "-I", "-c", "import os; os.getuid()"], uid),
                               capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"bwrap không chạy được ({exc})"
+        return Bilingual.of("gr_bwrap_failed", error=exc)
     if done.returncode != 0:
-        return f"bwrap không tạo được vùng cô lập trên máy này ({done.stderr.strip()[:200]})"
-    return ""
+        return Bilingual.of("gr_bwrap_refused", error=done.stderr.strip()[:200])
+    return None
 
 
 class UidLease:
@@ -131,7 +132,7 @@ class UidLease:
                 continue
             self.uid, self._handle = uid, handle
             return
-        raise SandboxUnavailable("mọi uid dành cho vùng cô lập đều đang được dùng")
+        raise SandboxUnavailable("gr_uids_exhausted")
 
     def release(self) -> None:
         self._handle.close()

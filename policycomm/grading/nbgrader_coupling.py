@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import json
 
+from ..messages import CodedError
+
 #: nbgrader versions whose internals this module was checked against: [low, high)
 SUPPORTED = ((0, 9, 5), (0, 10, 0))
 
 
-class UnsupportedNbgrader(RuntimeError):
-    """The installed nbgrader is outside :data:`SUPPORTED` (the message is Vietnamese)."""
+class UnsupportedNbgrader(CodedError):
+    """The installed nbgrader is outside :data:`SUPPORTED`."""
 
 
 def check_nbgrader_version(version: str | None = None) -> None:
@@ -33,9 +35,8 @@ def check_nbgrader_version(version: str | None = None) -> None:
     parts = tuple(int(p) for p in version.split(".")[:3] if p.isdigit())
     low, high = SUPPORTED
     if not low <= parts < high:
-        raise UnsupportedNbgrader(
-            f"policycomm grade cần nbgrader từ {'.'.join(map(str, low))} đến dưới {'.'.join(map(str, high))}, "
-            f"nhưng máy đang có {version}; hãy cài đúng phiên bản (pip install 'nbgrader>=0.9.5,<0.10').")
+        raise UnsupportedNbgrader("gr_nbgrader_unsupported", low=".".join(map(str, low)),
+                                  high=".".join(map(str, high)), version=version)
 
 
 class SharedGradebook:

@@ -94,10 +94,10 @@ def write_report(course_dir: str, out_dir: str, db_url: str | None = None) -> st
 
     course_dir, out_dir = os.path.abspath(course_dir), os.path.abspath(out_dir)
     if db_url is None and not os.path.exists(os.path.join(course_dir, "gradebook.db")):
-        raise GradingError(message("rp_no_gradebook", path=os.path.join(course_dir, "gradebook.db")))
+        raise GradingError("rp_no_gradebook", path=os.path.join(course_dir, "gradebook.db"))
     scores = pd.DataFrame([vars(row) for row in collect_scores(course_dir, db_url)])
     if scores.empty:
-        raise GradingError(message("rp_nothing_graded"))
+        raise GradingError("rp_nothing_graded")
     os.makedirs(out_dir, exist_ok=True)
     table = _trainee_table(scores)
     table.to_csv(os.path.join(out_dir, "scores.csv"), index=False, encoding="utf-8-sig")

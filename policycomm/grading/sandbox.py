@@ -1053,11 +1053,9 @@ class WarmPool:
 
         from .isolation import SandboxUnavailable, probe
 
-        reason = "" if unsafe else probe()
+        reason = None if unsafe else probe()
         if reason:
-            raise SandboxUnavailable(
-                f"Máy này chưa cô lập được mã của học viên ({reason}) nên chưa chấm; hãy khắc phục điều đó, "
-                "hoặc thêm --unsafe nếu anh/chị chấp nhận để mã của học viên chạy với quyền của mình.")
+            raise SandboxUnavailable("gr_sandbox_unavailable", reason=(reason.vi, reason.en))
         self.sandboxed = not unsafe
         self.preload = tuple(preload)
         self._free: queue.Queue = queue.Queue()

@@ -127,6 +127,27 @@ def command_texts(tmp_path, capsys) -> list[str]:
     return texts
 
 
+def grading_texts(tmp_path) -> list[str]:
+    """What stops a grading run or accompanies it: no submissions, a second run, nbgrader's version, the sandbox."""
+    from policycomm.grading import cohort, isolation
+    from policycomm.grading.nbgrader_coupling import UnsupportedNbgrader, check_nbgrader_version
+
+    texts = []
+    with pytest.raises(cohort.GradingError) as error:
+        cohort.grade_cohort(str(tmp_path), ["ps1"])
+    texts.append(str(error.value))
+    with cohort._journal(str(tmp_path), resume=False), pytest.raises(cohort.GradingError) as error:
+        with cohort._journal(str(tmp_path), resume=True):
+            pass
+    texts.append(str(error.value))
+    with pytest.raises(UnsupportedNbgrader) as error:
+        check_nbgrader_version("0.8.1")
+    texts.append(str(cohort.GradingError.of(error.value)))
+    reason = isolation.Bilingual.of("gr_no_bwrap")
+    texts.append(str(isolation.SandboxUnavailable("gr_sandbox_unavailable", reason=(reason.vi, reason.en))))
+    return texts
+
+
 @pytest.fixture
 def english():
     set_language("en")
@@ -135,7 +156,7 @@ def english():
 
 
 def test_in_english_no_message_has_a_vietnamese_letter_outside_quotes(english, tmp_path, capsys):
-    texts = shown_texts(capsys) + command_texts(tmp_path, capsys)
+    texts = shown_texts(capsys) + command_texts(tmp_path, capsys) + grading_texts(tmp_path / "course")
     assert len(texts) > 80
     for text in texts:
         assert text.strip()
@@ -143,7 +164,7 @@ def test_in_english_no_message_has_a_vietnamese_letter_outside_quotes(english, t
 
 
 def test_vietnamese_is_the_default(tmp_path, capsys):
-    texts = shown_texts(capsys) + command_texts(tmp_path, capsys)
+    texts = shown_texts(capsys) + command_texts(tmp_path, capsys) + grading_texts(tmp_path / "course")
     unvietnamese = [t for t in texts if not VIETNAMESE.search(QUOTED.sub("", t))]
     # a bare verdict mark or a list of ids may have no Vietnamese letter; sentences do
     assert len(unvietnamese) <= 3, unvietnamese
