@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import sys
 
+from ..messages import message
+
 
 def register(subparsers) -> None:
     """Add the ``analyze`` verb."""
-    parser = subparsers.add_parser("analyze", help="item analysis: which questions work, which are broken",
-                                   description="Item analysis of a quiz or an nbgrader gradebook: "
-                                               "which questions work, which are broken.")
+    parser = subparsers.add_parser("analyze", help=message("qcli_analyze_help"),
+                                   description=message("qcli_analyze_description"))
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--responses", metavar="FILE.csv",
-                        help="long-format CSV: trainee, item, score, max_score[, choice, attempt, timestamp]")
-    source.add_argument("--gradebook", metavar="DB_URL", help="nbgrader gradebook, e.g. sqlite:///gradebook.db")
-    source.add_argument("--answers", metavar="FOLDER",
-                        help="quiz answers files collected by nbgrader, e.g. course/submitted (with option choices)")
-    parser.add_argument("--assignment", metavar="NAME", help="with --gradebook: analyse only this assignment")
-    parser.add_argument("--html", metavar="REPORT.html", help="write an HTML report with plots")
-    parser.add_argument("--csv", metavar="ITEMS.csv", help="write the per-item statistics as CSV")
-    parser.add_argument("--easy", type=float, default=0.90, metavar="P",
-                        help="facility above which an item is too easy (default 0.90; some use 0.80)")
+    source.add_argument("--responses", metavar="FILE.csv", help=message("qcli_help_responses"))
+    source.add_argument("--gradebook", metavar="DB_URL", help=message("qcli_help_gradebook"))
+    source.add_argument("--answers", metavar="FOLDER", help=message("qcli_help_answers"))
+    parser.add_argument("--assignment", metavar="NAME", help=message("qcli_help_assignment"))
+    parser.add_argument("--html", metavar="REPORT.html", help=message("qcli_help_html"))
+    parser.add_argument("--csv", metavar="ITEMS.csv", help=message("qcli_help_csv"))
+    parser.add_argument("--easy", type=float, default=0.90, metavar="P", help=message("qcli_help_easy"))
     parser.set_defaults(func=analyze_command)
 
 
@@ -64,8 +62,8 @@ def analyze_command(args) -> int:
     if result.items.empty:
         return 0
     test = result.test
-    print(f"{test['trainees']} học viên, {test['items']} câu; {test['reliability_method']} = "
-          f"{test['reliability']:.2f}; SEM = {test['sem']:.2f}")
+    print(message("qcli_analyze_summary", trainees=test["trainees"], items=test["items"],
+                  method=test["reliability_method"], reliability=test["reliability"], sem=test["sem"]))
     table = result.items[["n", "facility", "discrimination", "item_rest_r", "efficiency"]].copy()
     table["flags"] = result.items["flags"].map(lambda codes: ", ".join(c.removeprefix("ia_") for c in codes))
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 80):
@@ -77,16 +75,19 @@ def analyze_command(args) -> int:
         for line in row[explanation].splitlines():
             print(f"  - {line}")
 
+    target = None
     try:
         if args.csv:
+            target = args.csv
             out = result.items.assign(flags=result.items["flags"].map(" ".join))
             out.to_csv(args.csv, encoding="utf-8-sig")
-            print(f"Đã ghi bảng thống kê: {args.csv}")
+            print(message("qcli_wrote_items_csv", path=args.csv))
         if args.html:
+            target = args.html
             write_report(result, args.html, limits=limits)
-            print(f"Đã ghi báo cáo: {args.html}")
-    except OSError as error:
-        print(f"Không ghi được {error.filename}: {error.strerror}. Kiểm tra thư mục có tồn tại và có quyền ghi.",
+            print(message("qcli_wrote_report", path=args.html))
+    except OSError as error:  # pandas names no file and no reason when the folder is missing
+        print(message("qcli_cannot_write", path=error.filename or target, reason=error.strerror or error),
               file=sys.stderr)
         return 2
     return 0

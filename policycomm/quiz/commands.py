@@ -10,34 +10,36 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..messages import message
+
 FORMATS = ("moodle-xml", "gift")
 
 
 def register(subparsers) -> None:
     """Add the bank verbs to ``policycomm quiz``."""
-    check = subparsers.add_parser("check", help="validate every bank file and report every problem")
-    check.add_argument("--bank", default=None, help="folder of bank files (default: quizzes/)")
+    check = subparsers.add_parser("check", help=message("qcli_check_help"))
+    check.add_argument("--bank", default=None, help=message("qcli_help_bank"))
     check.set_defaults(func=run_check)
 
-    export = subparsers.add_parser("export", help="write the bank as Moodle XML or GIFT")
-    export.add_argument("--format", choices=FORMATS, default="moodle-xml")
-    export.add_argument("--module", action="append", help="only this module (repeatable), e.g. 03")
-    export.add_argument("--bank", default=None, help="folder of bank files (default: quizzes/)")
-    export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    export = subparsers.add_parser("export", help=message("qcli_export_help"))
+    export.add_argument("--format", choices=FORMATS, default="moodle-xml", help=message("qcli_help_export_format"))
+    export.add_argument("--module", action="append", help=message("qcli_help_module"))
+    export.add_argument("--bank", default=None, help=message("qcli_help_bank"))
+    export.add_argument("-o", "--output", help=message("qcli_help_export_output"))
     export.set_defaults(func=run_export)
 
-    imp = subparsers.add_parser("import", help="read a Moodle XML or GIFT file back into bank YAML files")
-    imp.add_argument("file", help="a .xml (Moodle XML) or .txt/.gift (GIFT) file")
-    imp.add_argument("--format", choices=FORMATS, help="default: from the file name (.xml is Moodle XML)")
-    imp.add_argument("-o", "--output", default="imported", help="folder for the NN.yaml files (default: imported/)")
-    imp.add_argument("--force", action="store_true", help="replace bank files that already exist there")
+    imp = subparsers.add_parser("import", help=message("qcli_import_help"))
+    imp.add_argument("file", help=message("qcli_help_import_file"))
+    imp.add_argument("--format", choices=FORMATS, help=message("qcli_help_import_format"))
+    imp.add_argument("-o", "--output", default="imported", help=message("qcli_help_import_output"))
+    imp.add_argument("--force", action="store_true", help=message("qcli_help_force"))
     imp.set_defaults(func=run_import)
 
 
 def _report(problems) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
-    print(f"{len(problems)} problem(s) found; nothing was written.", file=sys.stderr)
+    print(message("qcli_nothing_written", count=len(problems)), file=sys.stderr)
 
 
 def run_check(args) -> int:
@@ -48,10 +50,11 @@ def run_check(args) -> int:
     if problems:
         for problem in problems:
             print(problem)
-        print(f"{len(problems)} problem(s) in the question bank.")
+        print(message("qcli_check_problems", count=len(problems)))
         return 1
     counts = ", ".join(f"{m}: {len(module.questions)}" for m, module in bank.modules.items())
-    print(f"OK: {len(bank)} questions in {len(bank.modules)} modules ({counts}) at {bank.folder}.")
+    print(message("qcli_check_ok", questions=len(bank), modules=len(bank.modules), counts=counts,
+                  folder=bank.folder))
     return 0
 
 
@@ -67,7 +70,8 @@ def run_export(args) -> int:
     wanted = args.module or list(bank.modules)
     unknown = [m for m in wanted if m not in bank.modules]
     if unknown:
-        print(f"unknown module(s) {unknown}; the bank has {', '.join(bank.modules)}", file=sys.stderr)
+        print(message("qcli_unknown_modules", unknown=", ".join(unknown), known=", ".join(bank.modules)),
+              file=sys.stderr)
         return 2
     modules = [bank.modules[m] for m in wanted]
     if args.format == "gift":
@@ -77,8 +81,8 @@ def run_export(args) -> int:
     text = write(modules)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
-        print(f"Wrote {sum(len(m.questions) for m in modules)} questions ({args.format}) to {args.output}.",
-              file=sys.stderr)
+        print(message("qcli_exported", count=sum(len(m.questions) for m in modules), format=args.format,
+                      path=args.output), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -90,7 +94,7 @@ def run_import(args) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"{path}: file not found", file=sys.stderr)
+        print(message("qcli_file_not_found", path=path), file=sys.stderr)
         return 2
     kind = args.format or ("moodle-xml" if path.suffix.lower() == ".xml" else "gift")
     if kind == "gift":
@@ -100,7 +104,7 @@ def run_import(args) -> int:
     try:
         modules = read(path)
     except UnicodeDecodeError as exc:
-        print(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8", file=sys.stderr)
+        print(message("qcli_not_utf8", path=path, byte=exc.start), file=sys.stderr)
         return 1
     except BankError as exc:
         _report(exc.problems)
@@ -109,12 +113,11 @@ def run_import(args) -> int:
     targets = {module.module: folder / f"{module.module}.yaml" for module in modules}
     existing = [str(t) for t in targets.values() if t.exists()]
     if existing and not args.force:
-        print(f"{', '.join(existing)} already exist(s); choose another --output folder or add --force",
-              file=sys.stderr)
+        print(message("qcli_already_exist", files=", ".join(existing)), file=sys.stderr)
         return 1
     folder.mkdir(parents=True, exist_ok=True)
     for module in modules:
         targets[module.module].write_text(dump_module(module), encoding="utf-8")
     total = sum(len(m.questions) for m in modules)
-    print(f"Imported {total} questions in {len(modules)} module(s) into {folder}/.", file=sys.stderr)
+    print(message("qcli_imported", count=total, modules=len(modules), folder=folder), file=sys.stderr)
     return 0

@@ -116,7 +116,8 @@ def command_texts(tmp_path, capsys) -> list[str]:
     texts = [parser.format_help()]
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     texts += [p.format_help() for p in subparsers.choices.values()]
-    texts += [p.format_help() for p in subparsers.choices["course"]._actions[-1].choices.values()]
+    for group in ("course", "quiz"):
+        texts += [p.format_help() for p in subparsers.choices[group]._actions[-1].choices.values()]
     assert commands.run_grade(parser.parse_args(["grade"])) == 2
     assert commands.run_grade(parser.parse_args(["grade", "ps1", "--jobs", "0"])) == 2
     texts.append(capsys.readouterr().err)
@@ -124,6 +125,42 @@ def command_texts(tmp_path, capsys) -> list[str]:
     with pytest.raises(CourseError) as error:
         release(run)
     texts.append(str(error.value))
+    return texts + quiz_command_texts(tmp_path, capsys)
+
+
+#: a bank file with one problem: Moodle refuses the fraction 66.67
+BANK_WITH_A_PROBLEM = (
+    'module: "09"\ntitle: Điểm\nquestions:\n'
+    "  - id: m09-q01\n    type: single\n    text: Chọn một?\n    answers:\n"
+    "      - {id: a, text: Đúng, fraction: 100, feedback: Vì…}\n"
+    "      - {id: b, text: Gần đúng, fraction: 66.67, feedback: Vì…}\n"
+    "    feedback: Giải thích.\n    difficulty: easy\n    sources: [S1]\n")
+
+
+def quiz_command_texts(tmp_path, capsys) -> list[str]:
+    """What `policycomm quiz check | export | import | analyze` print: results and their problems' summary."""
+    from policycomm.cli import main
+
+    texts = []
+    assert main(["quiz", "check"]) == 0
+    texts.append(capsys.readouterr().out)
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "09.yaml").write_text(BANK_WITH_A_PROBLEM, encoding="utf-8")
+    assert main(["quiz", "check", "--bank", str(bank)]) == 1
+    texts.append(capsys.readouterr().out)
+    for argv, code in [(["export", "--bank", str(bank)], 1), (["export", "--module", "42"], 2),
+                       (["export", "--format", "gift", "--module", "03", "-o", str(tmp_path / "03.txt")], 0),
+                       (["import", str(tmp_path / "nowhere.xml")], 2)]:
+        assert main(["quiz", *argv]) == code
+        texts.append(capsys.readouterr().err)
+    responses = tmp_path / "responses.csv"
+    responses.write_text("trainee,item,score,max_score\n" + "".join(
+        f"t{t},q{q},{int(t > q)},1\n" for t in range(1, 6) for q in range(1, 4)), encoding="utf-8")
+    assert main(["quiz", "analyze", "--responses", str(responses), "--csv", str(tmp_path / "items.csv")]) == 0
+    texts.append(capsys.readouterr().out)
+    assert main(["quiz", "analyze", "--responses", str(responses), "--csv", str(tmp_path / "no" / "i.csv")]) == 2
+    texts.append(capsys.readouterr().err)
     return texts
 
 
@@ -181,3 +218,17 @@ def test_a_check_failure_reads_in_the_language_of_the_moment():
     finally:
         set_language("vi")
     assert isinstance(failure.value, AssertionError) and failure.value.code == "check_wrong_choice"
+
+
+def test_every_quiz_verb_and_option_is_explained_in_vietnamese_by_default():
+    from policycomm.cli import build_parser
+
+    parser = build_parser()
+    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    quiz_verbs = verbs.choices["quiz"]._actions[-1]
+    helps = [verb.help for verb in quiz_verbs._choices_actions]
+    helps += [action.help for verb in quiz_verbs.choices.values() for action in verb._actions
+              if not isinstance(action, argparse._HelpAction)]
+    helps.append(quiz_verbs.choices["analyze"].description)
+    assert len(helps) >= 21  # 4 verbs, 16 options, a description
+    assert all(text and VIETNAMESE.search(text) for text in helps), helps

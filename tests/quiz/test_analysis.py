@@ -470,6 +470,10 @@ def test_analyze_command_with_no_responses_or_an_unwritable_report(tmp_path, cap
     full = write(tmp_path / "full.csv", "trainee,item,score,max_score\nAn,q1,1,1\nBình,q1,0,1\n")
     assert main(["quiz", "analyze", "--responses", str(full), "--html", str(tmp_path / "no" / "r.html")]) == 2
     assert "Không ghi được" in capsys.readouterr().err
+    items_csv = tmp_path / "no" / "items.csv"  # pandas' error names neither the file nor the reason
+    assert main(["quiz", "analyze", "--responses", str(full), "--csv", str(items_csv)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Không ghi được {items_csv}: ") and "None" not in err
 
 
 def test_analyze_command_bad_csv_gives_a_message_not_a_traceback(tmp_path, capsys):

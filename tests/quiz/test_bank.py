@@ -325,7 +325,7 @@ def test_check_reports_every_problem_with_file_line_question_and_field(tmp_path,
     ]
     for line in expected:
         assert line in out, f"missing: {line}\n--- got:\n{out}"
-    assert f"{len(out.splitlines()) - 1} problem(s)" in out.splitlines()[-1]
+    assert out.splitlines()[-1] == f"Ngân hàng câu hỏi có {len(out.splitlines()) - 1} lỗi."
 
 
 def test_load_bank_raises_with_all_problems_and_the_good_bank_checks_clean(tmp_path, capsys):
@@ -334,7 +334,7 @@ def test_load_bank_raises_with_all_problems_and_the_good_bank_checks_clean(tmp_p
         load_bank(tmp_path)
     assert len(caught.value.problems) >= 9
     assert main(["quiz", "check"]) == 0
-    assert "OK: " in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("Không có lỗi: ")
 
 
 def test_check_explains_a_missing_folder_and_an_empty_one(tmp_path):

@@ -222,6 +222,7 @@ def test_cli_export_then_import_gives_back_the_bank_files(bank, tmp_path, capsys
         before = (folder / "01.yaml").read_bytes()
         assert main(["quiz", "import", str(exported), "-o", str(folder)]) == 1
         assert (folder / "01.yaml").read_bytes() == before
+        assert "hoặc thêm --force để ghi đè." in capsys.readouterr().err.splitlines()[-1]
     capsys.readouterr()
     assert main(["quiz", "export", "--format", "gift", "--module", "03"]) == 0
     out = capsys.readouterr().out
@@ -295,7 +296,7 @@ def test_quiz_check_applies_moodles_tolerance(tmp_path, capsys):
     out = capsys.readouterr().out
     assert (f"{bank_file}:9: question 'm09-q01', field 'answers.1.fraction': 66.67 is not a fraction Moodle "
             "accepts: its importer allows only its own grades, to within 0.001 (use 66.66667;") in out
-    assert "1 problem(s)" in out  # 66.6676 passes, as it does in Moodle
+    assert "Ngân hàng câu hỏi có 1 lỗi." in out  # 66.6676 passes, as it does in Moodle
     bank_file.write_text(bank_file.read_text(encoding="utf-8").replace("66.67,", "50,"), encoding="utf-8")
     assert main(["quiz", "check", "--bank", str(tmp_path)]) == 0
     module = load_module_file(bank_file)
