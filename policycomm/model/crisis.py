@@ -66,7 +66,7 @@ RESIST_STEPS = (
     Term("situational_insight", "Nắm bắt tình hình", "Situational insight", "S49"),
     Term("impact_analysis", "Phân tích tác động", "Impact analysis", "S49"),
     Term("strategic_communication", "Truyền thông chiến lược", "Strategic communication", "S49"),
-    Term("track_outcomes", "Theo dõi kết quả", "Track outcomes", "S49"),
+    Term("tracking_effectiveness", "Theo dõi hiệu quả", "Tracking effectiveness", "S49"),
 )
 
 #: the five forms of giving information to the press, Nghị định 244/2026/NĐ-CP Điều 5

@@ -142,8 +142,7 @@ class CommunicationPlan:
             if aud_id in gaps["ethnic_language"].missing:
                 add("warning", "no_ethnic_language", audience=names(aud))
         for index, act in enumerate(acts, 1):
-            fit = kb.fit(act.stage, act.channel)
-            if (fit.fit if fit else 0.0) < kb.scoring.thresholds["fit_poor"]:
+            if not rules.suits_stage(act.stage, act.channel):
                 add("warning", "channel_unsuited", index=index, channel=names(kb.channel(act.channel)),
                     stage=names(kb.stage(act.stage)))
             if not act.message.strip():

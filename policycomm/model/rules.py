@@ -2,7 +2,11 @@
 
 Each rule is asked here and nowhere else: what a stage needs (dialogue), what
 an audience needs (a channel without internet, an ethnic language), which
-channels meet those needs, and what a complete plan covers.
+channels meet those needs, which channels suit a stage, and what a complete
+plan covers. The rules read what channels, stages and audiences *are*
+(two-way, needs the internet, often offline, listed for a stage); they never
+read the modelling assumptions (A1: reach shares, internet-use shares, fit
+strengths, costs), so no graded judgement depends on those.
 
 Dialogue is needed where people must be able to question and comment on a
 policy that affects them: consultation on the proposal and the draft
@@ -40,14 +44,26 @@ def needs_wide_reach(stage: Stage) -> bool:
     return stage.id != EVALUATION_STAGE
 
 
+def suits_stage(stage_id: str, channel_id: str) -> bool:
+    """``channel_id`` is listed for ``stage_id`` in the stage × channel table (stage_channels.yaml).
+
+    Each listed pair gives its reason and sources; the strength of the fit is a
+    modelling assumption (A1) and does not decide this rule.
+
+    >>> suits_stage("drafting", "consultation_conference"), suits_stage("drafting", "short_video")
+    (True, False)
+    """
+    return knowledge().fit(stage_id, channel_id) is not None
+
+
 def gives_dialogue(channel: Channel) -> bool:
     """People can answer back through ``channel``."""
     return channel.two_way
 
 
 def needs_offline(audience: Audience) -> bool:
-    """``audience`` is often offline, so it needs a channel that works without the internet."""
-    return audience.internet_access < knowledge().scoring.thresholds["low_internet"]
+    """``audience`` is often offline (its definition says so), so it needs a channel that works without the internet."""
+    return audience.often_offline
 
 
 def works_offline(channel: Channel) -> bool:

@@ -75,6 +75,8 @@ class Audience(Sourced):
     name: Text
     description: Text
     internet_access: float = Field(ge=0, le=1, description="share of the segment that uses the internet")
+    often_offline: bool = Field(default=False, description="the segment, as its description defines it, mostly goes "
+                                "without the internet; the rules ask this, never internet_access (A1)")
     low_literacy: bool = False
     needs_ethnic_language: bool = False
     weight: float = Field(default=1.0, gt=0, description="default importance in optimize_mix")

@@ -119,8 +119,8 @@ def test_messages_follow_the_language_setting():
 
 PRESS_FORMS = ["press_conference", "press_release"]
 WARNINGS = ["commune_radio", "door_to_door"]
-#: audiences that are mostly offline (internet access under the model's threshold)
-OFFLINE_HEAVY = [a for a in AUDIENCES if KB.audiences[a].internet_access < KB.scoring.thresholds["low_internet"]]
+#: audiences that are mostly offline, as their definitions say
+OFFLINE_HEAVY = [a for a in AUDIENCES if KB.audiences[a].often_offline]
 
 
 def test_offline_heavy_audiences_include_elderly_rural_and_ethnic_mountain():

@@ -7,6 +7,9 @@ bibliography (id ``nguon``) lists sources and states nothing, so it is not a cit
 A *graded judgement question* is a bank question (every one is graded) or the statement cell of a
 graded notebook question: a markdown cell ``X_de`` whose question has a graded cell (``X_kiem_tra``,
 or the answer cell itself when a lecturer grades it). A modelling assumption (A1) never decides one.
+A graded question that asks the trainee to read a result the model computes from A1 values (a
+reach, a coverage, a mix of ``optimize_mix``) is a *tool exercise*, not a judgement: its statement
+says so with the phrase ``TOOL_EXERCISE``.
 """
 from __future__ import annotations
 
@@ -25,6 +28,11 @@ from policycomm.quiz.bank import load_bank
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = {path.parent.name: path for path in sorted((ROOT / "course" / "source").glob("*/*.ipynb"))}
 BIBLIOGRAPHY_CELLS = {"nguon"}
+#: the phrase by which a graded question says it measures reading the model's results, not judgement
+TOOL_EXERCISE = "luyện đọc kết quả của mô hình"
+#: code that reads a modelling assumption (A1) or a result computed from one
+A1_READ = re.compile(r"\.reach\b|internet_access|\.fit\b|\bfit\(|unit_cost|total_cost|optimize_mix|"
+                     r"recommend\(|assess_choice|\.coverage\b")
 _CITE = re.compile(r"(?<![\w/.])([SA])(\d{1,3})(?:\s*[–-]\s*S?(\d{1,3}))?(?![\w/])")
 
 
@@ -60,17 +68,25 @@ def citations() -> dict[tuple, set[str]]:
     return found
 
 
+def graded_questions(name: str) -> list[tuple[dict, list[dict]]]:
+    """(statement cell ``X_de``, its graded cells) for each graded question of notebook ``name``."""
+    cells = notebook_cells(name)
+    graded = {c.get("id"): c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
+    found = []
+    for cell in cells:
+        stem = (cell.get("id") or "").removesuffix("_de")
+        if cell["cell_type"] == "markdown" and cell.get("id", "").endswith("_de") and \
+                (checks := [graded[i] for i in (f"{stem}_kiem_tra", stem) if i in graded]):
+            found.append((cell, checks))
+    return found
+
+
 def judgement_places() -> set[tuple]:
-    """Places of graded judgement questions (see the module docstring)."""
+    """Places of graded judgement questions (see the module docstring); tool exercises are not among them."""
     places = {("question", q.id) for q in load_bank()}
     for name in NOTEBOOKS:
-        cells = notebook_cells(name)
-        graded = {c.get("id") for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
-        for cell in cells:
-            stem = (cell.get("id") or "").removesuffix("_de")
-            if cell["cell_type"] == "markdown" and cell.get("id", "").endswith("_de") and \
-                    ({f"{stem}_kiem_tra", stem} & graded):
-                places.add(("notebook", name, cell["id"]))
+        places |= {("notebook", name, statement["id"]) for statement, _ in graded_questions(name)
+                   if TOOL_EXERCISE not in cell_text(statement)}
     return places
 
 
@@ -156,11 +172,68 @@ def test_no_modelling_assumption_decides_a_graded_judgement_question(ledger):
     assert not [place for place, sources in citations().items() if place in judged and "A1" in sources]
 
 
+def test_no_graded_cell_reads_a_modelling_assumption_unless_it_is_a_tool_exercise():
+    """A hidden test that reads reach shares, internet use, fit strengths or costs (A1) keys a judgement
+    on an assumption; only a question that says it is a tool exercise may do so."""
+    assert A1_READ.search('c.reach.get("elderly_rural", 0) < 0.5') and A1_READ.search("a.internet_access < 0.5")
+    assert not A1_READ.search("c.needs_internet or a.often_offline or c.two_way")
+    wrong = [f"{name}: {statement['id']}" for name in NOTEBOOKS for statement, checks in graded_questions(name)
+             if any(A1_READ.search(cell_text(c)) for c in checks) and TOOL_EXERCISE not in cell_text(statement)]
+    assert not wrong, "graded cells that read A1 values without saying they are tool exercises: " + ", ".join(wrong)
+
+
+def _capstone_plans() -> list[str]:
+    """The code of the capstone's model answer and of every plan in its course test cases."""
+    solution = cell_text(next(c for c in notebook_cells("09-bai-cuoi-khoa") if c.get("id") == "cau_1"))
+    cases = yamlfile.strip_lines(yamlfile.read_yaml(ROOT / "tests" / "course" / "cases" / "09-bai-cuoi-khoa.yaml"))
+    return [solution] + [case["cells"]["cau_1"] for case in cases["cases"].values() if "cau_1" in case["cells"]]
+
+
+def _capstone_scores() -> list[tuple]:
+    from policycomm.grading.rubric import load_rubric, score_plan
+    from policycomm.model.plan import CommunicationPlan
+
+    rubric = load_rubric("capstone")
+    scores = []
+    for code in _capstone_plans():
+        space = {"CommunicationPlan": CommunicationPlan, "NGAN_SACH": rubric.scenario.budget,
+                 "CONG_CHUNG": list(rubric.scenario.audiences)}
+        try:
+            exec(code, space)
+        except Exception:  # a case with a broken cell is graded on what it built before the error
+            pass
+        plan = space.get("ke_hoach")
+        if isinstance(plan, CommunicationPlan) and type(plan) is CommunicationPlan:
+            scores.append(tuple((c.id, c.points) for c in score_plan(plan, rubric).criteria))
+    return scores
+
+
+def test_the_capstone_rubric_does_not_depend_on_modelling_assumptions(tmp_path, monkeypatch):
+    """Other reach shares, internet-use shares and fit strengths (A1) give every plan the same points.
+
+    The indicative costs stay: the budget criterion prices the plan with them, as the scenario says.
+    """
+    before = _capstone_scores()
+    assert len(before) >= 4 and len(set(before)) > 1
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    for fname, pattern, value in (("audiences.yaml", r"(internet_access: )[\d.]+", r"\g<1>0.9"),
+                                  ("stage_channels.yaml", r"(fit: )[\d.]+", r"\g<1>0.1"),
+                                  ("channels.yaml", r"(\b[a-z_]+: )0?\.\d+(?=[,}])", r"\g<1>0.05")):
+        path = data / fname
+        text, count = re.subn(pattern, value, path.read_text(encoding="utf-8"))
+        assert count > 5, fname
+        path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("POLICYCOMM_DATA", str(data))
+    assert _capstone_scores() == before
+
+
 def test_the_judgement_places_are_found():
     judged = judgement_places()
     assert ("notebook", "01-truyen-thong-chinh-sach", "cau_7_de") in judged
     assert ("notebook", "09-bai-cuoi-khoa", "cau_2_de") in judged
     assert ("notebook", "01-truyen-thong-chinh-sach", "phap_ly") not in judged
+    assert ("notebook", "08-ke-hoach-danh-gia", "cau_5_de") not in judged  # a tool exercise
 
 
 def test_no_current_text_names_a_body_that_no_longer_exists():

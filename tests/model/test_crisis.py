@@ -22,7 +22,7 @@ def test_framework_sizes_and_sources_exist():
 
 def test_resist_steps_in_order():
     assert [s.en for s in RESIST_STEPS] == ["Recognise", "Early warning", "Situational insight",
-                                           "Impact analysis", "Strategic communication", "Track outcomes"]
+                                           "Impact analysis", "Strategic communication", "Tracking effectiveness"]
 
 
 def test_good_statement_has_no_problem():
