@@ -178,19 +178,25 @@ class QuestionWidget:
 
     def save(self) -> None:
         """Graded mode: write the current answer to the answers file and say so (no hint of correctness)."""
-        response = self.input.get()
-        try:
-            responses.record_answer(self.id, response, self.notebook, self.folder)
-        except responses.SourceFolderError as error:
-            self.status.value = f"<span style='color:#b00'>{html.escape(str(error))}</span>"
-            return
-        except OSError as error:
-            failed = message("quiz_save_failed", error=error.strerror or str(error))
-            self.status.value = f"<span style='color:#b00'>{html.escape(failed)}</span>"
-            return
-        saved = message("quiz_answer_saved" if response is not None else "quiz_answer_cleared",
-                        time=f"{datetime.now():%H:%M:%S}")
-        self.status.value = f"<span style='color:#060'>{html.escape(saved)}</span>"
+        self.status.value = save_answer(self.id, self.input.get(), self.notebook, self.folder)
+
+
+def save_answer(question_id: str, response, notebook: str | None = None, folder=None) -> str:
+    """Record ``response`` for ``question_id`` and return the status line to show (HTML, current language).
+
+    Every graded widget saves through this: a refused or failed save is said in
+    one kind sentence, never raised.
+    """
+    try:
+        responses.record_answer(question_id, response, notebook, folder)
+    except responses.SourceFolderError as error:
+        return f"<span style='color:#b00'>{html.escape(str(error))}</span>"
+    except OSError as error:
+        failed = message("quiz_save_failed", error=error.strerror or str(error))
+        return f"<span style='color:#b00'>{html.escape(failed)}</span>"
+    saved = message("quiz_answer_saved" if response is not None else "quiz_answer_cleared",
+                    time=f"{datetime.now():%H:%M:%S}")
+    return f"<span style='color:#060'>{html.escape(saved)}</span>"
 
 
 def _verdict(fraction: float) -> str:

@@ -1,0 +1,48 @@
+"""Forms for notebooks: trainees answer by clicking, picking and writing, never by typing code.
+
+Answer forms (one function per kind, each saving at once to
+``policycomm_answers.json`` and restoring what was saved): :func:`single`,
+:func:`multiple`, :func:`ordering`, :func:`stage`, :func:`audience`,
+:func:`channels`, :func:`number`, :func:`text`, :func:`writing` and
+:func:`plan`. Test cells read an answer with :func:`answer` and grade it with
+:mod:`policycomm.grading.checks` (a plan: :func:`plan_of`, then
+:func:`policycomm.grading.rubric.score_plan`).
+
+Practice tools (nothing saved, nothing graded): :func:`recommend_tool`,
+:func:`assess_tool`, :func:`message_tool`, :func:`airtime_tool`,
+:func:`budget_tool`.
+
+In a notebook, the answer cell::
+
+    from policycomm import forms
+    forms.channels("m02-cau-4", prompt="Chọn các kênh phù hợp")
+
+and the test cell::
+
+    from policycomm import forms
+    from policycomm.grading.checks import check_channels
+    check_channels(forms.answer("m02-cau-4"))
+    ### BEGIN HIDDEN TESTS
+    check_channels(forms.answer("m02-cau-4"), required=["commune_radio"])
+    ### END HIDDEN TESTS
+
+>>> import tempfile
+>>> from policycomm.grading.checks import check_channels
+>>> folder = tempfile.mkdtemp()
+>>> check_channels(answer("m02-cau-4", folder=folder))
+Traceback (most recent call last):
+policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy thay dấu ... bằng câu trả lời của bạn, rồi chạy lại ô (Shift + Enter).
+>>> form = channels("m02-cau-4", folder=folder)
+>>> form.pick["commune_radio"].value = form.pick["village_meeting"].value = True
+>>> check_channels(answer("m02-cau-4", folder=folder), required=["commune_radio"])
+✔ Chính xác!
+"""
+from __future__ import annotations
+
+from .answers import (PLAN_COLUMNS, Form, answer, audience, channels, multiple, number, ordering, plan, plan_of,
+                      single, stage, text, writing)
+from .tools import airtime_tool, assess_tool, budget_tool, message_tool, recommend_tool
+
+__all__ = ["Form", "single", "multiple", "ordering", "stage", "audience", "channels", "number", "text", "writing",
+           "plan", "answer", "plan_of", "PLAN_COLUMNS",
+           "recommend_tool", "assess_tool", "message_tool", "airtime_tool", "budget_tool"]

@@ -1,0 +1,546 @@
+"""Answer forms: a trainee clicks, picks or writes; the answer is saved at once beside the notebook.
+
+Each form is an ipywidgets box for one exercise id (``"m02-cau-4"``). Every
+change is written through :func:`policycomm.quiz.responses.record_answer` to
+``policycomm_answers.json`` (the file the quiz widgets use), and building the
+form again (after a kernel restart or a page reload) restores the saved
+answer. The form holds no key: a test cell reads the answer with
+:func:`answer` and grades it with :mod:`policycomm.grading.checks`.
+
+>>> import tempfile
+>>> folder = tempfile.mkdtemp()
+>>> form = channels("m02-cau-4", folder=folder)
+>>> form.pick["commune_radio"].value = True          # what a click on "Đài truyền thanh xã" does
+>>> answer("m02-cau-4", folder=folder)
+['commune_radio']
+>>> channels("m02-cau-4", folder=folder).value       # built again: the saved answer is back
+['commune_radio']
+"""
+from __future__ import annotations
+
+import html
+import math
+import os
+from typing import Any
+
+import ipywidgets as w
+
+from policycomm.messages import get_language, message
+from policycomm.quiz import responses
+from policycomm.quiz.widgets import save_answer
+
+__all__ = ["Form", "single", "multiple", "ordering", "stage", "audience", "channels", "number", "text",
+           "writing", "plan", "answer", "plan_of", "PLAN_COLUMNS"]
+
+#: the fields of one plan row, in the order the form shows them
+PLAN_COLUMNS = ("stage", "audience", "channels", "message", "timing", "cost")
+
+_WIDE = w.Layout(width="100%")
+
+
+def answer(exercise_id: str, notebook: str | None = None, folder: str | os.PathLike | None = None) -> Any:
+    """The saved answer to ``exercise_id`` as plain data (str, float, list of ids, list of plan rows), or None.
+
+    None when nothing is saved or the answers file is missing or broken (never
+    an exception), so the checks' "not answered yet" message applies.
+
+    >>> answer("m00-nothing", folder=__import__("tempfile").mkdtemp()) is None
+    True
+    """
+    return responses.read_recorded(exercise_id, notebook, folder).response
+
+
+def _html(text: str, style: str = "") -> w.HTML:
+    return w.HTML(f"<span style='{style}'>{html.escape(text)}</span>")
+
+
+class Form(w.VBox):
+    """One exercise's answer form: a prompt, the inputs, and a status line saying the answer is saved.
+
+    A kind of form sets :attr:`field` (the inputs) and defines :meth:`get`
+    (the answer as plain JSON data, None when blank) and :meth:`set`.
+    """
+
+    def __init__(self, exercise_id: str, field: w.Widget, prompt: str | None = None,
+                 notebook: str | None = None, folder=None):
+        self.exercise_id, self.notebook, self.folder, self.field = exercise_id, notebook, folder, field
+        self.status = w.HTML(f"<i>{html.escape(message('form_saved_automatically'))}</i>")
+        head = [w.HTML(f"<b>{html.escape(prompt)}</b>")] if prompt else []
+        super().__init__([*head, field, self.status],
+                         layout=w.Layout(border="1px solid #ccc", padding="8px", margin="6px 0"))
+        self.add_class("policycomm-form")
+        self._restoring = True
+        recorded = responses.read_recorded(exercise_id, notebook, folder)
+        if recorded.answered:
+            try:
+                self.set(recorded.response)
+                self.status.value = f"<i>{html.escape(message('quiz_restored'))}</i>"
+            except (TypeError, ValueError, KeyError, AttributeError):  # a hand-edited file: start blank
+                pass
+        self._restoring = False
+        self.watch(field)
+
+    def watch(self, widget: w.Widget) -> None:
+        """Save whenever an input inside ``widget`` changes (each input is watched once)."""
+        watched = self.__dict__.setdefault("_watched", set())
+        stack = [widget]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, w.Box):
+                stack.extend(current.children)
+            elif (id(current) not in watched and "value" in current.trait_names()
+                  and not isinstance(current, (w.HTML, w.Label))):
+                watched.add(id(current))
+                current.observe(lambda _: self.save(), names="value")
+
+    @property
+    def value(self) -> Any:
+        """The answer on screen, as it is saved."""
+        return self.get()
+
+    def save(self) -> None:
+        """Record the answer on screen (None removes it) and say so."""
+        if not self._restoring:
+            self.status.value = save_answer(self.exercise_id, self.get(), self.notebook, self.folder)
+
+    def get(self) -> Any:  # pragma: no cover - every kind defines it
+        raise NotImplementedError
+
+    def set(self, response: Any) -> None:  # pragma: no cover - every kind defines it
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------- choices
+
+def _options(options) -> list[tuple[str, str]]:
+    """(id, text) pairs from a dict {id: text}, a list of (id, text) pairs, or a list of texts (ids A, B, C…).
+
+    >>> _options(["Một", "Hai"])
+    [('A', 'Một'), ('B', 'Hai')]
+    """
+    if isinstance(options, dict):
+        return [(str(k), str(v)) for k, v in options.items()]
+    pairs = list(options)
+    if all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs):
+        return [(str(k), str(v)) for k, v in pairs]
+    return [(chr(ord("A") + i), str(text)) for i, text in enumerate(pairs)]
+
+
+class _Single(Form):
+    def __init__(self, exercise_id, pairs, prompt=None, notebook=None, folder=None):
+        self.choice = w.RadioButtons(options=[(text, key) for key, text in pairs], value=None, layout=_WIDE)
+        super().__init__(exercise_id, self.choice, prompt, notebook, folder)
+
+    def get(self):
+        return self.choice.value
+
+    def set(self, response):
+        self.choice.value = response
+
+
+class _Many(Form):
+    """Checkboxes, one per option; the answer is the ticked ids in the options' order (None when none)."""
+
+    def __init__(self, exercise_id, pairs, prompt=None, notebook=None, folder=None, columns: int = 1):
+        self.pick = {key: w.Checkbox(description=text, value=False, indent=False, layout=_WIDE) for key, text in pairs}
+        field = w.GridBox(list(self.pick.values()),
+                          layout=w.Layout(grid_template_columns=f"repeat({columns}, 1fr)", width="100%"))
+        super().__init__(exercise_id, field, prompt, notebook, folder)
+
+    def get(self):
+        return [key for key, box in self.pick.items() if box.value] or None
+
+    def set(self, response):
+        chosen = set(response)
+        for key, box in self.pick.items():
+            box.value = key in chosen
+
+
+def single(exercise_id: str, options, prompt: str | None = None, notebook=None, folder=None) -> Form:
+    """One choice among ``options`` ({id: text}, [(id, text)], or texts with ids A, B, C…); saves the id.
+
+    >>> form = single("m01-cau-2", ["Báo chí", "Đài xã"], folder=__import__("tempfile").mkdtemp())
+    >>> form.choice.value = "B"; form.value
+    'B'
+    """
+    return _Single(exercise_id, _options(options), prompt, notebook, folder)
+
+
+def multiple(exercise_id: str, options, prompt: str | None = None, notebook=None, folder=None) -> Form:
+    """Several choices among ``options`` (as for :func:`single`); saves the list of ticked ids.
+
+    >>> form = multiple("m01-cau-3", ["Một", "Hai", "Ba"], folder=__import__("tempfile").mkdtemp())
+    >>> form.pick["C"].value = form.pick["A"].value = True; form.value
+    ['A', 'C']
+    """
+    return _Many(exercise_id, _options(options), prompt, notebook, folder)
+
+
+# ---------------------------------------------------------------- ordering
+
+class _Ordering(Form):
+    """Items in a list, each with ▲/▼ buttons; the answer is the ids in the order shown, once moved or confirmed."""
+
+    def __init__(self, exercise_id, pairs, prompt=None, notebook=None, folder=None):
+        self.texts = dict(pairs)
+        self.order = list(self.texts)
+        self.rows = w.VBox()
+        self.keep = w.Button(description=message("form_order_keep"), icon="check")
+        self.keep.on_click(lambda _: self._changed())
+        self.answered = False
+        super().__init__(exercise_id, w.VBox([_html(message("form_order_hint"), "color:#555"), self.rows, self.keep]),
+                         prompt, notebook, folder)
+        self._draw()
+
+    def _draw(self):
+        rows = []
+        for place, key in enumerate(self.order):
+            up = w.Button(icon="arrow-up", tooltip=message("form_move_up"), layout=w.Layout(width="36px"),
+                          disabled=place == 0)
+            down = w.Button(icon="arrow-down", tooltip=message("form_move_down"), layout=w.Layout(width="36px"),
+                            disabled=place == len(self.order) - 1)
+            up.on_click(lambda _, p=place: self.move(p, -1))
+            down.on_click(lambda _, p=place: self.move(p, +1))
+            rows.append(w.HBox([up, down, _html(f"{place + 1}. {self.texts[key]}")]))
+        self.rows.children = rows
+
+    def move(self, place: int, step: int) -> None:
+        """Move the item at ``place`` (0 = top) one step up (-1) or down (+1), as its button does."""
+        other = place + step
+        if 0 <= other < len(self.order):
+            self.order[place], self.order[other] = self.order[other], self.order[place]
+            self._draw()
+            self._changed()
+
+    def _changed(self):
+        self.answered = True
+        self.save()
+
+    def get(self):
+        return list(self.order) if self.answered else None
+
+    def set(self, response):
+        if sorted(response) != sorted(self.order):
+            raise ValueError("saved order does not match the items")
+        self.order, self.answered = list(response), True
+        if hasattr(self, "rows") and self.rows.children:
+            self._draw()
+
+
+def ordering(exercise_id: str, items, prompt: str | None = None, notebook=None, folder=None) -> Form:
+    """Put ``items`` (as the options of :func:`single`) in order with up/down buttons; saves the ids in order.
+
+    >>> form = ordering("m03-cau-1", {"a": "Nghe", "b": "Hiểu", "c": "Làm"}, folder=__import__("tempfile").mkdtemp())
+    >>> form.value is None                    # not answered until moved or confirmed
+    True
+    >>> form.move(2, -1); form.value          # ▲ on "Làm"
+    ['a', 'c', 'b']
+    """
+    return _Ordering(exercise_id, _options(items), prompt, notebook, folder)
+
+
+# ---------------------------------------------------------------- knowledge pickers
+
+def _entries(kind: str, choices=None) -> list[tuple[str, str]]:
+    """(id, name in the current language) of the knowledge base's stages, audiences or channels."""
+    from policycomm.model import lookup
+
+    listing = {"stage": lookup.stages, "audience": lookup.audiences, "channel": lookup.channels}[kind]()
+    lang = get_language()
+    named = {e.id: e.name.get(lang) for e in listing}
+    return [(i, named[i]) for i in (choices if choices is not None else named)]
+
+
+class _One(Form):
+    """A drop-down of names; the answer is the chosen entry's id."""
+
+    def __init__(self, exercise_id, pairs, prompt=None, notebook=None, folder=None):
+        self.choice = _dropdown(pairs)
+        super().__init__(exercise_id, self.choice, prompt, notebook, folder)
+
+    def get(self):
+        return self.choice.value
+
+    def set(self, response):
+        self.choice.value = response
+
+
+def _dropdown(pairs, value=None) -> w.Dropdown:
+    return w.Dropdown(options=[(message("form_choose"), None), *[(name, key) for key, name in pairs]], value=value)
+
+
+def _picker(kind: str, exercise_id: str, many: bool, choices, prompt, notebook, folder) -> Form:
+    pairs = _entries(kind, choices)
+    if many:
+        return _Many(exercise_id, pairs, prompt, notebook, folder, columns=2 if len(pairs) > 6 else 1)
+    return _One(exercise_id, pairs, prompt, notebook, folder)
+
+
+def stage(exercise_id: str, many: bool = False, choices=None, prompt: str | None = None,
+          notebook=None, folder=None) -> Form:
+    """Pick a stage of the policy cycle by its name (``many``: several); saves the id(s).
+
+    >>> form = stage("m02-cau-1", folder=__import__("tempfile").mkdtemp())
+    >>> form.choice.options[2]              # (what the trainee reads, what is saved)
+    ('Đề xuất chính sách, tham vấn', 'formulation')
+    """
+    return _picker("stage", exercise_id, many, choices, prompt, notebook, folder)
+
+
+def audience(exercise_id: str, many: bool = False, choices=None, prompt: str | None = None,
+             notebook=None, folder=None) -> Form:
+    """Pick an audience by its name (``many``: several); saves the id(s). ``choices``: the ids offered."""
+    return _picker("audience", exercise_id, many, choices, prompt, notebook, folder)
+
+
+def channels(exercise_id: str, many: bool = True, choices=None, prompt: str | None = None,
+             notebook=None, folder=None) -> Form:
+    """Tick channels by their names (``many=False``: one, from a drop-down); saves the ids."""
+    return _picker("channel", exercise_id, many, choices, prompt, notebook, folder)
+
+
+# ---------------------------------------------------------------- number and text
+
+def parse_number(text: str) -> float | None:
+    """A number written the Vietnamese or the English way; None when blank; ValueError when not a number.
+
+    >>> parse_number("1,5"), parse_number("12 000"), parse_number("2.5"), parse_number(" ")
+    (1.5, 12000.0, 2.5, None)
+    """
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+    if not cleaned:
+        return None
+    if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    number = float(cleaned)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+class _Number(Form):
+    def __init__(self, exercise_id, unit=None, prompt=None, notebook=None, folder=None):
+        self.box = w.Text(placeholder=message("form_number_placeholder"), layout=w.Layout(width="12em"))
+        self.problem = w.HTML("")
+        field = w.HBox([self.box, _html(unit or ""), self.problem])
+        super().__init__(exercise_id, field, prompt, notebook, folder)
+
+    def get(self):
+        try:
+            return parse_number(self.box.value)
+        except ValueError:
+            return None
+
+    def save(self):
+        try:
+            parse_number(self.box.value)
+            self.problem.value = ""
+        except ValueError:
+            self.problem.value = f"<span style='color:#b00'>{html.escape(message('form_not_a_number'))}</span>"
+            return  # keep the last number saved until this one reads as a number
+        super().save()
+
+    def set(self, response):
+        self.box.value = f"{float(response):g}".replace(".", "," if get_language() == "vi" else ".")
+
+
+def number(exercise_id: str, unit: str | None = None, prompt: str | None = None, notebook=None, folder=None) -> Form:
+    """A number (``1,5`` or ``1.5``); saves a float.
+
+    >>> form = number("m05-cau-3", unit="triệu đồng", folder=__import__("tempfile").mkdtemp())
+    >>> form.box.value = "12,5"; form.value
+    12.5
+    """
+    return _Number(exercise_id, unit, prompt, notebook, folder)
+
+
+class _Text(Form):
+    def __init__(self, exercise_id, area: bool, rows: int, limit, prompt=None, notebook=None, folder=None):
+        self.limit = limit
+        self.box = (w.Textarea(rows=rows, layout=_WIDE) if area else w.Text(layout=_WIDE))
+        self.count = w.HTML("")
+        self.box.observe(lambda _: self._count(), names="value")
+        super().__init__(exercise_id, w.VBox([self.box, self.count]) if area else self.box, prompt, notebook, folder)
+        if area:
+            self._count()
+
+    def _count(self):
+        from policycomm.model.radio import count_words
+
+        words = count_words(self.box.value)
+        code = "form_word_count_limit" if self.limit else "form_word_count"
+        over = self.limit is not None and words > self.limit
+        self.count.value = (f"<span style='color:{'#b00' if over else '#555'}'>"
+                            f"{html.escape(message(code, words=words, limit=self.limit))}</span>")
+
+    def get(self):
+        return self.box.value if self.box.value.strip() else None
+
+    def set(self, response):
+        self.box.value = str(response)
+
+
+def text(exercise_id: str, prompt: str | None = None, notebook=None, folder=None) -> Form:
+    """A short text on one line; saves the string.
+
+    >>> form = text("m04-cau-2", folder=__import__("tempfile").mkdtemp())
+    >>> form.box.value = "Hỏi đáp trực tuyến"; form.value
+    'Hỏi đáp trực tuyến'
+    """
+    return _Text(exercise_id, False, 1, None, prompt, notebook, folder)
+
+
+def writing(exercise_id: str, rows: int = 8, limit: int | None = None, prompt: str | None = None,
+            notebook=None, folder=None) -> Form:
+    """A longer text (a message, a news item) with a live word count (``limit``: the most words asked for).
+
+    >>> form = writing("m04-viet-1", limit=100, folder=__import__("tempfile").mkdtemp())
+    >>> form.box.value = "Từ ngày 01/7, miễn học phí."; print(form.count.value)
+    <span style='color:#555'>6 / 100 chữ</span>
+    """
+    return _Text(exercise_id, True, rows, limit, prompt, notebook, folder)
+
+
+# ---------------------------------------------------------------- plan
+
+class _Plan(Form):
+    """Rows of stage, audience, channels, message, timing and cost, with buttons to add and remove a row."""
+
+    def __init__(self, exercise_id, budget=None, audiences=None, stages=None, prompt=None, notebook=None, folder=None):
+        self.budget = budget
+        self.stage_pairs, self.audience_pairs = _entries("stage", stages), _entries("audience", audiences)
+        self.channel_pairs = _entries("channel")
+        self.rows: list[dict] = []
+        self.table = w.VBox()
+        self.add_button = w.Button(description=message("form_plan_add_row"), icon="plus", button_style="info")
+        self.add_button.on_click(lambda _: self.add_row())
+        self.total = w.HTML("")
+        super().__init__(exercise_id, w.VBox([self.table, w.HBox([self.add_button, self.total])]),
+                         prompt, notebook, folder)
+        if not self.rows:
+            self._restoring = True
+            self.add_row()
+            self._restoring = False
+        self._total()
+
+    def add_row(self, row: dict | None = None) -> dict:
+        """Add a row (blank, or filled from a saved ``row``) as the add button does; returns its inputs."""
+        row = row or {}
+        label = lambda code: _html(message(code), "font-size:90%;color:#555")  # noqa: E731
+        inputs = {
+            "stage": _dropdown(self.stage_pairs, row.get("stage")),
+            "audience": _dropdown(self.audience_pairs, row.get("audience")),
+            "message": w.Textarea(value=row.get("message") or "", rows=2, layout=_WIDE),
+            "timing": w.Text(value=row.get("timing") or "", layout=_WIDE),
+            "cost": w.Text(value="" if row.get("cost") is None else f"{row['cost']:g}", layout=w.Layout(width="8em")),
+        }
+        chosen = set(row.get("channels") or ())
+        inputs["channels"] = {key: w.Checkbox(description=name, value=key in chosen, indent=False)
+                              for key, name in self.channel_pairs}
+        remove = w.Button(description=message("form_plan_remove_row"), icon="trash")
+        grid = w.GridBox(list(inputs["channels"].values()),
+                         layout=w.Layout(grid_template_columns="repeat(3, 1fr)", width="100%"))
+        box = w.VBox([
+            w.HBox([w.VBox([label("form_plan_stage"), inputs["stage"]]),
+                    w.VBox([label("form_plan_audience"), inputs["audience"]]),
+                    w.VBox([label("form_plan_cost"), inputs["cost"]]), remove]),
+            label("form_plan_channels"), grid,
+            label("form_plan_message"), inputs["message"], label("form_plan_timing"), inputs["timing"]],
+            layout=w.Layout(border="1px solid #ddd", padding="6px", margin="4px 0"))
+        inputs["box"] = box
+        remove.on_click(lambda _: self.remove_row(inputs))
+        self.rows.append(inputs)
+        self.table.children = [r["box"] for r in self.rows]
+        self.watch(box)
+        for part in (inputs["cost"], *inputs["channels"].values()):
+            part.observe(lambda _: self._total(), names="value")
+        self.save()
+        return inputs
+
+    def remove_row(self, inputs: dict) -> None:
+        """Remove a row, as its remove button does."""
+        self.rows.remove(inputs)
+        self.table.children = [r["box"] for r in self.rows]
+        self._total()
+        self.save()
+
+    def _row(self, inputs: dict) -> dict:
+        try:
+            cost = parse_number(inputs["cost"].value)
+        except ValueError:
+            cost = None
+        return {"stage": inputs["stage"].value, "audience": inputs["audience"].value,
+                "channels": [k for k, box in inputs["channels"].items() if box.value],
+                "message": inputs["message"].value, "timing": inputs["timing"].value, "cost": cost}
+
+    def _total(self):
+        if not hasattr(self, "rows"):
+            return
+        from policycomm.model.lookup import channel
+
+        rows = [self._row(r) for r in self.rows]
+        total = sum(r["cost"] if r["cost"] is not None else sum(channel(c).unit_cost for c in r["channels"])
+                    for r in rows)
+        code = "form_plan_total_budget" if self.budget is not None else "form_plan_total"
+        over = self.budget is not None and total > self.budget
+        self.total.value = (f"<span style='color:{'#b00' if over else '#060'}'>"
+                            f"{html.escape(message(code, total=f'{total:g}', budget=f'{self.budget or 0:g}'))}</span>")
+
+    def get(self):
+        rows = [self._row(r) for r in self.rows]
+        return rows if any(r["stage"] or r["audience"] or r["channels"] or r["message"].strip() for r in rows) else None
+
+    def set(self, response):
+        if not isinstance(response, list) or not all(isinstance(r, dict) for r in response):
+            raise ValueError("saved plan is not a list of rows")
+        for inputs in list(self.rows):
+            self.rows.remove(inputs)
+        for row in response:
+            self.add_row(row)
+
+
+def plan(exercise_id: str, budget: float | None = None, audiences=None, stages=None, prompt: str | None = None,
+         notebook=None, folder=None) -> Form:
+    """A communication plan, row by row; saves a list of rows (dicts with the keys of :data:`PLAN_COLUMNS`).
+
+    ``budget`` (million VND) is shown beside the total cost; ``audiences`` and
+    ``stages`` (ids) are what the drop-downs offer (default: all).
+
+    >>> form = plan("m09-ke-hoach", budget=50, folder=__import__("tempfile").mkdtemp())
+    >>> row = form.rows[0]
+    >>> row["stage"].value, row["audience"].value = "implementation", "elderly_rural"
+    >>> row["channels"]["commune_radio"].value = True
+    >>> row["message"].value, row["timing"].value = "Từ 01/7 nộp hồ sơ tại xã.", "Tháng 6"
+    >>> form.value
+    [{'stage': 'implementation', 'audience': 'elderly_rural', 'channels': ['commune_radio'], 'message': 'Từ 01/7 nộp hồ sơ tại xã.', 'timing': 'Tháng 6', 'cost': None}]
+    """
+    return _Plan(exercise_id, budget, audiences, stages, prompt, notebook, folder)
+
+
+def plan_of(rows, name: str = "Kế hoạch", budget: float | None = None, audiences=(), stages=None):
+    """A :class:`~policycomm.model.plan.CommunicationPlan` from saved plan rows: one activity per chosen channel.
+
+    Activities take the channels' indicative costs (as the capstone rubric
+    does); ``None`` or a malformed answer gives None, which the checks and
+    :func:`policycomm.grading.rubric.score_plan` treat as "not answered".
+
+    >>> rows = [{"stage": "evaluation", "audience": "affected_groups", "channels": ["survey"],
+    ...          "message": "Khảo sát sau 3 tháng", "timing": "Tháng 9", "cost": None}]
+    >>> from policycomm.grading.rubric import score_plan
+    >>> score_plan(plan_of(rows), "capstone").points
+    2.5
+    >>> plan_of(None) is None
+    True
+    """
+    from policycomm.model.plan import CommunicationPlan
+
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return None
+    result = CommunicationPlan(name, budget=budget, audiences=list(audiences), stages=stages)
+    for row in rows:
+        if not (row.get("stage") and row.get("audience")):
+            continue
+        for channel in row.get("channels") or ():
+            result.add(row["stage"], channel, row["audience"], str(row.get("message") or ""),
+                       str(row.get("timing") or ""))
+    return result
