@@ -8,6 +8,7 @@ Layers, each importing only those above it:
   checks; the budget optimiser; crisis frameworks; commune radio);
 - ``policycomm.text``: Vietnamese text tools;
 - ``policycomm.quiz``: the question bank, its exports, widgets, review and item analysis;
+- ``policycomm.forms``: answer forms and practice tools for the notebooks (ipywidgets);
 - ``policycomm.grading`` and ``policycomm.assign``: grading a cohort in isolation, releasing
   and opening the course.
 
@@ -36,7 +37,7 @@ _LAZY = {
     "KnowledgeError": "model.knowledge",
     "institutions": "model.ledger", "former_bodies": "model.ledger", "claims": "model.ledger",
 }
-_SUBMODULES = {"model", "text", "quiz", "grading", "assign", "messages", "cli"}
+_SUBMODULES = {"model", "text", "quiz", "forms", "grading", "assign", "messages", "cli"}
 
 __all__ = sorted(_LAZY)
 

@@ -39,10 +39,16 @@ policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy t
 """
 from __future__ import annotations
 
-from .answers import (PLAN_COLUMNS, Form, answer, audience, channels, multiple, number, ordering, plan, plan_of,
-                      single, stage, text, writing)
-from .tools import airtime_tool, assess_tool, budget_tool, message_tool, recommend_tool
+from .._lazy import lazy_exports
 
-__all__ = ["Form", "single", "multiple", "ordering", "stage", "audience", "channels", "number", "text", "writing",
-           "plan", "answer", "plan_of", "PLAN_COLUMNS",
-           "recommend_tool", "assess_tool", "message_tool", "airtime_tool", "budget_tool"]
+#: public name -> module that defines it; ``answer`` and ``plan_of`` load no widget library
+_LAZY = {
+    **{name: "answers" for name in ("Form", "single", "multiple", "ordering", "stage", "audience", "channels",
+                                    "number", "text", "writing", "plan")},
+    **{name: "reading" for name in ("answer", "plan_of", "PLAN_COLUMNS")},
+    **{name: "tools" for name in ("recommend_tool", "assess_tool", "message_tool", "airtime_tool", "budget_tool")},
+}
+
+__all__ = sorted(_LAZY)
+
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

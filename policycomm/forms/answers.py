@@ -20,34 +20,21 @@ from __future__ import annotations
 
 import html
 import math
-import os
 from typing import Any
 
 import ipywidgets as w
+from traitlets import TraitError
 
 from policycomm.messages import get_language, message
 from policycomm.quiz import responses
 from policycomm.quiz.widgets import save_answer
 
-__all__ = ["Form", "single", "multiple", "ordering", "stage", "audience", "channels", "number", "text",
-           "writing", "plan", "answer", "plan_of", "PLAN_COLUMNS"]
+from .reading import answer  # noqa: F401  (the doctests read back what a form saved)
 
-#: the fields of one plan row, in the order the form shows them
-PLAN_COLUMNS = ("stage", "audience", "channels", "message", "timing", "cost")
+__all__ = ["Form", "single", "multiple", "ordering", "stage", "audience", "channels", "number", "text",
+           "writing", "plan", "parse_number"]
 
 _WIDE = w.Layout(width="100%")
-
-
-def answer(exercise_id: str, notebook: str | None = None, folder: str | os.PathLike | None = None) -> Any:
-    """The saved answer to ``exercise_id`` as plain data (str, float, list of ids, list of plan rows), or None.
-
-    None when nothing is saved or the answers file is missing or broken (never
-    an exception), so the checks' "not answered yet" message applies.
-
-    >>> answer("m00-nothing", folder=__import__("tempfile").mkdtemp()) is None
-    True
-    """
-    return responses.read_recorded(exercise_id, notebook, folder).response
 
 
 def _html(text: str, style: str = "") -> w.HTML:
@@ -75,7 +62,7 @@ class Form(w.VBox):
             try:
                 self.set(recorded.response)
                 self.status.value = f"<i>{html.escape(message('quiz_restored'))}</i>"
-            except (TypeError, ValueError, KeyError, AttributeError):  # a hand-edited file: start blank
+            except (TypeError, ValueError, KeyError, AttributeError, TraitError):  # a hand-edited file: start blank
                 pass
         self._restoring = False
         self.watch(field)
@@ -266,7 +253,10 @@ class _One(Form):
 
 
 def _dropdown(pairs, value=None) -> w.Dropdown:
-    return w.Dropdown(options=[(message("form_choose"), None), *[(name, key) for key, name in pairs]], value=value)
+    """A drop-down of (id, name) pairs that starts on "— Chọn —" (value None) or on ``value``."""
+    options = [(message("form_choose"), None), *[(name, key) for key, name in pairs]]
+    keys = [key for _, key in options]
+    return w.Dropdown(options=options, index=keys.index(value) if value in keys else 0)
 
 
 def _picker(kind: str, exercise_id: str, many: bool, choices, prompt, notebook, folder) -> Form:
@@ -437,13 +427,14 @@ class _Plan(Form):
         chosen = set(row.get("channels") or ())
         inputs["channels"] = {key: w.Checkbox(description=name, value=key in chosen, indent=False)
                               for key, name in self.channel_pairs}
-        remove = w.Button(description=message("form_plan_remove_row"), icon="trash")
+        remove = w.Button(description=message("form_plan_remove_row"), icon="trash", layout=w.Layout(width="14em"))
         grid = w.GridBox(list(inputs["channels"].values()),
                          layout=w.Layout(grid_template_columns="repeat(3, 1fr)", width="100%"))
         box = w.VBox([
             w.HBox([w.VBox([label("form_plan_stage"), inputs["stage"]]),
                     w.VBox([label("form_plan_audience"), inputs["audience"]]),
-                    w.VBox([label("form_plan_cost"), inputs["cost"]]), remove]),
+                    w.VBox([label("form_plan_cost"), inputs["cost"]], layout=w.Layout(width="12em")), remove],
+                   layout=w.Layout(align_items="flex-end")),
             label("form_plan_channels"), grid,
             label("form_plan_message"), inputs["message"], label("form_plan_timing"), inputs["timing"]],
             layout=w.Layout(border="1px solid #ddd", padding="6px", margin="4px 0"))
@@ -515,32 +506,3 @@ def plan(exercise_id: str, budget: float | None = None, audiences=None, stages=N
     [{'stage': 'implementation', 'audience': 'elderly_rural', 'channels': ['commune_radio'], 'message': 'Từ 01/7 nộp hồ sơ tại xã.', 'timing': 'Tháng 6', 'cost': None}]
     """
     return _Plan(exercise_id, budget, audiences, stages, prompt, notebook, folder)
-
-
-def plan_of(rows, name: str = "Kế hoạch", budget: float | None = None, audiences=(), stages=None):
-    """A :class:`~policycomm.model.plan.CommunicationPlan` from saved plan rows: one activity per chosen channel.
-
-    Activities take the channels' indicative costs (as the capstone rubric
-    does); ``None`` or a malformed answer gives None, which the checks and
-    :func:`policycomm.grading.rubric.score_plan` treat as "not answered".
-
-    >>> rows = [{"stage": "evaluation", "audience": "affected_groups", "channels": ["survey"],
-    ...          "message": "Khảo sát sau 3 tháng", "timing": "Tháng 9", "cost": None}]
-    >>> from policycomm.grading.rubric import score_plan
-    >>> score_plan(plan_of(rows), "capstone").points
-    2.5
-    >>> plan_of(None) is None
-    True
-    """
-    from policycomm.model.plan import CommunicationPlan
-
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        return None
-    result = CommunicationPlan(name, budget=budget, audiences=list(audiences), stages=stages)
-    for row in rows:
-        if not (row.get("stage") and row.get("audience")):
-            continue
-        for channel in row.get("channels") or ():
-            result.add(row["stage"], channel, row["audience"], str(row.get("message") or ""),
-                       str(row.get("timing") or ""))
-    return result

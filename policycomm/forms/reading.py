@@ -1,0 +1,64 @@
+"""Reading saved answers in test cells: plain data, and a plan made from saved plan rows.
+
+This module needs no widget library, so a grading environment without
+ipywidgets reads answers too.
+
+>>> import tempfile
+>>> from policycomm.quiz.responses import record_answer
+>>> folder = tempfile.mkdtemp()
+>>> record_answer("m05-cau-3", 12.5, folder=folder)
+>>> answer("m05-cau-3", folder=folder)
+12.5
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from policycomm.quiz import responses
+
+__all__ = ["answer", "plan_of", "PLAN_COLUMNS"]
+
+#: the fields of one plan row, in the order the plan form shows them
+PLAN_COLUMNS = ("stage", "audience", "channels", "message", "timing", "cost")
+
+
+def answer(exercise_id: str, notebook: str | None = None, folder: str | os.PathLike | None = None) -> Any:
+    """The saved answer to ``exercise_id`` as plain data (str, float, list of ids, list of plan rows), or None.
+
+    None when nothing is saved or the answers file is missing or broken (never
+    an exception), so the checks' "not answered yet" message applies.
+
+    >>> answer("m00-nothing", folder=__import__("tempfile").mkdtemp()) is None
+    True
+    """
+    return responses.read_recorded(exercise_id, notebook, folder).response
+
+
+def plan_of(rows, name: str = "Kế hoạch", budget: float | None = None, audiences=(), stages=None):
+    """A :class:`~policycomm.model.plan.CommunicationPlan` from saved plan rows: one activity per chosen channel.
+
+    Activities take the channels' indicative costs (as the capstone rubric
+    does); ``None`` or a malformed answer gives None, which the checks and
+    :func:`policycomm.grading.rubric.score_plan` treat as "not answered".
+
+    >>> rows = [{"stage": "evaluation", "audience": "affected_groups", "channels": ["survey"],
+    ...          "message": "Khảo sát sau 3 tháng", "timing": "Tháng 9", "cost": None}]
+    >>> from policycomm.grading.rubric import score_plan
+    >>> score_plan(plan_of(rows), "capstone").points
+    2.5
+    >>> plan_of(None) is None
+    True
+    """
+    from policycomm.model.plan import CommunicationPlan
+
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return None
+    result = CommunicationPlan(name, budget=budget, audiences=list(audiences), stages=stages)
+    for row in rows:
+        if not (row.get("stage") and row.get("audience")):
+            continue
+        for channel in row.get("channels") or ():
+            result.add(row["stage"], channel, row["audience"], str(row.get("message") or ""),
+                       str(row.get("timing") or ""))
+    return result
