@@ -26,6 +26,12 @@ and the test cell::
     check_channels(forms.answer("m02-cau-4"), required=["commune_radio"])
     ### END HIDDEN TESTS
 
+A plan (modules 05, 08, 09): the answer cell ``forms.plan("m09-ke-hoach",
+budget=50, audiences=["elderly_rural", "youth"])`` and the hidden test::
+
+    from policycomm.grading.rubric import check_plan
+    check_plan(forms.plan_of(forms.answer("m09-ke-hoach")), rubric="capstone")
+
 >>> import tempfile
 >>> from policycomm.grading.checks import check_channels
 >>> folder = tempfile.mkdtemp()

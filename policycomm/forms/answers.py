@@ -420,8 +420,8 @@ class _Plan(Form):
         inputs = {
             "stage": _dropdown(self.stage_pairs, row.get("stage")),
             "audience": _dropdown(self.audience_pairs, row.get("audience")),
-            "message": w.Textarea(value=row.get("message") or "", rows=2, layout=_WIDE),
-            "timing": w.Text(value=row.get("timing") or "", layout=_WIDE),
+            "message": w.Textarea(value=str(row.get("message") or ""), rows=2, layout=_WIDE),
+            "timing": w.Text(value=str(row.get("timing") or ""), layout=_WIDE),
             "cost": w.Text(value="" if row.get("cost") is None else f"{row['cost']:g}", layout=w.Layout(width="8em")),
         }
         chosen = set(row.get("channels") or ())
@@ -482,7 +482,12 @@ class _Plan(Form):
         return rows if any(r["stage"] or r["audience"] or r["channels"] or r["message"].strip() for r in rows) else None
 
     def set(self, response):
-        if not isinstance(response, list) or not all(isinstance(r, dict) for r in response):
+        def well_formed(row) -> bool:
+            cost = row.get("cost") if isinstance(row, dict) else None
+            return (isinstance(row, dict) and isinstance(row.get("channels") or [], list)
+                    and (cost is None or type(cost) in (int, float)))
+
+        if not isinstance(response, list) or not all(map(well_formed, response)):
             raise ValueError("saved plan is not a list of rows")
         for inputs in list(self.rows):
             self.rows.remove(inputs)

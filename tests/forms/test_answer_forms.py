@@ -211,7 +211,9 @@ def test_plan_rows_can_be_removed_and_the_total_shows_the_budget(tmp_path):
                                      json.dumps({"format": "policycomm-answers", "version": 1,
                                                  "notebooks": {NOTEBOOK: {"m09-ke-hoach": {"response": "rác"},
                                                                           "m01-cau-2": "rác",
-                                                                          "m02-cau-5": {"response": "khong_co"}}}})])
+                                                                          "m02-cau-5": {"response": "khong_co"}}}}),
+                                     json.dumps({"format": "policycomm-answers", "version": 1, "notebooks": {NOTEBOOK: {
+                                         "m09-ke-hoach": {"response": [{**PLAN[0], "cost": "rẻ"}]}}}})])
 def test_a_broken_answers_file_gives_none_and_blank_forms_never_an_exception(content, tmp_path):
     (tmp_path / ANSWERS_FILE).write_text(content, encoding="utf-8")
     assert forms.answer("m01-cau-2", notebook=NOTEBOOK, folder=tmp_path) is None
@@ -250,6 +252,9 @@ def test_a_hidden_test_scores_a_saved_plan_with_the_capstone_rubric(tmp_path):
     result = score_plan(plan, "capstone")
     assert 0 < result.points < result.max_points
     assert "Có hoạt động đánh giá" in result.feedback()
+    from policycomm.grading.rubric import check_plan
+
+    assert check_plan(forms.plan_of(forms.answer("m09-ke-hoach", folder=tmp_path)), rubric="capstone") == result.points
     with pytest.raises(CheckFailed) as blank:
         score_plan(forms.plan_of(forms.answer("m09-khong-co", folder=tmp_path)), "capstone")
     assert str(blank.value) == BLANK
