@@ -252,7 +252,7 @@ def lab_command(run: CourseRun, port: int | None = None, open_browser: bool = Tr
     from ..trainee.start import START_PAGE
 
     command = [str(Path(sys.executable).with_name("jupyter")), "lab", f"--ServerApp.root_dir={run.home}",
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.default_url=/lab/tree/{quote(START_PAGE)}"]
+               "--ServerApp.ip=127.0.0.1", f"--LabApp.default_url=/lab/tree/{quote(START_PAGE)}"]
     if port:
         command += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if not open_browser:

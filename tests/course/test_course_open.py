@@ -194,7 +194,7 @@ def test_the_written_configuration_selects_vietnamese_and_the_extension_and_open
     kernel = (run.ipython_dir / "profile_default" / "ipython_kernel_config.py").read_text(encoding="utf-8")
     assert 'c.InteractiveShellApp.extensions = ["policycomm.trainee"]' in kernel
     assert run.environment()["IPYTHONDIR"] == str(run.ipython_dir)
-    assert "--ServerApp.default_url=/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb" in lab_command(run)
+    assert "--LabApp.default_url=/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb" in lab_command(run)
 
     translation.write_text(json.dumps({"locale": "en"}), encoding="utf-8")
     write_trainee_config(run)
