@@ -13,7 +13,7 @@ kernels, which never load it):
   first cell still works.
 
 ``course open`` writes the kernel configuration that loads it
-(``ipython-config/profile_default/ipython_kernel_config.py`` in the run
+(``ipython/profile_default/ipython_kernel_config.py`` in the run
 directory, the trainee's ``IPYTHONDIR``). On a JupyterHub, an administrator puts
 the same line in the kernel's configuration of every trainee, e.g. in
 ``/etc/ipython/ipython_kernel_config.py`` of the trainees' image (never in the

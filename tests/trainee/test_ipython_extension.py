@@ -3,13 +3,14 @@ before the first cell runs."""
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from policycomm.messages import set_language
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]
 
 CELLS = {
     "key": '{"a": 1}["b"]',
