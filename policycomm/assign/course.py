@@ -7,14 +7,20 @@ by default, git-ignored)::
       exchange/          the nbgrader exchange the assignments are released to
       jupyter-config/    JUPYTER_CONFIG_DIR of the trainee: course id, exchange,
                          lecturer-only nbgrader tools switched off
-      lab-settings/      JUPYTERLAB_SETTINGS_DIR of the trainee: a code font that
-                         has Vietnamese letters (DejaVu Sans Mono has not)
-      trainee/           the trainee's home: one fetched folder per assignment
+      ipython/           IPYTHONDIR of the trainee: its kernels load the
+                         policycomm.trainee extension (one kind sentence for every
+                         error, the checks there before the first cell runs)
+      lab-settings/      JUPYTERLAB_SETTINGS_DIR of the trainee: JupyterLab in
+                         Vietnamese, a code font that has Vietnamese letters
+                         (DejaVu Sans Mono has not)
+      trainee/           the trainee's home: one fetched folder per assignment and
+                         the start page (Bắt đầu.ipynb), written again each time
       released.json      a fingerprint of each released assignment's source
 
 Both steps are idempotent: an assignment is generated and released again only
 when its source changed, and an assignment the trainee already has is never
-fetched again (so work in progress is never overwritten).
+fetched again (so work in progress is never overwritten). Only the trainee's
+JupyterLab gets ``ipython/``; nbgrader's grading kernels never load the extension.
 
 >>> run = CourseRun(Path("course"), Path(".course-run"))
 >>> run.exchange.name, run.home.name
@@ -42,6 +48,13 @@ DEFAULT_RUN_DIR = REPO / ".course-run"
 LECTURER_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 #: monospace fonts with Vietnamese letters, for code cells and outputs
 CODE_FONTS = "Menlo, Consolas, 'Noto Sans Mono', 'Liberation Mono', monospace"
+#: JupyterLab's language (the jupyterlab-language-pack-vi-VN package of the [course] extra)
+LAB_LOCALE = "vi_VN"
+#: the kernel configuration of the trainee: the policycomm.trainee extension
+KERNEL_CONFIG = ("# The trainee's kernels, written by `policycomm course open`: one kind sentence for every error,\n"
+                 "# the course's checks there before the first cell runs (policycomm/trainee/__init__.py).\n"
+                 "c = get_config()  # noqa: F821\n"
+                 "c.InteractiveShellApp.extensions = [\"policycomm.trainee\"]\n")
 HIDDEN_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                       "@jupyter/nbgrader:course-list", "@jupyterlab/apputils-extension:announcements")
 
@@ -70,6 +83,10 @@ class CourseRun:
         return self.run_dir / "jupyter-config"
 
     @property
+    def ipython_dir(self) -> Path:
+        return self.run_dir / "ipython"
+
+    @property
     def settings_dir(self) -> Path:
         return self.run_dir / "lab-settings"
 
@@ -89,7 +106,7 @@ class CourseRun:
         bin_dir = str(Path(sys.executable).parent)
         return dict(os.environ, PATH=os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
                     POLICYCOMM_EXCHANGE=str(self.exchange), JUPYTER_CONFIG_DIR=str(self.config_dir),
-                    JUPYTERLAB_SETTINGS_DIR=str(self.settings_dir))
+                    JUPYTERLAB_SETTINGS_DIR=str(self.settings_dir), IPYTHONDIR=str(self.ipython_dir))
 
 
 def fingerprint(directory: Path) -> str:
@@ -146,7 +163,8 @@ def release(run: CourseRun, assignments: list[str] | None = None, log=print) -> 
 
 def write_trainee_config(run: CourseRun) -> None:
     """The trainee's Jupyter configuration: course id, exchange, where assignments are fetched;
-    lecturer tools and JupyterLab's news prompt switched off."""
+    lecturer tools and JupyterLab's news prompt switched off; JupyterLab in Vietnamese; the kernels
+    load :mod:`policycomm.trainee`."""
     run.config_dir.mkdir(parents=True, exist_ok=True)
     (run.config_dir / "nbgrader_config.py").write_text(
         "# The trainee's nbgrader settings, written by `policycomm course open`.\n"
@@ -159,10 +177,16 @@ def write_trainee_config(run: CourseRun) -> None:
     (run.config_dir / "labconfig").mkdir(exist_ok=True)
     page = {"disabledExtensions": {name: True for name in HIDDEN_LAB_PLUGINS}}
     (run.config_dir / "labconfig" / "page_config.json").write_text(json.dumps(page, indent=1), encoding="utf-8")
-    themes = run.settings_dir / "@jupyterlab" / "apputils-extension" / "themes.jupyterlab-settings"
-    if not themes.exists():  # the trainee's own later choices are kept
-        themes.parent.mkdir(parents=True, exist_ok=True)
-        themes.write_text(json.dumps({"overrides": {"code-font-family": CODE_FONTS}}, indent=1), encoding="utf-8")
+    kernel = run.ipython_dir / "profile_default" / "ipython_kernel_config.py"
+    kernel.parent.mkdir(parents=True, exist_ok=True)
+    kernel.write_text(KERNEL_CONFIG, encoding="utf-8")
+    settings = {("apputils-extension", "themes"): {"overrides": {"code-font-family": CODE_FONTS}},
+                ("translation-extension", "plugin"): {"locale": LAB_LOCALE}}
+    for (extension, plugin), value in settings.items():
+        path = run.settings_dir / "@jupyterlab" / extension / f"{plugin}.jupyterlab-settings"
+        if not path.exists():  # the trainee's own later choices are kept
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(value, indent=1), encoding="utf-8")
 
 
 def fetch(run: CourseRun, assignments: list[str] | None = None, log=print) -> list[str]:
@@ -195,17 +219,40 @@ def fetch(run: CourseRun, assignments: list[str] | None = None, log=print) -> li
     return fetched
 
 
+def write_start_page(run: CourseRun, student: str | None = None) -> Path:
+    """Write the trainee's start page (again): each module, where it stands, links to it and its feedback."""
+    import getpass
+
+    from ..trainee.start import module_status, title_of
+    from ..trainee.start import write_start_page as write
+
+    outbound, inbound = run.exchange / COURSE_ID / "outbound", run.exchange / COURSE_ID / "inbound"
+    student = student or getpass.getuser()
+    modules = []
+    for assignment in run.assignments():
+        notebooks = sorted((run.course / "source" / assignment).glob("*.ipynb"))
+        title = title_of(notebooks[0]) if notebooks else assignment
+        modules.append(module_status(run.home, assignment, title, outbound / assignment, inbound, student))
+    return write(run.home, modules)
+
+
 def prepare(run: CourseRun, log=print) -> None:
-    """Release what changed, write the trainee's configuration, fetch what the trainee lacks."""
+    """Release what changed, write the trainee's configuration, fetch what the trainee lacks,
+    write the start page."""
     release(run, log=log)
     write_trainee_config(run)
     fetch(run, log=log)
+    write_start_page(run)
 
 
 def lab_command(run: CourseRun, port: int | None = None, open_browser: bool = True) -> list[str]:
-    """The ``jupyter lab`` command serving the trainee's home."""
+    """The ``jupyter lab`` command serving the trainee's home, the start page opened first."""
+    from urllib.parse import quote
+
+    from ..trainee.start import START_PAGE
+
     command = [str(Path(sys.executable).with_name("jupyter")), "lab", f"--ServerApp.root_dir={run.home}",
-               "--ServerApp.ip=127.0.0.1"]
+               "--ServerApp.ip=127.0.0.1", f"--LabApp.default_url=/lab/tree/{quote(START_PAGE)}"]
     if port:
         command += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if not open_browser:

@@ -115,7 +115,7 @@ def _kind_text(etype, value) -> str:
         where = message("shown_syntax_line", line=line) if line else ""
         text = (value.text or "").strip() if getattr(value, "text", None) else ""
         return message("shown_syntax_error", where=where, shown=f" (“{text}”)" if text else "")
-    return message("shown_other_error", name=etype.__name__, value=value)
+    return message("shown_other_error")
 
 
 def _show_kindly(shell, etype, value, tb, tb_offset=None):
@@ -124,10 +124,14 @@ def _show_kindly(shell, etype, value, tb, tb_offset=None):
     return stb
 
 
-def install_notebook_handler() -> bool:
+def install_notebook_handler(every: bool = False) -> bool:
     """In IPython, show check failures, the library's slips (:class:`TraineeInputError`:
     a wrong id in ``plan.add(...)``, a bad number) and typical slips (a name not yet
     defined, a missing quote) as one kind sentence instead of a traceback.
+
+    With ``every`` (the trainee's kernel, :mod:`policycomm.trainee`), every other
+    exception too becomes one sentence asking to run the lesson's cells again; once
+    installed so, a later call (a check that fails) keeps it so.
 
     The one hook of the course: the capstone's ``install_plan_errors`` is this.
 
@@ -140,7 +144,8 @@ def install_notebook_handler() -> bool:
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None or not hasattr(shell, "set_custom_exc"):
         return False
-    shell.set_custom_exc(SHOWN_KINDLY, _show_kindly)
+    every = every or tuple(shell.custom_exceptions) == (Exception,)
+    shell.set_custom_exc((Exception,) if every else SHOWN_KINDLY, _show_kindly)
     return True
 
 

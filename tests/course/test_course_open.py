@@ -139,6 +139,68 @@ def test_a_trainee_sees_the_assignment_list_and_validates_in_chromium(opened_cou
             browser.close()
 
 
+@pytest.mark.browser
+def test_the_trainee_lands_on_the_start_page_in_a_vietnamese_jupyterlab(opened_course):
+    from playwright.sync_api import sync_playwright
+
+    url, run_dir = opened_course
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{url}/?token={TOKEN}")
+            page.wait_for_selector(".jp-RenderedMarkdown >> text=Bắt đầu khoá học", timeout=180_000)
+            assert "/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb" in page.url
+            table = page.locator(".jp-RenderedMarkdown table").inner_text()
+            assert all(title in table for title in ("Bài 00", "Bài 01")) and "chưa học" in table
+            menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+            assert "Chỉnh sửa" in menus and "Edit" not in menus, menus
+        finally:
+            browser.close()
+
+
+def test_the_trainees_kernel_shows_one_sentence_for_every_error_and_has_the_checks(small_course, tmp_path):
+    from jupyter_client.manager import start_new_kernel
+
+    from policycomm.assign.course import CourseRun, write_trainee_config
+
+    run = CourseRun(small_course, tmp_path / "run")
+    write_trainee_config(run)
+    manager, client = start_new_kernel(kernel_name="python3", env=run.environment(), cwd=str(tmp_path))
+    try:
+        def run_cell(code: str) -> list[dict]:
+            outputs = []
+            client.execute_interactive(code, timeout=120, output_hook=lambda m: outputs.append(m["content"]))
+            return [o for o in outputs if "text" in o or "traceback" in o]
+
+        shown = run_cell('check_choice("b", options="ABCD")')
+        assert shown and shown[0]["text"].startswith("✔ Đã nhận câu trả lời"), shown
+        for cell in ('{"a": 1}["b"]', "1 / 0", 'check_choice("E", options="ABCD")'):
+            (error,) = run_cell(cell)
+            assert len(error["traceback"]) == 1 and error["traceback"][0].startswith("✗ "), error
+            assert "Traceback" not in error["traceback"][0] and "Error" not in error["traceback"][0], error
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def test_the_written_configuration_selects_vietnamese_and_the_extension_and_opens_the_start_page(tmp_path):
+    from policycomm.assign.course import CourseRun, lab_command, write_trainee_config
+
+    run = CourseRun(tmp_path / "course", tmp_path / "run")
+    write_trainee_config(run)
+    translation = run.settings_dir / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    assert json.loads(translation.read_text(encoding="utf-8")) == {"locale": "vi_VN"}
+    kernel = (run.ipython_dir / "profile_default" / "ipython_kernel_config.py").read_text(encoding="utf-8")
+    assert 'c.InteractiveShellApp.extensions = ["policycomm.trainee"]' in kernel
+    assert run.environment()["IPYTHONDIR"] == str(run.ipython_dir)
+    assert "--LabApp.default_url=/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb" in lab_command(run)
+
+    translation.write_text(json.dumps({"locale": "en"}), encoding="utf-8")
+    write_trainee_config(run)
+    assert json.loads(translation.read_text(encoding="utf-8")) == {"locale": "en"}, "the trainee's choice is kept"
+
+
 def test_preparing_again_keeps_the_trainees_work_and_releases_only_what_changed(small_course, tmp_path):
     from policycomm.assign.course import CourseRun, prepare
 
@@ -146,6 +208,9 @@ def test_preparing_again_keeps_the_trainees_work_and_releases_only_what_changed(
     first: list[str] = []
     prepare(run, log=first.append)
     assert first == [f"{m}: đã phát hành" for m in MODULES] + [f"{m}: đã đưa vào {run.home / m}" for m in MODULES]
+    assert os.environ.get("IPYTHONDIR") != str(run.ipython_dir), "grading kernels must not load the extension"
+    start = run.home / "Bắt đầu.ipynb"
+    assert "| Bài 00 — Làm quen với sổ tay Jupyter | chưa học |" in start.read_text(encoding="utf-8")
 
     work = run.home / MODULES[0] / f"{MODULES[0]}.ipynb"
     nb = nbformat.read(work, as_version=4)
@@ -163,3 +228,4 @@ def test_preparing_again_keeps_the_trainees_work_and_releases_only_what_changed(
     assert [line for line in second if "học viên" in line] == [
         f"{m}: học viên đã có bài này; bản của học viên được giữ nguyên" for m in MODULES]
     assert "công việc đang làm dở" in work.read_text(encoding="utf-8")
+    assert "| Bài 00 — Làm quen với sổ tay Jupyter | đang làm |" in start.read_text(encoding="utf-8")
