@@ -151,7 +151,7 @@ def test_the_trainee_lands_on_the_start_page_in_a_vietnamese_jupyterlab(opened_c
             page.goto(f"{url}/?token={TOKEN}")
             page.wait_for_selector(".jp-RenderedMarkdown >> text=Bắt đầu khoá học", timeout=180_000)
             assert "/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb" in page.url
-            table = page.locator(".jp-RenderedMarkdown table").inner_text()
+            table = page.locator(".jp-RenderedMarkdown table", has_text="Trạng thái").first.inner_text()
             assert all(title in table for title in ("Bài 00", "Bài 01")) and "chưa học" in table
             menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
             assert "Chỉnh sửa" in menus and "Edit" not in menus, menus
