@@ -1,6 +1,7 @@
 """`policycomm course open` prepares the trainee's copy and serves it with nbgrader's trainee tools."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -112,51 +113,50 @@ def test_course_open_serves_the_fetched_assignments_with_nbgrader_trainee_tools(
     assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
 
 
-@pytest.mark.browser
-def test_a_trainee_sees_the_assignment_list_and_validates_in_chromium(opened_course):
+@contextlib.contextmanager
+def trainee_page(url: str):
+    """A fresh chromium page on ``url``, closed afterwards."""
     from playwright.sync_api import sync_playwright
 
-    url, run_dir = opened_course
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(f"{url}/lab/tree/{MODULES[0]}/{MODULES[0]}.ipynb?token={TOKEN}&reset")
-            page.click(".jp-Toolbar >> text=Validate", timeout=180_000)
-            dialog = page.wait_for_selector(".jp-Dialog", timeout=180_000)
-            page.wait_for_function("document.querySelector('.jp-Dialog').innerText.includes('✗')", timeout=180_000)
-            text = dialog.inner_text()
-            assert "Bạn chưa trả lời câu này" in text and "Traceback" not in text
-            page.keyboard.press("Escape")
-
-            page.click(".lm-MenuBar-itemLabel:has-text('Nbgrader')")
-            labels = page.locator(".lm-Menu-itemLabel").all_inner_texts()
-            assert "Assignment List" in labels and "Formgrader" not in labels and "Create Assignment" not in labels
-            page.click(".lm-Menu-itemLabel:has-text('Assignment List')")
-            for module in MODULES:
-                page.wait_for_selector(f"#fetched_assignments_list >> text={module}", timeout=120_000)
+            page.goto(url)
+            yield page
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_a_trainee_sees_the_assignment_list_and_validates_in_chromium(opened_course):
+    url, run_dir = opened_course
+    with trainee_page(f"{url}/lab/tree/{MODULES[0]}/{MODULES[0]}.ipynb?token={TOKEN}&reset") as page:
+        page.click(".jp-Toolbar >> text=Validate", timeout=180_000)
+        dialog = page.wait_for_selector(".jp-Dialog", timeout=180_000)
+        page.wait_for_function("document.querySelector('.jp-Dialog').innerText.includes('✗')", timeout=180_000)
+        text = dialog.inner_text()
+        assert "Bạn chưa trả lời câu này" in text and "Traceback" not in text
+        page.keyboard.press("Escape")
+
+        page.click(".lm-MenuBar-itemLabel:has-text('Nbgrader')")
+        labels = page.locator(".lm-Menu-itemLabel").all_inner_texts()
+        assert "Assignment List" in labels and "Formgrader" not in labels and "Create Assignment" not in labels
+        page.click(".lm-Menu-itemLabel:has-text('Assignment List')")
+        for module in MODULES:
+            page.wait_for_selector(f"#fetched_assignments_list >> text={module}", timeout=120_000)
 
 
 @pytest.mark.browser
 def test_the_trainee_lands_on_the_start_page_in_a_vietnamese_jupyterlab(opened_course):
-    from playwright.sync_api import sync_playwright
-
     url, run_dir = opened_course
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(f"{url}/?token={TOKEN}")
-            page.wait_for_selector(".jp-RenderedMarkdown >> text=Bắt đầu khoá học", timeout=180_000)
-            assert "/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb" in page.url
-            table = page.locator(".jp-RenderedMarkdown table", has_text="Trạng thái").first.inner_text()
-            assert all(title in table for title in ("Bài 00", "Bài 01")) and "chưa học" in table
-            menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
-            assert "Chỉnh sửa" in menus and "Edit" not in menus, menus
-        finally:
-            browser.close()
+    with trainee_page(f"{url}/?token={TOKEN}") as page:
+        page.wait_for_selector(".jp-RenderedMarkdown >> text=Bắt đầu khoá học", timeout=180_000)
+        assert "/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb" in page.url
+        table = page.locator(".jp-RenderedMarkdown table", has_text="Trạng thái").first.inner_text()
+        assert all(title in table for title in ("Bài 00", "Bài 01")) and "chưa học" in table
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert "Chỉnh sửa" in menus and "Edit" not in menus, menus
 
 
 def test_the_trainees_kernel_shows_one_sentence_for_every_error_and_has_the_checks(small_course, tmp_path):

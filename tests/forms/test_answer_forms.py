@@ -20,18 +20,6 @@ def saved(folder, exercise_id):
     return data["notebooks"][NOTEBOOK][exercise_id]["response"]
 
 
-def all_states(widget) -> str:
-    """The serialised state of ``widget`` and everything inside it: what the browser and the notebook receive."""
-    states, stack = [], [widget]
-    while stack:
-        current = stack.pop()
-        states.append(json.dumps(current.get_state(), ensure_ascii=False, default=str))
-        stack.extend(getattr(current, "children", ()))
-        if hasattr(current, "layout"):
-            states.append(json.dumps(current.layout.get_state(), default=str))
-    return "\n".join(states)
-
-
 def single_form(folder):
     return forms.single("m01-cau-2", ["Báo chí", "Đài truyền thanh xã", "Họp thôn"], notebook=NOTEBOOK, folder=folder)
 
@@ -144,11 +132,11 @@ def test_clearing_an_answer_removes_it(tmp_path):
     assert "để trống" in form.status.value
 
 
-def test_a_picker_shows_vietnamese_names_and_stores_ids(tmp_path):
+def test_a_picker_shows_vietnamese_names_and_stores_ids(tmp_path, widget_state):
     form = forms.channels("m02-cau-4", notebook=NOTEBOOK, folder=tmp_path)
     radio = lookup.channel("commune_radio")
     assert form.pick["commune_radio"].description == radio.name.vi == "Đài truyền thanh cấp xã"
-    shown = all_states(form)
+    shown = widget_state(form)
     assert radio.name.vi in shown and '"commune_radio"' not in shown
     form.pick["commune_radio"].value = True
     assert saved(tmp_path, "m02-cau-4") == ["commune_radio"]
@@ -162,12 +150,12 @@ def test_choices_restrict_a_picker(tmp_path):
     assert [label for label, _ in form.choice.options] == ["— Chọn —", "Thanh niên", "Nhà báo, cơ quan báo chí"]
 
 
-def test_no_form_holds_an_answer_key_in_its_widget_state(tmp_path):
+def test_no_form_holds_an_answer_key_in_its_widget_state(tmp_path, widget_state):
     """A form knows only its options; graded exercises keep the key in the hidden test. Not even the file path."""
     for build, act, _ in KINDS.values():
         form = build(tmp_path)
         act(form)
-        state = all_states(form)
+        state = widget_state(form)
         assert str(tmp_path) not in state and ANSWERS_FILE not in state
         assert "fraction" not in state and "expected" not in state
 

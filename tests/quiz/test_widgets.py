@@ -47,18 +47,6 @@ def secrets_of(question) -> list[str]:
     return [t.strip() for t in texts if t and len(t.strip()) > 3]
 
 
-def all_states(widget) -> str:
-    """The serialised state of ``widget`` and everything inside it: what the browser and notebook receive."""
-    states, stack = [], [widget]
-    while stack:
-        current = stack.pop()
-        states.append(json.dumps(current.get_state(), ensure_ascii=False, default=str))
-        stack.extend(getattr(current, "children", ()))
-        if hasattr(current, "layout"):
-            states.append(json.dumps(current.layout.get_state(), default=str))
-    return "\n".join(states)
-
-
 # ---------------------------------------------------------------- practice mode
 
 
@@ -142,10 +130,10 @@ def test_several_questions_are_numbered_and_an_unknown_id_is_a_clear_error(bank)
 # ---------------------------------------------------------------- graded mode
 
 
-def test_graded_widgets_hold_no_key_in_state_or_html(bank, tmp_path):
+def test_graded_widgets_hold_no_key_in_state_or_html(bank, tmp_path, widget_state):
     for question in one_of_each_type(bank).values():
         box = show(public_view(question), mode="graded", folder=tmp_path, notebook=NOTEBOOK)
-        state = all_states(box)
+        state = widget_state(box)
         leaks = [secret for secret in secrets_of(question) if secret in state]
         assert leaks == [], f"{question.id} ({question.type}) shows {leaks}"
         assert "fraction" not in state and "Kiểm tra" not in state
