@@ -23,9 +23,9 @@ c.Exchange.root = EXCHANGE
 # A cell runs for at most 60 s when grading (Execute.timeout is the one autograde uses).
 c.Execute.timeout = 60
 
-# What a trainee sees where a solution was: a blank to fill in, which the
-# visible check turns into a kind message if it is left as it is.
-c.ClearSolutions.code_stub = {"python": "...  # ✏️ Thay dấu ... bằng câu trả lời của bạn"}
+# Where the answer key of a form was (forms.key inside a solution region): a
+# comment only, since trainees answer in the form the cell shows.
+c.ClearSolutions.code_stub = {"python": "# ✏️ Trả lời trong khung bên dưới; câu trả lời được lưu ngay."}
 c.ClearSolutions.text_stub = "✏️ Viết câu trả lời của bạn ở đây."
 
 # Never copy a sidecar answers file from source/ over the trainee's one.

@@ -8,6 +8,10 @@ Answer forms (one function per kind, each saving at once to
 :mod:`policycomm.grading.checks` (a plan: :func:`plan_of`, then
 :func:`policycomm.grading.rubric.score_plan`).
 
+In a source notebook the author writes each form's right answer with
+:func:`key` inside an nbgrader solution region (removed from the release);
+:func:`answer_key` reads those keys back for tests (:mod:`.keys`).
+
 Practice tools (nothing saved, nothing graded): :func:`recommend_tool`,
 :func:`assess_tool`, :func:`message_tool`, :func:`airtime_tool`,
 :func:`budget_tool`.
@@ -37,7 +41,7 @@ budget=50, audiences=["elderly_rural", "youth"])`` and the hidden test::
 >>> folder = tempfile.mkdtemp()
 >>> check_channels(answer("m02-cau-4", folder=folder))
 Traceback (most recent call last):
-policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy thay dấu ... bằng câu trả lời của bạn, rồi chạy lại ô (Shift + Enter).
+policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy chọn hoặc điền câu trả lời vào khung trả lời ở trên (câu trả lời được lưu ngay), rồi chạy lại ô này.
 >>> form = channels("m02-cau-4", folder=folder)
 >>> form.pick["commune_radio"].value = form.pick["village_meeting"].value = True
 >>> check_channels(answer("m02-cau-4", folder=folder), required=["commune_radio"])
@@ -52,6 +56,7 @@ _LAZY = {
     **{name: "answers" for name in ("Form", "single", "multiple", "ordering", "stage", "audience", "channels",
                                     "number", "text", "writing", "plan")},
     **{name: "reading" for name in ("answer", "plan_of", "PLAN_COLUMNS")},
+    **{name: "keys" for name in ("key", "answer_key", "write_answers")},
     **{name: "tools" for name in ("recommend_tool", "assess_tool", "message_tool", "airtime_tool", "budget_tool")},
 }
 

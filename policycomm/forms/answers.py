@@ -51,6 +51,7 @@ class Form(w.VBox):
     def __init__(self, exercise_id: str, field: w.Widget, prompt: str | None = None,
                  notebook: str | None = None, folder=None):
         self.exercise_id, self.notebook, self.folder, self.field = exercise_id, notebook, folder, field
+        self.prompt = prompt
         self.status = w.HTML(f"<i>{html.escape(message('form_saved_automatically'))}</i>")
         head = [w.HTML(f"<b>{html.escape(prompt)}</b>")] if prompt else []
         super().__init__([*head, field, self.status],
@@ -85,6 +86,33 @@ class Form(w.VBox):
         """The answer on screen, as it is saved."""
         return self.get()
 
+    def _repr_mimebundle_(self, **kwargs):
+        """The live form, plus a static copy of the prompt and answer (HTML) for pages without widgets.
+
+        JupyterLab shows the form; formgrader and the feedback page, which
+        cannot run widgets, show the HTML copy: what the trainee answered.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = self.snapshot()
+        return bundle
+
+    def snapshot(self) -> str:
+        """HTML of the prompt and the saved answer in words (never ids), for a page without widgets.
+
+        >>> form = single("m00-cau-1", ["Ctrl + S", "Shift + Enter"], prompt="Phím nào?",
+        ...               folder=__import__("tempfile").mkdtemp())
+        >>> form.choice.value = "B"; print(form.snapshot())
+        <div class='policycomm-answer'><b>Phím nào?</b><br>Câu trả lời: <b>Shift + Enter</b></div>
+        """
+        value = self.get()
+        shown = html.escape(message("form_no_answer")) if value is None else self.describe(value)
+        head = f"<b>{html.escape(self.prompt)}</b><br>" if self.prompt else ""
+        return f"<div class='policycomm-answer'>{head}{html.escape(message('form_answer_label'))} {shown}</div>"
+
+    def describe(self, value: Any) -> str:
+        """HTML of a (non-blank) answer in words; each kind shows names for its ids."""
+        return f"<b>{html.escape(str(value))}</b>"
+
     def save(self) -> None:
         """Record the answer on screen (None removes it) and say so."""
         if not self._restoring:
@@ -115,6 +143,7 @@ def _options(options) -> list[tuple[str, str]]:
 
 class _Single(Form):
     def __init__(self, exercise_id, pairs, prompt=None, notebook=None, folder=None):
+        self.texts = dict(pairs)
         self.choice = w.RadioButtons(options=[(text, key) for key, text in pairs], value=None, layout=_WIDE)
         super().__init__(exercise_id, self.choice, prompt, notebook, folder)
 
@@ -124,11 +153,15 @@ class _Single(Form):
     def set(self, response):
         self.choice.value = response
 
+    def describe(self, value):
+        return f"<b>{html.escape(self.texts.get(value, str(value)))}</b>"
+
 
 class _Many(Form):
     """Checkboxes, one per option; the answer is the ticked ids in the options' order (None when none)."""
 
     def __init__(self, exercise_id, pairs, prompt=None, notebook=None, folder=None, columns: int = 1):
+        self.texts = dict(pairs)
         self.pick = {key: w.Checkbox(description=text, value=False, indent=False, layout=_WIDE) for key, text in pairs}
         field = w.GridBox(list(self.pick.values()),
                           layout=w.Layout(grid_template_columns=f"repeat({columns}, 1fr)", width="100%"))
@@ -141,6 +174,9 @@ class _Many(Form):
         chosen = set(response)
         for key, box in self.pick.items():
             box.value = key in chosen
+
+    def describe(self, value):
+        return "<ul>" + "".join(f"<li>{html.escape(self.texts.get(k, str(k)))}</li>" for k in value) + "</ul>"
 
 
 def single(exercise_id: str, options, prompt: str | None = None, notebook=None, folder=None) -> Form:
@@ -213,6 +249,9 @@ class _Ordering(Form):
         if hasattr(self, "rows") and self.rows.children:
             self._draw()
 
+    def describe(self, value):
+        return "<ol>" + "".join(f"<li>{html.escape(self.texts.get(k, str(k)))}</li>" for k in value) + "</ol>"
+
 
 def ordering(exercise_id: str, items, prompt: str | None = None, notebook=None, folder=None) -> Form:
     """Put ``items`` (as the options of :func:`single`) in order with up/down buttons; saves the ids in order.
@@ -242,6 +281,7 @@ class _One(Form):
     """A drop-down of names; the answer is the chosen entry's id."""
 
     def __init__(self, exercise_id, pairs, prompt=None, notebook=None, folder=None):
+        self.texts = dict(pairs)
         self.choice = _dropdown(pairs)
         super().__init__(exercise_id, self.choice, prompt, notebook, folder)
 
@@ -250,6 +290,8 @@ class _One(Form):
 
     def set(self, response):
         self.choice.value = response
+
+    describe = _Single.describe
 
 
 def _dropdown(pairs, value=None) -> w.Dropdown:
@@ -368,6 +410,9 @@ class _Text(Form):
 
     def set(self, response):
         self.box.value = str(response)
+
+    def describe(self, value):
+        return f"<div style='white-space:pre-wrap;border-left:3px solid #ccc;padding-left:8px'>{html.escape(value)}</div>"
 
 
 def text(exercise_id: str, prompt: str | None = None, notebook=None, folder=None) -> Form:
@@ -493,6 +538,18 @@ class _Plan(Form):
             self.rows.remove(inputs)
         for row in response:
             self.add_row(row)
+
+    def describe(self, value):
+        names = {**dict(self.stage_pairs), **dict(self.audience_pairs), **dict(self.channel_pairs)}
+        cells = lambda row: [names.get(row.get("stage"), ""), names.get(row.get("audience"), ""),  # noqa: E731
+                             ", ".join(names.get(c, c) for c in row.get("channels") or ()),
+                             row.get("message") or "", row.get("timing") or "",
+                             "" if row.get("cost") is None else f"{row['cost']:g}"]
+        head = "".join(f"<th>{html.escape(message(f'form_plan_{c}'))}</th>"
+                       for c in ("stage", "audience", "channels", "message", "timing", "cost"))
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in cells(row)) + "</tr>"
+                       for row in value)
+        return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def plan(exercise_id: str, budget: float | None = None, audiences=None, stages=None, prompt: str | None = None,

@@ -17,7 +17,7 @@ hidden check, written inside ``### BEGIN HIDDEN TESTS``).
 ✔ Đã nhận câu trả lời. Điểm sẽ được tính khi bài được chấm.
 >>> check_choice(..., options="ABCD")
 Traceback (most recent call last):
-policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy thay dấu ... bằng câu trả lời của bạn, rồi chạy lại ô (Shift + Enter).
+policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy chọn hoặc điền câu trả lời vào khung trả lời ở trên (câu trả lời được lưu ngay), rồi chạy lại ô này.
 >>> check_channels(["comune_radio"])
 Traceback (most recent call last):
 policycomm.grading.checks.CheckFailed: Không có mã kênh “comune_radio”. Có phải bạn muốn viết “commune_radio”?

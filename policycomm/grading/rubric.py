@@ -326,7 +326,7 @@ def check_plan(plan, rubric: str | os.PathLike | None = None):
     >>> from policycomm.model.plan import CommunicationPlan
     >>> check_plan(CommunicationPlan("Kế hoạch trống"))
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy thay dấu ... bằng câu trả lời của bạn, rồi chạy lại ô (Shift + Enter).
+    policycomm.grading.checks.CheckFailed: Bạn chưa trả lời câu này: hãy chọn hoặc điền câu trả lời vào khung trả lời ở trên (câu trả lời được lưu ngay), rồi chạy lại ô này.
     """
     if rubric is not None:
         result = score_plan(plan, rubric)

@@ -3,18 +3,22 @@
 For every assignment directory in ``course/source`` (so modules added later are
 covered without touching the tests):
 
-``solution``  the source notebooks as they are: must get full marks;
-``release``   the released notebooks untouched: must get 0;
+``solution``  the source notebooks as they are, with the answers file their keys
+              (``forms.key``) make: must get full marks;
+``release``   the released notebooks untouched, no answers file: must get 0;
 ``nfd``       the solution with every answer in Unicode NFD (macOS, Windows keyboards);
 ``tone``      the solution with the other tone-mark placement (``hoà`` <-> ``hòa``);
-``case-*``    the partial submissions declared in ``tests/course/cases/<assignment>.yaml``.
+``case-*``    the partial submissions declared in ``tests/course/cases/<assignment>.yaml``:
+              the released notebooks with the answers a trainee saved through the forms
+              (``answers:``), files as they are (``files:``, a broken answers file) and cells whose
+              source the trainee changed (``cells:``).
 """
 from __future__ import annotations
 
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -77,12 +81,40 @@ class Submission:
     notebooks: dict[str, nbformat.NotebookNode]
     expected_total: float | None = None  # None: compared with another submission
     description: str = ""
+    #: notebook name -> {exercise id: answer}, saved in the answers file as the forms save them
+    answers: dict[str, dict] = field(default_factory=dict)
+    #: other files of the submission, written as they are (relative path -> text)
+    files: dict[str, str] = field(default_factory=dict)
 
     def write(self, course: Path) -> None:
+        from policycomm.forms.keys import write_answers
+
         target = course / "submitted" / self.student / self.assignment
         target.mkdir(parents=True, exist_ok=True)
         for name, nb in self.notebooks.items():
             nbformat.write(nb, target / name)
+        for name, answers in self.answers.items():
+            write_answers(target, name, answers)
+        for relative, text in self.files.items():
+            (target / relative).write_text(text, encoding="utf-8")
+
+
+def keys_of(notebooks: dict[str, nbformat.NotebookNode]) -> dict[str, dict]:
+    """notebook name -> the answers its source's keys (``forms.key``) give, for notebooks that have keys."""
+    from policycomm.forms.keys import answer_key
+
+    return {name: key for name, nb in notebooks.items() if (key := answer_key(nb))}
+
+
+def _transform_answer(value, transform):
+    """``value`` (a saved answer: text, number, list, plan rows) with ``transform`` applied to every text in it."""
+    if isinstance(value, str):
+        return transform(value)
+    if isinstance(value, list):
+        return [_transform_answer(v, transform) for v in value]
+    if isinstance(value, dict):
+        return {k: _transform_answer(v, transform) for k, v in value.items()}
+    return value
 
 
 def _transform_solutions(nb, transform) -> tuple[nbformat.NotebookNode, bool]:
@@ -129,6 +161,9 @@ def load_cases(assignment: str, released: dict[str, nbformat.NotebookNode]) -> l
         raise ValueError(f"{path}: 'notebook' must name one of {sorted(released)}, not {notebook!r}")
     found = []
     for name, case in (spec.get("cases") or {}).items():
+        answers = case.get("answers") or {}
+        if not isinstance(answers, dict):
+            raise ValueError(f"{path}: case {name!r}: 'answers' maps exercise ids to answers, e.g. m00-cau-1: B")
         nb = nbformat.from_dict(released[notebook])
         cells = {c.get("id"): c for c in nb.cells}
         for cell_id, source in (case.get("cells") or {}).items():
@@ -140,7 +175,8 @@ def load_cases(assignment: str, released: dict[str, nbformat.NotebookNode]) -> l
             raise ValueError(f"{path}: case {name!r} needs 'total', the exact score it must get")
         others = {k: v for k, v in released.items() if k != notebook}
         found.append(Submission(assignment, f"case-{name}", {notebook: nb, **others}, case["total"],
-                                case.get("why", "")))
+                                case.get("why", ""), {notebook: answers} if answers else {},
+                                {str(k): str(v) for k, v in (case.get("files") or {}).items()}))
     return found
 
 
@@ -148,12 +184,15 @@ def submissions_for(course: Path, assignment: str, with_cases: bool = True) -> l
     """Every submission of ``assignment`` that the course tests grade."""
     source = {p.name: nbformat.read(p, as_version=4) for p in notebooks(course, "source", assignment)}
     released = {p.name: nbformat.read(p, as_version=4) for p in notebooks(course, "release", assignment)}
-    result = [Submission(assignment, "solution", source), Submission(assignment, "release", released, 0)]
+    keys = keys_of(source)
+    result = [Submission(assignment, "solution", source, answers=keys), Submission(assignment, "release", released, 0)]
     for student, transform in (("nfd", to_nfd), ("tone", other_tone_placement)):
         changed_any, transformed = False, {}
         for name, nb in source.items():
             transformed[name], changed = _transform_solutions(nb, transform)
             changed_any |= changed
+        answers = {name: _transform_answer(key, transform) for name, key in keys.items()}
+        changed_any |= answers != keys
         if changed_any:
-            result.append(Submission(assignment, student, transformed))
+            result.append(Submission(assignment, student, transformed, answers=answers))
     return result + (load_cases(assignment, released) if with_cases else [])

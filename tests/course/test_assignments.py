@@ -67,6 +67,35 @@ def test_graded_cells_follow_the_course_conventions(assignment, path):
         assert "expected" not in visible and "accepted" not in visible, f"{name}: the visible check shows the answer"
 
 
+FORM_CALL = re.compile(r"^forms\.(single|multiple|ordering|stage|audience|channels|number|text|writing|plan)"
+                       r"\(\s*\"([^\"]+)\"", re.M)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_trainees_answer_with_forms_and_read_no_code(released_course, assignment):
+    """Every answer is given in a form; a released notebook shows at most one visible line of code."""
+    from policycomm.forms.keys import answer_key
+
+    for path in notebooks(COURSE, "source", assignment):
+        nb = nbformat.read(path, as_version=4)
+        keys = answer_key(nb)
+        for cell in nb.cells:
+            if cell.cell_type != "code" or not nbgrader_meta(cell).get("solution"):
+                continue
+            name = f"{path.name}, cell {cell.get('id')}"
+            forms_made = FORM_CALL.findall(cell.source)
+            assert len(forms_made) == 1, f"{name}: an answer cell shows exactly one form (forms.single(...), ...)"
+            assert forms_made[0][1] in keys, f"{name}: write the form's key with forms.key(...) in a solution region"
+        for cell in nb.cells:
+            if is_test_cell(cell):
+                assert "forms.answer(" in cell.source, f"{path.name}, cell {cell.get('id')}: read the saved answer"
+    for path in notebooks(released_course, "release", assignment):
+        code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        visible = [c for c in code if not c.get("metadata", {}).get("jupyter", {}).get("source_hidden")]
+        assert len(visible) <= 1 and all(len(c.source.strip().splitlines()) <= 1 for c in visible), \
+            f"{path.name}: hide the source of every code cell but one short line ({[c.get('id') for c in visible]})"
+
+
 def test_release_has_no_solution_hidden_test_or_answer_key(released_course):
     for assignment in ASSIGNMENTS:
         secrets = [line for p in notebooks(released_course, "source", assignment)

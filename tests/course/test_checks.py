@@ -125,7 +125,8 @@ def test_the_course_config_keeps_every_trainees_answers_file():
     assert set(ASSIGNMENTS) <= set(excluded)
     assert all(files == ["policycomm_answers.json"] for files in excluded.values())
     assert config.CourseDirectory.course_id == "policycomm"
-    assert "..." in config.ClearSolutions.code_stub["python"]
+    stub = config.ClearSolutions.code_stub["python"]
+    assert stub.startswith("#") and "\n" not in stub, "a form's cell keeps only a comment where its key was"
 
 
 def test_a_library_slip_is_shown_as_one_kind_sentence():

@@ -1,4 +1,8 @@
-"""Every source notebook runs top to bottom under nbval, in a fresh kernel, on a copy of course/source."""
+"""Every source notebook runs top to bottom under nbval, in a fresh kernel, on a copy of course/source.
+
+The copy holds the answers file that the notebook's keys (``forms.key``) make,
+as if a trainee had answered every form as the author did.
+"""
 import shutil
 import subprocess
 import sys
@@ -9,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from course_cases import ASSIGNMENTS, COURSE  # noqa: E402
+from course_cases import ASSIGNMENTS, COURSE, keys_of  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -28,6 +32,10 @@ def run_nbval(folder: Path) -> subprocess.CompletedProcess:
 def test_source_notebooks_run_top_to_bottom(assignment, tmp_path):
     folder = tmp_path / assignment
     shutil.copytree(COURSE / "source" / assignment, folder)
+    from policycomm.forms.keys import write_answers
+
+    for name, answers in keys_of({p.name: nbformat.read(p, as_version=4) for p in folder.glob("*.ipynb")}).items():
+        write_answers(folder, name, answers)
     result = run_nbval(folder)
     assert result.returncode == 0, f"{assignment}: a cell failed under nbval:\n{result.stdout[-4000:]}"
     assert " passed" in result.stdout
