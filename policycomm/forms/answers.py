@@ -387,9 +387,10 @@ def number(exercise_id: str, unit: str | None = None, prompt: str | None = None,
 
 
 class _Text(Form):
-    def __init__(self, exercise_id, area: bool, rows: int, limit, prompt=None, notebook=None, folder=None):
+    def __init__(self, exercise_id, area: bool, rows: int, limit, prompt=None, notebook=None, folder=None,
+                 start: str = ""):
         self.limit = limit
-        self.box = (w.Textarea(rows=rows, layout=_WIDE) if area else w.Text(layout=_WIDE))
+        self.box = (w.Textarea(value=start, rows=rows, layout=_WIDE) if area else w.Text(value=start, layout=_WIDE))
         self.count = w.HTML("")
         self.box.observe(lambda _: self._count(), names="value")
         super().__init__(exercise_id, w.VBox([self.box, self.count]) if area else self.box, prompt, notebook, folder)
@@ -426,14 +427,17 @@ def text(exercise_id: str, prompt: str | None = None, notebook=None, folder=None
 
 
 def writing(exercise_id: str, rows: int = 8, limit: int | None = None, prompt: str | None = None,
-            notebook=None, folder=None) -> Form:
+            notebook=None, folder=None, start: str = "") -> Form:
     """A longer text (a message, a news item) with a live word count (``limit``: the most words asked for).
+
+    ``start`` is the text the box holds until the trainee saves one (a draft to
+    repair, a template to fill in); it is saved only once the trainee edits it.
 
     >>> form = writing("m04-viet-1", limit=100, folder=__import__("tempfile").mkdtemp())
     >>> form.box.value = "Từ ngày 01/7, miễn học phí."; print(form.count.value)
     <span style='color:#555'>6 / 100 chữ</span>
     """
-    return _Text(exercise_id, True, rows, limit, prompt, notebook, folder)
+    return _Text(exercise_id, True, rows, limit, prompt, notebook, folder, start)
 
 
 # ---------------------------------------------------------------- plan
