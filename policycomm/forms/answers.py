@@ -57,6 +57,7 @@ class Form(w.VBox):
         super().__init__([*head, field, self.status],
                          layout=w.Layout(border="1px solid #ccc", padding="8px", margin="6px 0"))
         self.add_class("policycomm-form")
+        self.add_class(f"policycomm-form-{exercise_id}")  # lets a browser test find one exercise's form
         self._restoring = True
         recorded = responses.read_recorded(exercise_id, notebook, folder)
         if recorded.answered:
