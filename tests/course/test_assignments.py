@@ -67,6 +67,8 @@ def test_graded_cells_follow_the_course_conventions(assignment, path):
         assert "expected" not in visible and "accepted" not in visible, f"{name}: the visible check shows the answer"
 
 
+#: a letter only Vietnamese has (the caption of a folded cell is Vietnamese)
+VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùý]", re.I)
 FORM_CALL = re.compile(r"^forms\.(single|multiple|ordering|stage|audience|channels|number|text|writing|plan)"
                        r"\(\s*\"([^\"]+)\"", re.M)
 
@@ -94,6 +96,11 @@ def test_trainees_answer_with_forms_and_read_no_code(released_course, assignment
         visible = [c for c in code if not c.get("metadata", {}).get("jupyter", {}).get("source_hidden")]
         assert len(visible) <= 1 and all(len(c.source.strip().splitlines()) <= 1 for c in visible), \
             f"{path.name}: hide the source of every code cell but one short line ({[c.get('id') for c in visible]})"
+        for cell in code:
+            if cell not in visible:  # JupyterLab shows a folded cell's first line: a Vietnamese caption
+                first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+                assert first.startswith("#") and VIETNAMESE.search(first), \
+                    f"{path.name}, cell {cell.get('id')}: begin with a Vietnamese comment, e.g. “# Chạy ô này để …”"
 
 
 def test_release_has_no_solution_hidden_test_or_answer_key(released_course):
