@@ -33,7 +33,8 @@ from ..messages import Bilingual, CodedError, TraineeInputError, message
 
 __all__ = [
     "CheckFailed", "check_choice", "check_choices", "check_id", "check_ids", "check_channels",
-    "check_ranking", "check_text", "check_number", "check_message", "check_plan_row", "PLAN_FIELDS",
+    "check_ranking", "check_text", "check_number", "check_message", "check_plan_row", "check_plan_rows",
+    "PLAN_FIELDS",
 ]
 
 #: the keys of one row of a communication plan, in the order a plan table shows them
@@ -493,6 +494,41 @@ def check_plan_row(answer, stage: str | None = None, audience: str | None = None
                           if f.severity in ("error", "warning")), "")
             _fail("check_row_poor_fit", hint, worst=worst)
     _passed(graded)
+
+
+def _plan_row_lacks(row: dict) -> list[str]:
+    """The fields of :data:`PLAN_FIELDS` that a saved plan row leaves blank (None, "", [])."""
+    return [f for f in PLAN_FIELDS if _is_blank(row.get(f))]
+
+
+def check_plan_rows(answer, hint: str = "", **grading) -> None:
+    """A plan saved by ``forms.plan`` (a list of rows): its first complete row, checked by :func:`check_plan_row`.
+
+    A complete row has a stage, an audience, a channel, a message and a timing.
+    When no row is complete, the check names what the first row begun lacks,
+    with the names the plan form shows. ``stage``, ``audience``,
+    ``required_channels`` and ``min_fit`` grade that row as in :func:`check_plan_row`.
+
+    >>> row = {"stage": "implementation", "audience": "elderly_rural", "channels": ["commune_radio"],
+    ...        "message": "Từ 01/7, nộp hồ sơ tại xã.", "timing": "tháng 6", "cost": None}
+    >>> check_plan_rows([row], stage="implementation")
+    ✔ Chính xác!
+    >>> check_plan_rows([{**row, "channels": [], "timing": ""}])
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Hoạt động trong kế hoạch còn thiếu: “Kênh truyền thông”, “Thời gian”. Hãy điền đủ vào khung kế hoạch ở trên, rồi chạy lại ô này.
+    """
+    if _is_blank(answer):
+        _fail("check_blank")
+    if type(answer) is not list or not all(type(row) is dict for row in answer):
+        _fail("check_plan_not_rows")
+    complete = next((row for row in answer if not _plan_row_lacks(row)), None)
+    if complete is None:
+        begun = next((row for row in answer if len(_plan_row_lacks(row)) < len(PLAN_FIELDS)), None)
+        if begun is None:
+            _fail("check_blank")
+        names = [_both(f"form_plan_{f}") for f in _plan_row_lacks(begun)]
+        _fail("check_plan_row_incomplete", items=tuple(", ".join(f"“{n[i]}”" for n in names) for i in (0, 1)))
+    check_plan_row({f: complete[f] for f in PLAN_FIELDS}, hint=hint, **grading)
 
 
 install_notebook_handler()
