@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import math
+import weakref
 from typing import Any
 
 import ipywidgets as w
@@ -35,6 +36,8 @@ __all__ = ["Form", "single", "multiple", "ordering", "stage", "audience", "chann
            "writing", "plan", "parse_number"]
 
 _WIDE = w.Layout(width="100%")
+#: the forms shown in this kernel, by (folder, notebook, exercise id): the newest form of each exercise
+_LIVE: "weakref.WeakValueDictionary[tuple, Form]" = weakref.WeakValueDictionary()
 
 
 def _html(text: str, style: str = "") -> w.HTML:
@@ -68,6 +71,7 @@ class Form(w.VBox):
                 pass
         self._restoring = False
         self.watch(field)
+        _LIVE[(str(folder), notebook, exercise_id)] = self
 
     def watch(self, widget: w.Widget) -> None:
         """Save whenever an input inside ``widget`` changes (each input is watched once)."""
@@ -115,9 +119,21 @@ class Form(w.VBox):
         return f"<b>{html.escape(str(value))}</b>"
 
     def save(self) -> None:
-        """Record the answer on screen (None removes it) and say so."""
-        if not self._restoring:
-            self.status.value = save_answer(self.exercise_id, self.get(), self.notebook, self.folder)
+        """Record the answer on screen (None removes it) and say so.
+
+        If the answers file was deleted or broken meanwhile (it is then kept as
+        ``….broken-<time>``), the answers of the other forms shown in this
+        kernel are saved again too, so one change never loses the others.
+        """
+        if self._restoring:
+            return
+        self.status.value = save_answer(self.exercise_id, self.get(), self.notebook, self.folder)
+        for (folder, notebook, exercise_id), other in list(_LIVE.items()):
+            if other is self or folder != str(self.folder) or notebook != self.notebook:
+                continue
+            value = other.get()
+            if value is not None and responses.read_recorded(exercise_id, notebook, self.folder).response != value:
+                other.status.value = save_answer(exercise_id, value, notebook, self.folder)
 
     def get(self) -> Any:  # pragma: no cover - every kind defines it
         raise NotImplementedError
