@@ -215,6 +215,12 @@ def _plural_list(ids) -> str:
     return ", ".join(f"“{i}”" for i in sorted(ids))
 
 
+def _named_list(ids, kind: str) -> str:
+    """``_plural_list`` of the entries' Vietnamese names (what the trainee picked), never their ids."""
+    names = _known_ids(kind) if kind in ID_KINDS else {}
+    return _plural_list(names.get(i, i) for i in ids)
+
+
 # ---------------------------------------------------------------- single choice
 
 def check_choice(answer, options: str = "ABCD", expected: str | None = None, hint: str = "") -> None:
@@ -264,7 +270,7 @@ def _compare_sets(chosen: set, expected: set, kind: str, hint: str) -> None:
     if missing:
         parts.append(_both("check_part_missing", count=len(missing), label=_label(kind)))
     if extra:
-        parts.append(_both("check_part_extra", items=_plural_list(extra)))
+        parts.append(_both("check_part_extra", items=_named_list(extra, kind)))
     if parts:
         _fail("check_wrong", hint, parts=tuple("; ".join(part[i] for part in parts) for i in (0, 1)))
 
@@ -278,12 +284,12 @@ def check_id(answer, kind: str = "stage", expected: str | None = None, hint: str
     ✔ Chính xác!
     >>> check_id("drafting", kind="stage", expected="formulation", hint="Xem lại bảng các giai đoạn.")
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Chưa đúng: “drafting” chưa phải giai đoạn phù hợp nhất. Xem lại bảng các giai đoạn.
+    policycomm.grading.checks.CheckFailed: Chưa đúng: “Soạn thảo, lấy ý kiến, hoàn thiện” chưa phải giai đoạn phù hợp nhất. Xem lại bảng các giai đoạn.
     """
     known = _known_ids(kind)
     chosen = _as_known_id(_as_text(answer, f'"{next(iter(known))}"'), kind, known)
     if expected is not None and chosen != expected:
-        _fail("check_wrong_id", hint, chosen=chosen, label=_label(kind))
+        _fail("check_wrong_id", hint, chosen=known[chosen], label=_label(kind))
     _passed(expected is not None)
 
 
@@ -299,7 +305,7 @@ def check_ids(answer, kind: str = "channel", expected=None, *, required=(), forb
     ✔ Chính xác!
     >>> check_ids(["press", "sms"], forbidden=["sms"], hint="Người cao tuổi ít đọc tin nhắn.")
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Chưa đúng: “sms” chưa phù hợp trong tình huống này. Người cao tuổi ít đọc tin nhắn.
+    policycomm.grading.checks.CheckFailed: Chưa đúng: “Tin nhắn SMS” chưa phù hợp trong tình huống này. Người cao tuổi ít đọc tin nhắn.
     """
     known = _known_ids(kind)
     label = _label(kind)
@@ -319,7 +325,7 @@ def check_ids(answer, kind: str = "channel", expected=None, *, required=(), forb
         _fail("check_missing_required", hint, count=len(missing), label=label)
     bad = chosen & set(forbidden)
     if bad:
-        _fail("check_forbidden", hint, items=_plural_list(bad))
+        _fail("check_forbidden", hint, items=_named_list(bad, kind))
     _passed(graded)
 
 
