@@ -95,10 +95,14 @@ class Form(w.VBox):
         """The live form, plus a static copy of the prompt and answer (HTML) for pages without widgets.
 
         JupyterLab shows the form; formgrader and the feedback page, which
-        cannot run widgets, show the HTML copy: what the trainee answered.
+        cannot run widgets, show the HTML copy: what the trainee answered. A
+        kernel outside a JupyterLab session (``nbgrader autograde``) shows only
+        the copy, since nothing could ever draw the form it would name.
         """
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/html"] = self.snapshot()
+        if responses.current_notebook() is None:  # no JupyterLab session (autograde, validate): no live form
+            bundle.pop("application/vnd.jupyter.widget-view+json", None)
         return bundle
 
     def snapshot(self) -> str:
