@@ -552,12 +552,9 @@ class _Plan(Form):
         return rows if any(r["stage"] or r["audience"] or r["channels"] or r["message"].strip() for r in rows) else None
 
     def set(self, response):
-        def well_formed(row) -> bool:
-            cost = row.get("cost") if isinstance(row, dict) else None
-            return (isinstance(row, dict) and isinstance(row.get("channels") or [], list)
-                    and (cost is None or type(cost) in (int, float)))
+        from .reading import well_formed_rows
 
-        if not isinstance(response, list) or not all(map(well_formed, response)):
+        if not well_formed_rows(response):
             raise ValueError("saved plan is not a list of rows")
         for inputs in list(self.rows):
             self.rows.remove(inputs)

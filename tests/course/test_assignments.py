@@ -59,8 +59,8 @@ def test_graded_cells_follow_the_course_conventions(assignment, path):
         name = f"{path.name}, cell {nbgrader_meta(cell)['grade_id']}"
         assert nbgrader_meta(cell).get("points", 0) > 0, f"{name}: a graded cell needs points"
         assert cell.get("id") == nbgrader_meta(cell)["grade_id"], f"{name}: give the cell id the grade_id"
-        if cell.cell_type != "code":
-            continue
+        if cell.cell_type != "code" or nbgrader_meta(cell).get("solution"):
+            continue  # a written answer (grade and solution) is the lecturer's to grade: no test in it
         visible, hidden = split_hidden(cell.source)
         assert hidden, f"{name}: needs a ### BEGIN HIDDEN TESTS region"
         assert re.search(r"^\s*check_\w+\(", visible, re.M), f"{name}: needs a visible check_...() call"
