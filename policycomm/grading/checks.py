@@ -450,13 +450,31 @@ def check_message(answer, original: str | None = None, must_mention=(), graded: 
 
 # ---------------------------------------------------------------- plan rows
 
+def _one_row(answer):
+    """The row to check: ``answer`` itself, or the one filled row among the rows a plan form saves."""
+    if type(answer) is not list:
+        return answer
+
+    def filled(row) -> bool:
+        return type(row) is not dict or any(v.strip() if type(v) is str else bool(v)
+                                            for k, v in row.items() if k != "cost")
+
+    rows = [row for row in answer if filled(row)]
+    if len(rows) > 1:
+        _fail("check_row_one_only", count=len(rows))
+    return rows[0] if rows else None
+
+
 def check_plan_row(answer, stage: str | None = None, audience: str | None = None,
-                   required_channels=(), min_fit: float | None = None, hint: str = "") -> None:
-    """One row of a communication plan: a dict with the keys of :data:`PLAN_FIELDS`.
+                   required_channels=(), min_fit: float | None = None, max_channels: int | None = None,
+                   hint: str = "") -> None:
+    """One row of a communication plan: a dict with the keys of :data:`PLAN_FIELDS`, or the
+    answer of a plan form (``forms.plan``: a list of rows) holding exactly one filled row.
 
     ``stage``/``audience`` grade those fields, ``required_channels`` must all be
     chosen, and ``min_fit`` is the least ``policycomm.assess_choice`` score of the
-    chosen channels for that stage and audience.
+    chosen channels for that stage and audience. ``max_channels`` (the question's
+    "1 to 4 channels") bounds how many channels the row may have.
 
     >>> row = {"stage": "implementation", "audience": "elderly_rural",
     ...        "channels": ["commune_radio", "village_meeting"],
@@ -466,7 +484,14 @@ def check_plan_row(answer, stage: str | None = None, audience: str | None = None
     >>> check_plan_row({"stage": "implementation"})
     Traceback (most recent call last):
     policycomm.grading.checks.CheckFailed: Dòng kế hoạch còn thiếu: “audience”, “channels”, “message”, “timing”.
+    >>> blank = {"stage": None, "audience": None, "channels": [], "message": "", "timing": "", "cost": None}
+    >>> check_plan_row([{**row, "cost": None}, blank], stage="implementation")   # what forms.plan saves
+    ✔ Chính xác!
+    >>> check_plan_row([row, row])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Câu này cần đúng một hoạt động (một dòng kế hoạch)...
     """
+    answer = _one_row(answer)
     if _is_blank(answer) or (type(answer) is dict and not answer):
         _fail("check_blank")
     if type(answer) is not dict:
@@ -484,6 +509,8 @@ def check_plan_row(answer, stage: str | None = None, audience: str | None = None
                        for c in _as_text_list(row["channels"], '["commune_radio", "zalo_oa"]')})
     for field in ("message", "timing"):
         _as_text(row[field], '"..."')
+    if max_channels is not None and len(channels) > max_channels:
+        _fail("check_id_max", count=max_channels, label=_label("channel"), chosen=len(channels))
     graded = stage is not None or audience is not None or bool(required_channels) or min_fit is not None
     if stage is not None and chosen_stage != stage:
         _fail("check_row_wrong_stage", hint)
