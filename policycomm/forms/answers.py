@@ -44,6 +44,25 @@ def _html(text: str, style: str = "") -> w.HTML:
     return w.HTML(f"<span style='{style}'>{html.escape(text)}</span>")
 
 
+def with_static_copy(bundle: dict, snapshot_html: str) -> dict:
+    """A widget's display bundle plus a static copy (HTML, and its text) for pages that cannot run widgets.
+
+    A kernel outside a JupyterLab session (``nbgrader autograde``, Validate)
+    keeps only the copy: nothing there could ever draw the live widget.
+    """
+    bundle = dict(bundle, **{"text/html": snapshot_html, "text/plain": _plain(snapshot_html)})
+    if responses.current_notebook() is None:
+        bundle.pop("application/vnd.jupyter.widget-view+json", None)
+    return bundle
+
+
+def _plain(snapshot_html: str) -> str:
+    """The text of a snapshot (tags dropped, entities decoded, one space between parts)."""
+    import re
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", snapshot_html)).split())
+
+
 class Form(w.VBox):
     """One exercise's answer form: a prompt, the inputs, and a status line saying the answer is saved.
 
@@ -99,11 +118,7 @@ class Form(w.VBox):
         kernel outside a JupyterLab session (``nbgrader autograde``) shows only
         the copy, since nothing could ever draw the form it would name.
         """
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["text/html"] = self.snapshot()
-        if responses.current_notebook() is None:  # no JupyterLab session (autograde, validate): no live form
-            bundle.pop("application/vnd.jupyter.widget-view+json", None)
-        return bundle
+        return with_static_copy(super()._repr_mimebundle_(**kwargs), self.snapshot())
 
     def snapshot(self) -> str:
         """HTML of the prompt and the saved answer in words (never ids), for a page without widgets.
