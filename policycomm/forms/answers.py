@@ -388,6 +388,7 @@ def parse_number(text: str) -> float | None:
 
 class _Number(Form):
     def __init__(self, exercise_id, unit=None, prompt=None, notebook=None, folder=None):
+        self.unit = unit
         self.box = w.Text(placeholder=message("form_number_placeholder"), layout=w.Layout(width="12em"))
         self.problem = w.HTML("")
         field = w.HBox([self.box, _html(unit or ""), self.problem])
@@ -410,6 +411,9 @@ class _Number(Form):
 
     def set(self, response):
         self.box.value = f"{float(response):g}".replace(".", "," if get_language() == "vi" else ".")
+
+    def describe(self, value):
+        return f"<b>{html.escape(self.box.value or str(value))}</b> {html.escape(self.unit or '')}"
 
 
 def number(exercise_id: str, unit: str | None = None, prompt: str | None = None, notebook=None, folder=None) -> Form:

@@ -90,6 +90,12 @@ def _both(code: str, **fields) -> tuple[str, str]:
     return text.vi, text.en
 
 
+def _written(number: float) -> tuple[str, str]:
+    """A number as (vi, en) write it: ``0,75`` and ``0.75``."""
+    text = f"{number:g}"
+    return text.replace(".", ","), text
+
+
 def _label(kind: str) -> tuple[str, str]:
     """The name of a kind of id ("channel", …) in (vi, en); anything else is an "option"."""
     return _both(f"kind_{kind}") if kind in ID_KINDS else _both("check_label_option")
@@ -105,7 +111,7 @@ def _kind_text(etype, value) -> str:
     """The one sentence, in the language of the moment, that a trainee sees for an exception.
 
     >>> _kind_text(NameError, NameError("name 'cau_1' is not defined", name="cau_1"))[:22]
-    '✗ Chưa có “cau_1”. Hãy'
+    '✗ Chưa có “cau_1”: hãy'
     """
     if issubclass(etype, (CheckFailed, TraineeInputError)):
         return f"✗ {value}"
@@ -233,7 +239,7 @@ def check_choice(answer, options: str = "ABCD", expected: str | None = None, hin
     policycomm.grading.checks.CheckFailed: “E” không phải là một lựa chọn. Hãy chọn một trong: A, B, C, D.
     >>> check_choice(["B"])
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Câu trả lời phải là chữ đặt trong dấu ngoặc kép, ví dụ "B".
+    policycomm.grading.checks.CheckFailed: Câu trả lời đã lưu không phải là chữ (tệp câu trả lời có thể đã bị sửa tay): hãy chạy lại ô trả lời ở trên và chọn hoặc gõ lại câu trả lời trong khung.
     """
     letter = _as_text(answer).upper()
     if letter not in options.upper() or len(letter) != 1:
@@ -334,7 +340,7 @@ def check_channels(answer, expected=None, **options) -> None:
 
     >>> check_channels("sms")
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Hãy đặt câu trả lời trong dấu ngoặc vuông, mỗi mục trong ngoặc kép, ví dụ ["press", "television"].
+    policycomm.grading.checks.CheckFailed: Câu trả lời đã lưu không phải là các mục được chọn (tệp câu trả lời có thể đã bị sửa tay): hãy chạy lại ô trả lời ở trên và đánh dấu lại trong khung.
     """
     check_ids(answer, "channel", expected, **options)
 
@@ -402,15 +408,18 @@ def check_number(answer, expected: float | None = None, tolerance: float = 0.0,
     ✔ Chính xác!
     >>> check_number("15")
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Hãy viết con số, không đặt trong dấu ngoặc kép và không kèm đơn vị, ví dụ 30 hoặc 2.5.
+    policycomm.grading.checks.CheckFailed: Hãy gõ chỉ con số vào khung, không kèm đơn vị, ví dụ 30 hoặc 2,5.
+    >>> check_number(0.75, expected=0.8)
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Chưa đúng: 0,75 chưa phải con số cần tìm.
     """
     value = _as_number(answer)
     if minimum is not None and value < minimum or maximum is not None and value > maximum:
-        low = "" if minimum is None else _both("check_range_from", value=minimum)
-        high = "" if maximum is None else _both("check_range_to", value=maximum)
+        low = "" if minimum is None else _both("check_range_from", value=_written(minimum))
+        high = "" if maximum is None else _both("check_range_to", value=_written(maximum))
         _fail("check_number_range", low=low, high=high)
     if expected is not None and abs(value - expected) > tolerance + 1e-9:
-        _fail("check_number_wrong", hint, value=value)
+        _fail("check_number_wrong", hint, value=_written(value))
     _passed(expected is not None)
 
 
