@@ -6,8 +6,9 @@ trainees exists yet), not a fact about trainees:
 * reading: every word (syllable) of the text cells and the form prompts at
   :data:`READING_WORDS_PER_MINUTE`, the pace of careful study reading, slower
   than reading for pleasure;
-* answering: :data:`MINUTES_PER_FORM` per form, by kind (a plan or a text to
-  write takes far longer than one choice);
+* answering: :data:`MINUTES_PER_FORM` per form, by kind (a text to write
+  takes far longer than one choice); a plan :data:`MINUTES_PER_PLAN_ROW` for
+  each activity of its key (the plan the author expects);
 * practising: :data:`MINUTES_PER_TOOL` per practice tool;
 * waiting: the cells' own run time, measured by running the notebook
   (``bench/module_durations.py`` measures it in a browser walk).
@@ -18,10 +19,10 @@ N is no shorter than this estimate rounded up to 5 minutes.
 >>> import nbformat
 >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Đọc kỹ " * 120),
 ...     nbformat.v4.new_code_cell('forms.single("m00-cau-1", ["A", "B"])')])
->>> estimate(nb).minutes
-3.5
+>>> estimate(nb).minutes                 # 240 words at 60 a minute, one choice
+5.5
 >>> rounded_up(estimate(nb).minutes)
-5
+10
 """
 from __future__ import annotations
 
@@ -29,11 +30,15 @@ import math
 import re
 from dataclasses import dataclass
 
-#: A1: words (syllables) per minute of careful study reading of Vietnamese instructional text
-READING_WORDS_PER_MINUTE = 120
+#: A1: words (syllables) per minute of careful study reading of Vietnamese instructional text, with the
+#: pauses to think and look back that legal and technical text asks for; with it the course totals about
+#: the 11-13 h a walk-through of the first wave measured (about half a fluent reading pace)
+READING_WORDS_PER_MINUTE = 60
 #: A1: minutes to think over and give one answer, by kind of form
 MINUTES_PER_FORM = {"single": 1.5, "multiple": 2.0, "ordering": 3.0, "stage": 1.5, "audience": 1.5,
-                    "channels": 2.5, "number": 2.5, "text": 2.0, "writing": 12.0, "plan": 25.0}
+                    "channels": 2.5, "number": 2.5, "text": 2.0, "writing": 12.0, "plan": 0.0}
+#: A1: minutes to decide and fill in one activity of a plan (stage, audience, channels, message, timing)
+MINUTES_PER_PLAN_ROW = 6.0
 #: A1: minutes to try one practice tool
 MINUTES_PER_TOOL = 3.0
 
@@ -57,9 +62,12 @@ class Estimate:
 
 def estimate(notebook, waiting_s: float = 0.0) -> Estimate:
     """The time a trainee needs for an nbformat ``notebook``; ``waiting_s``: measured cell run time."""
+    from policycomm.forms.keys import answer_key
     from policycomm.model.radio import count_words
 
-    words = answering = practising = 0.0
+    keys = answer_key(notebook)
+    plan_rows = sum(len(key) for key in keys.values() if isinstance(key, list) and key and isinstance(key[0], dict))
+    words, answering, practising = 0.0, MINUTES_PER_PLAN_ROW * plan_rows, 0.0
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             words += count_words(cell.source)

@@ -215,3 +215,13 @@ def test_feedback_shows_no_hidden_test_and_no_traceback(graded_course, assignmen
             assert "Traceback (most recent call last)" not in text, f"{student}: feedback shows a traceback"
             for line in hidden:
                 assert line not in text, f"{student}'s feedback shows a hidden test: {line}"
+
+
+@pytest.mark.parametrize("assignment, path", source_notebooks())
+def test_each_module_states_the_time_its_reading_and_exercises_take(assignment, path):
+    from policycomm.assign.durations import estimate, rounded_up, stated_minutes
+
+    nb = nbformat.read(path, as_version=4)
+    wanted = rounded_up(estimate(nb).minutes)
+    assert stated_minutes(nb) == wanted, \
+        f"{path.name}: the first cell should say “khoảng {wanted} phút” (policycomm/assign/durations.py)"
