@@ -6,13 +6,18 @@ by default, git-ignored)::
     .course-run/
       exchange/          the nbgrader exchange the assignments are released to
       jupyter-config/    JUPYTER_CONFIG_DIR of the trainee: course id, exchange,
-                         lecturer-only nbgrader tools switched off
+                         lecturer-only nbgrader tools switched off, Validate answered
+                         in Vietnamese (policycomm.trainee.server) and labelled so
+                         (custom/custom.css)
       ipython/           IPYTHONDIR of the trainee: its kernels load the
                          policycomm.trainee extension (one kind sentence for every
                          error, the checks there before the first cell runs)
       lab-settings/      JUPYTERLAB_SETTINGS_DIR of the trainee: JupyterLab in
                          Vietnamese, a code font that has Vietnamese letters
-                         (DejaVu Sans Mono has not)
+                         (DejaVu Sans Mono has not), HTML pages (the feedback)
+                         shown without a Trust HTML button
+      cache/             the trainee's nbgrader cache (a copy of each submission,
+                         which Fetch Feedback and the start page read)
       trainee/           the trainee's home: one fetched folder per assignment and
                          the start page (Bắt đầu.ipynb), written again each time
       released.json      a fingerprint of each released assignment's source
@@ -46,6 +51,8 @@ DEFAULT_RUN_DIR = REPO / ".course-run"
 
 #: lecturer tools a trainee does not need: nbgrader server extensions and JupyterLab plugins
 LECTURER_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+#: nbgrader's Validate server extension, replaced for the trainee by policycomm's (same addresses, Vietnamese)
+VALIDATE_SERVER_EXTENSIONS = {"nbgrader.server_extensions.validate_assignment": False, "policycomm.trainee.server": True}
 #: monospace fonts with Vietnamese letters, for code cells and outputs
 CODE_FONTS = "Menlo, Consolas, 'Noto Sans Mono', 'Liberation Mono', monospace"
 #: JupyterLab's language (the jupyterlab-language-pack-vi-VN package of the [course] extra)
@@ -89,6 +96,10 @@ class CourseRun:
     @property
     def settings_dir(self) -> Path:
         return self.run_dir / "lab-settings"
+
+    @property
+    def cache(self) -> Path:
+        return self.run_dir / "cache"
 
     @property
     def state_file(self) -> Path:
@@ -162,18 +173,25 @@ def release(run: CourseRun, assignments: list[str] | None = None, log=print) -> 
 
 
 def write_trainee_config(run: CourseRun) -> None:
-    """The trainee's Jupyter configuration: course id, exchange, where assignments are fetched;
-    lecturer tools and JupyterLab's news prompt switched off; JupyterLab in Vietnamese; the kernels
-    load :mod:`policycomm.trainee`."""
+    """The trainee's Jupyter configuration: course id, exchange, where assignments are fetched, the
+    nbgrader cache; lecturer tools and JupyterLab's news prompt switched off; Validate in Vietnamese;
+    JupyterLab in Vietnamese, HTML pages without a Trust button; the kernels load :mod:`policycomm.trainee`.
+    Settings the trainee may change in JupyterLab are written only once."""
+    from ..trainee.validate import custom_css
+
     run.config_dir.mkdir(parents=True, exist_ok=True)
     (run.config_dir / "nbgrader_config.py").write_text(
         "# The trainee's nbgrader settings, written by `policycomm course open`.\n"
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         f"c.Exchange.root = {str(run.exchange)!r}\n"
-        f"c.Exchange.assignment_dir = {str(run.home)!r}\n", encoding="utf-8")
-    server = {"ServerApp": {"jpserver_extensions": {name: False for name in LECTURER_SERVER_EXTENSIONS}}}
+        f"c.Exchange.assignment_dir = {str(run.home)!r}\n"
+        f"c.Exchange.cache = {str(run.cache)!r}\n", encoding="utf-8")
+    extensions = {**{name: False for name in LECTURER_SERVER_EXTENSIONS}, **VALIDATE_SERVER_EXTENSIONS}
+    server = {"ServerApp": {"jpserver_extensions": extensions}, "LabApp": {"custom_css": True}}
     (run.config_dir / "jupyter_server_config.json").write_text(json.dumps(server, indent=1), encoding="utf-8")
+    (run.config_dir / "custom").mkdir(exist_ok=True)
+    (run.config_dir / "custom" / "custom.css").write_text(custom_css(), encoding="utf-8")
     (run.config_dir / "labconfig").mkdir(exist_ok=True)
     page = {"disabledExtensions": {name: True for name in HIDDEN_LAB_PLUGINS}}
     (run.config_dir / "labconfig" / "page_config.json").write_text(json.dumps(page, indent=1), encoding="utf-8")
@@ -181,7 +199,8 @@ def write_trainee_config(run: CourseRun) -> None:
     kernel.parent.mkdir(parents=True, exist_ok=True)
     kernel.write_text(KERNEL_CONFIG, encoding="utf-8")
     settings = {("apputils-extension", "themes"): {"overrides": {"code-font-family": CODE_FONTS}},
-                ("translation-extension", "plugin"): {"locale": LAB_LOCALE}}
+                ("translation-extension", "plugin"): {"locale": LAB_LOCALE},
+                ("htmlviewer-extension", "plugin"): {"toolbar": [{"name": "trust", "disabled": True}]}}
     for (extension, plugin), value in settings.items():
         path = run.settings_dir / "@jupyterlab" / extension / f"{plugin}.jupyterlab-settings"
         if not path.exists():  # the trainee's own later choices are kept
@@ -221,18 +240,19 @@ def fetch(run: CourseRun, assignments: list[str] | None = None, log=print) -> li
 
 def write_start_page(run: CourseRun, student: str | None = None) -> Path:
     """Write the trainee's start page (again): each module, where it stands, links to it and its feedback."""
-    import getpass
+    from nbgrader.utils import get_username
 
     from ..trainee.start import module_status, title_of
     from ..trainee.start import write_start_page as write
 
     outbound, inbound = run.exchange / COURSE_ID / "outbound", run.exchange / COURSE_ID / "inbound"
-    student = student or getpass.getuser()
+    student = student or get_username()
     modules = []
     for assignment in run.assignments():
         notebooks = sorted((run.course / "source" / assignment).glob("*.ipynb"))
         title = title_of(notebooks[0]) if notebooks else assignment
-        modules.append(module_status(run.home, assignment, title, outbound / assignment, inbound, student))
+        modules.append(module_status(run.home, assignment, title, outbound / assignment, inbound, student,
+                                     run.cache / COURSE_ID))
     return write(run.home, modules)
 
 

@@ -105,6 +105,8 @@ def _label(kind: str) -> tuple[str, str]:
 
 #: the exceptions a notebook shows as one kind sentence (PlanError and UnknownIdError are TraineeInputErrors)
 SHOWN_KINDLY = (CheckFailed, TraineeInputError, NameError, SyntaxError)
+#: what the trainee's kernel shows kindly (``every``): every error, and a cell stopped with Interrupt kernel
+EVERY = (Exception, KeyboardInterrupt)
 
 
 def _kind_text(etype, value) -> str:
@@ -115,6 +117,8 @@ def _kind_text(etype, value) -> str:
     """
     if issubclass(etype, (CheckFailed, TraineeInputError)):
         return f"✗ {value}"
+    if issubclass(etype, KeyboardInterrupt):
+        return message("trainee_interrupted")
     if issubclass(etype, NameError):
         return message("shown_name_error", name=getattr(value, "name", None) or message("shown_name_unknown"))
     if issubclass(etype, SyntaxError):
@@ -137,8 +141,9 @@ def install_notebook_handler(every: bool = False) -> bool:
     defined, a missing quote) as one kind sentence instead of a traceback.
 
     With ``every`` (the trainee's kernel, :mod:`policycomm.trainee`), every other
-    exception too becomes one sentence asking to run the lesson's cells again; once
-    installed so, a later call (a check that fails) keeps it so.
+    exception too becomes one sentence asking to run the lesson's cells again, and a
+    cell stopped with *Interrupt kernel* one sentence saying so; once installed so, a
+    later call (a check that fails) keeps it so.
 
     The one hook of the course: the capstone's ``install_plan_errors`` is this.
 
@@ -151,8 +156,8 @@ def install_notebook_handler(every: bool = False) -> bool:
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None or not hasattr(shell, "set_custom_exc"):
         return False
-    every = every or tuple(shell.custom_exceptions) == (Exception,)
-    shell.set_custom_exc((Exception,) if every else SHOWN_KINDLY, _show_kindly)
+    every = every or tuple(shell.custom_exceptions) in ((Exception,), EVERY)
+    shell.set_custom_exc(EVERY if every else SHOWN_KINDLY, _show_kindly)
     return True
 
 

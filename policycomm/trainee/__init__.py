@@ -6,8 +6,9 @@ kernels, which never load it):
 * every exception of a cell is shown as one kind sentence in the language of the
   moment, never a traceback (:func:`policycomm.grading.checks.install_notebook_handler`
   with ``every=True``): a check that fails, a name not yet defined, a missing
-  quote each have their own sentence; anything else asks to run the lesson's
-  cells again;
+  quote each have their own sentence; a cell stopped with *Interrupt kernel* (the
+  ■ button) says so and how to run it again; anything else asks to run the
+  lesson's cells again;
 * the names the course's first cells import (the checks, ``policycomm`` as
   ``pc``, …) are there before any cell runs, so a check cell run before the
   first cell still works.
@@ -17,12 +18,15 @@ kernels, which never load it):
 directory, the trainee's ``IPYTHONDIR``). On a JupyterHub, an administrator puts
 the same line in the kernel's configuration of every trainee, e.g. in
 ``/etc/ipython/ipython_kernel_config.py`` of the trainees' image (never in the
-grader's)::
+grader's; see the trainee section of ``course/README.md``)::
 
     c.InteractiveShellApp.extensions = ["policycomm.trainee"]
 
->>> PRELOADED["check_choice"], PRELOADED["pc"]
-('policycomm.grading.checks:check_choice', 'policycomm')
+The rest of the trainee's environment lives beside it: the start page
+(:mod:`.start`), the Vietnamese Validate (:mod:`.validate`, served by :mod:`.server`).
+
+>>> PRELOADED["check_choice"], PRELOADED["pc"], PRELOADED["forms"]
+('policycomm.grading.checks:check_choice', 'policycomm', 'policycomm:forms')
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from importlib import import_module
 PRELOADED = {
     "policycomm": "policycomm",
     "pc": "policycomm",
+    "forms": "policycomm:forms",
     **{name: f"policycomm.grading.checks:{name}" for name in (
         "check_choice", "check_choices", "check_id", "check_ids", "check_channels", "check_ranking",
         "check_text", "check_number", "check_message", "check_plan_row")},
@@ -51,13 +56,18 @@ PRELOADED = {
 def preloaded() -> dict:
     """The objects :data:`PRELOADED` names.
 
-    >>> preloaded()["review_message"].__module__
-    'policycomm.text'
+    >>> preloaded()["review_message"].__module__, preloaded()["forms"].__name__
+    ('policycomm.text', 'policycomm.forms')
     """
     found = {}
     for name, where in PRELOADED.items():
         module, _, attribute = where.partition(":")
-        found[name] = getattr(import_module(module), attribute) if attribute else import_module(module)
+        if not attribute:
+            found[name] = import_module(module)
+        else:  # an attribute, or a submodule (``from policycomm import forms``)
+            parent = import_module(module)
+            found[name] = (getattr(parent, attribute) if hasattr(parent, attribute)
+                           else import_module(f"{module}.{attribute}"))
     return found
 
 

@@ -64,6 +64,47 @@ def test_a_check_works_before_any_import_and_a_failed_check_keeps_the_hook_for_e
     assert shown.strip().startswith("✗ Chưa có “cau_9”")
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_interrupted_cell_is_one_sentence_and_the_hook_stays_after_a_failed_check(shell, capsys, lang):
+    set_language(lang)
+    stopped = {"vi": "⏹ Ô này đã dừng giữa chừng", "en": "⏹ This cell stopped halfway"}[lang]
+    for cell in ("raise KeyboardInterrupt", 'check_choice("E", options="ABCD")', "raise KeyboardInterrupt"):
+        result, shown = _shown(shell, capsys, cell)
+        assert not result.success and len(shown.strip().splitlines()) == 1 and "Traceback" not in shown, shown
+    assert shown.strip().startswith(stopped) and "Interrupt" not in shown
+
+
+def test_the_trainees_kernel_turns_interrupt_kernel_into_one_sentence(tmp_path):
+    """A real kernel started as ``course open`` starts the trainee's, interrupted as JupyterLab's ■ button does."""
+    import time
+
+    from jupyter_client.manager import start_new_kernel
+
+    from policycomm.assign.course import CourseRun, write_trainee_config
+
+    run = CourseRun(tmp_path / "course", tmp_path / "run")
+    write_trainee_config(run)
+    manager, client = start_new_kernel(kernel_name="python3", env=run.environment(), cwd=str(tmp_path))
+    try:
+        client.execute("import time\nprint('bắt đầu', flush=True)\ntime.sleep(120)")
+        outputs = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            message = client.get_iopub_msg(timeout=120)
+            outputs.append(message["content"])
+            if message["content"].get("text", "").startswith("bắt đầu"):
+                break
+        manager.interrupt_kernel()
+        while not (outputs[-1].get("execution_state") == "idle"):
+            outputs.append(client.get_iopub_msg(timeout=60)["content"])
+        (error,) = [o for o in outputs if "traceback" in o]
+        assert error["traceback"] == [error["traceback"][0]] and error["traceback"][0].startswith("⏹ Ô này đã dừng")
+        assert error["ename"] == "KeyboardInterrupt"  # the kernel still reports the cell as stopped
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
 def test_the_preloaded_names_are_hidden_from_who(shell, capsys):
     _shown(shell, capsys, "")
     result, shown = _shown(shell, capsys, "%who")
