@@ -57,9 +57,10 @@ def form_specs(notebook) -> dict[str, FormSpec]:
             continue
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in KINDS and node.args):
+                    and node.func.attr in KINDS and node.args and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "forms" and isinstance(node.args[0], ast.Constant)):
                 continue
-            exercise_id = ast.literal_eval(node.args[0])
+            exercise_id = node.args[0].value
             keywords = {k.arg: k.value for k in node.keywords}
             kind, options, many = node.func.attr, {}, node.func.attr == "multiple"
             if kind in ("single", "multiple", "ordering"):
