@@ -1,14 +1,23 @@
-"""Trainee feedback through nbgrader's own ``generate_feedback``, without hidden tests or tracebacks.
+"""Trainee feedback through nbgrader's own ``generate_feedback``: Vietnamese, no code, no hidden tests, no tracebacks.
 
 nbgrader's ``generate_feedback`` renders the autograded notebook, whose test
 cells still hold the ``### BEGIN HIDDEN TESTS`` regions and whose error outputs
-hold full tracebacks (which quote the failing hidden line), on an English page.
-:func:`configure_feedback` changes three things of that path and nothing else:
-:class:`HideHiddenTests` joins nbgrader's preprocessors (GetGrades,
-CSSHTMLHeaderPreprocessor), and the page is the ``policycomm_feedback``
-template (``policycomm/templates/policycomm_feedback/``), whose sentences come
-from the message catalogue. The course's ``nbgrader_config.py`` calls it, and
-so does ``policycomm report`` (:func:`generate_feedback`).
+hold full tracebacks (which quote the failing hidden line), on an English page
+that shows every cell's code. :func:`configure_feedback` changes three things of
+that path and nothing else: :class:`HideHiddenTests` and :class:`TraineeView`
+join nbgrader's preprocessors (GetGrades, CSSHTMLHeaderPreprocessor), and the
+page is the ``policycomm_feedback`` template
+(``policycomm/templates/policycomm_feedback/``), whose sentences come from the
+message catalogue. The course's ``nbgrader_config.py`` calls it, and so does
+``policycomm report`` (:func:`generate_feedback`).
+
+What the trainee reads, question by question: the question (the text cells,
+rendered), the answer they gave (the form's static copy, ``text/html``, that
+every form puts beside its live widget), the check's one sentence and the
+verdict with the points; at the top, a table of every question (*Câu*) and its
+points (*Điểm*). Code cells show no code (a trainee who typed an answer as code
+in a solution cell without a form still sees that answer), widgets and their
+state are dropped, and a graded cell never shows a ✔ next to its ✗.
 
 >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
 >>> cell = new_code_cell("check(x)\\n### BEGIN HIDDEN TESTS\\ncheck(x, expected=1)\\n### END HIDDEN TESTS", outputs=[
@@ -31,6 +40,8 @@ from ..grading.hidden_tests import one_line_error, redact, secret_lines, without
 TEMPLATE = "policycomm_feedback"
 #: a solution region (an answer key, a mark scheme): in a trainee's own notebook only if a source was submitted
 SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M)
+#: a live widget: the feedback page cannot run it (the form's text/html copy is shown instead)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class HideHiddenTests(NbGraderPreprocessor):
@@ -55,6 +66,107 @@ class HideHiddenTests(NbGraderPreprocessor):
         return cell, resources
 
 
+def accepted_lines() -> set[str]:
+    """The lines a visible check prints for an answer of the right form ("✔ Đã nhận câu trả lời."), in every
+    language: the grade decides, so a graded cell never shows them."""
+    from ..messages import LANGUAGES, message
+
+    return {message(code, lang).strip() for code in ("check_ok_form", "check_ok_received") for lang in LANGUAGES}
+
+
+def right_lines() -> set[str]:
+    """The line a check prints for a right answer ("✔ Chính xác!"), in every language."""
+    from ..messages import LANGUAGES, message
+
+    return {message("check_ok_right", lang).strip() for lang in LANGUAGES}
+
+
+def _nbgrader(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def _shows_form(cell) -> bool:
+    from ..trainee.cells import form_ids
+
+    return bool(form_ids(cell))
+
+
+def _keep_lines(text: str, dropped: set[str]) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if line.strip() not in dropped)
+
+
+def verdict(cell) -> str | None:
+    """``passed``, ``partly``, ``not-yet`` or ``awaiting`` (a written answer the lecturer grades) for a graded
+    cell whose grade GetGrades has put in its metadata; None for any other cell."""
+    g = _nbgrader(cell)
+    if not g.get("grade") or g.get("points") is None:
+        return None
+    score, points = g.get("score") or 0, g.get("points")
+    if g.get("solution") and not score:
+        return "awaiting"
+    return "passed" if score >= points else "partly" if score > 0 else "not-yet"
+
+
+class TraineeView(NbGraderPreprocessor):
+    """What a trainee reads of each cell: no code, answers as the forms' copies, one verdict per question.
+
+    * a code cell's source is emptied (the template shows none), except in a solution cell that shows no
+      form: there the trainee typed the answer itself;
+    * a live widget is replaced by its ``text/html`` copy (the answer in words), or dropped;
+    * error outputs of cells that are neither graded nor answers (an example the trainee skipped) and every
+      ``stderr`` stream (library warnings, in English) are dropped;
+    * a graded cell drops "answer received" lines (its grade decides), and "correct" lines unless it got
+      every point, so a ✔ never stands beside the ✗ of the same question;
+    * ``resources["policycomm"]`` gets the notebook's title and its questions (label, score, points, verdict)
+      for the table at the top of the page.
+    """
+
+    def preprocess(self, nb, resources):
+        from ..trainee.cells import question_label
+        from ..trainee.start import title_of_notebook
+
+        nb.metadata.pop("widgets", None)  # widget state: nothing to run it on the page
+        questions = []
+        for index, cell in enumerate(nb.cells):
+            state = verdict(cell)
+            if state is not None:
+                g = _nbgrader(cell)
+                questions.append({"label": question_label(nb, index) or g.get("grade_id") or "",
+                                  "score": g.get("score") or 0, "points": g.get("points"), "verdict": state})
+        resources.setdefault("policycomm", {}).update(title=title_of_notebook(nb), questions=questions)
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type != "code":
+            return cell, resources
+        g = _nbgrader(cell)
+        if not (g.get("solution") and not _shows_form(cell)):
+            cell.source = ""
+        state = verdict(cell) if g.get("grade") else None
+        dropped = accepted_lines() | (right_lines() if state in ("partly", "not-yet") else set())
+        kept = []
+        for output in cell.get("outputs", []):
+            kind = output.get("output_type")
+            data = output.get("data", {})
+            if kind == "stream" and output.get("name") == "stderr":
+                continue
+            if kind == "error" and not (g.get("grade") or g.get("solution")):
+                continue
+            if WIDGET_VIEW in data:
+                if "text/html" not in data:
+                    continue
+                output["data"] = {"text/html": data["text/html"]}
+            if kind == "stream" and state is not None:
+                output["text"] = _keep_lines(output.get("text", ""), dropped)
+                if not output["text"].strip():
+                    continue
+            if kind == "error" and state == "passed":  # nbgrader gave every point: no ✗ beside it
+                continue
+            kept.append(output)
+        cell.outputs = kept
+        return cell, resources
+
+
 def configure_feedback(c) -> None:
     """Make nbgrader's ``GenerateFeedback`` in traitlets config ``c`` give the course's feedback page."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -62,10 +174,12 @@ def configure_feedback(c) -> None:
 
     from ..templates import TEMPLATES
 
-    c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, TraineeView, CSSHTMLHeaderPreprocessor]
     c.HTMLExporter.template_name = TEMPLATE
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
     c.HTMLExporter.filters = {"say": "policycomm.messages.message"}
+    c.HTMLExporter.exclude_input_prompt = True  # "In [5]:" means nothing to a trainee who reads no code
+    c.HTMLExporter.exclude_output_prompt = True
 
 
 def generate_feedback(course_dir: str, config, out_dir: str, db_url: str | None = None) -> list[str]:

@@ -269,22 +269,37 @@ def write_start_page(home: Path, modules: list[ModuleStatus]) -> Path:
 # ---------------------------------------------------------------- from the trainee's nbgrader configuration
 
 def nbgrader_config(home: Path | None = None):
-    """The trainee's nbgrader configuration, found as nbgrader's own server extensions find it
-    (``nbgrader_config.py`` in Jupyter's configuration folders and in ``home``)."""
+    """The trainee's nbgrader configuration, from the files nbgrader's own server extensions read
+    (``nbgrader_config.py``/``.json`` in ``home``, then in Jupyter's configuration folders, in that order of
+    priority), without importing nbgrader's applications (the page's cell stays quick)."""
     from jupyter_core.paths import jupyter_config_path
-    from nbgrader.apps import NbGrader
+    from traitlets.config.loader import Config, ConfigFileNotFound, JSONFileConfigLoader, PyFileConfigLoader
 
-    app = NbGrader()
-    app.config_file_paths.append([str(home or Path.cwd()), *jupyter_config_path()])
-    app.load_config_file()
-    return app.config
+    config = Config()
+    for folder in reversed([str(home or Path.cwd()), *jupyter_config_path()]):  # the lowest priority first
+        for loader in (PyFileConfigLoader, JSONFileConfigLoader):
+            suffix = ".py" if loader is PyFileConfigLoader else ".json"
+            try:
+                config.merge(loader(f"nbgrader_config{suffix}", path=folder).load_config())
+            except ConfigFileNotFound:
+                continue
+    return config
+
+
+def username() -> str:
+    """The trainee's nbgrader student id, by nbgrader's rule (``nbgrader.utils.get_username``, which the cell
+    does not import: importing nbgrader loads all its server extensions): the login name, or
+    ``JUPYTERHUB_USER`` for the Jupyter Docker stacks' ``jovyan``."""
+    import getpass
+
+    name = getpass.getuser()
+    return os.environ.get("JUPYTERHUB_USER", name) if name == "jovyan" else name
 
 
 def course_modules(home: Path | None = None, config=None) -> list[ModuleStatus]:
     """Where each module of the trainee's course stands: the modules released in the exchange (or, when
     the trainee cannot see the exchange, the fetched ones), read with the trainee's nbgrader configuration."""
     from jupyter_core.paths import jupyter_data_dir
-    from nbgrader.utils import get_username
 
     home = Path(home or Path.cwd())
     config = config if config is not None else nbgrader_config(home)
@@ -302,7 +317,7 @@ def course_modules(home: Path | None = None, config=None) -> list[ModuleStatus]:
         notebooks = sorted((home / assignment).glob("*.ipynb")) or sorted((outbound / assignment).glob("*.ipynb"))
         title = title_of(notebooks[0]) if notebooks else assignment
         modules.append(module_status(home, assignment, title, outbound / assignment if released else None,
-                                     exchange / "inbound", get_username(), cache))
+                                     exchange / "inbound", username(), cache))
     return modules
 
 

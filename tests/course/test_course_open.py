@@ -124,6 +124,8 @@ def test_course_open_serves_the_fetched_assignments_with_nbgrader_trainee_tools(
     failed = validation["value"]["failed"]
     assert failed, "an unanswered notebook must not validate"
     assert all(f["error"].startswith("✗ Bạn chưa trả lời") for f in failed), failed
+    assert [f["source"] for f in failed] == ["Câu 1 (1 điểm)", "Câu 2 (1 điểm): gõ tiếng Việt có dấu",
+                                             "Câu 3 (1 điểm): chọn các kênh truyền thông"], failed  # never code
     released = json.dumps(nbformat.read(run_dir / "trainee" / MODULES[0] / f"{MODULES[0]}.ipynb", as_version=4))
     assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
 
@@ -147,7 +149,7 @@ def trainee_page(url: str):
 def test_a_trainee_sees_the_assignment_list_and_validates_in_chromium(opened_course):
     url, run_dir = opened_course
     with trainee_page(f"{url}/lab/tree/{MODULES[0]}/{MODULES[0]}.ipynb?token={TOKEN}&reset") as page:
-        page.click(".jp-Toolbar >> text=Validate", timeout=180_000)
+        page.click(".jp-Toolbar .validate-button", timeout=180_000)
         dialog = page.wait_for_selector(".jp-Dialog", timeout=180_000)
         page.wait_for_function("document.querySelector('.jp-Dialog').innerText.includes('✗')", timeout=180_000)
         text = dialog.inner_text()
@@ -170,6 +172,8 @@ def test_the_trainee_lands_on_the_start_page_in_a_vietnamese_jupyterlab(opened_c
         assert "/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb" in page.url
         table = page.locator(".jp-RenderedMarkdown table", has_text="Trạng thái").first.inner_text()
         assert all(title in table for title in ("Bài 00", "Bài 01")) and "chưa học" in table
+        assert "Đã trả lời" in table and "0 / 3 câu" in table
+        assert not page.locator(".jp-Dialog").count(), "the start page opens without asking for a kernel"
         menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
         assert "Chỉnh sửa" in menus and "Edit" not in menus, menus
 
@@ -210,6 +214,15 @@ def test_the_written_configuration_selects_vietnamese_and_the_extension_and_open
     assert 'c.InteractiveShellApp.extensions = ["policycomm.trainee"]' in kernel
     assert run.environment()["IPYTHONDIR"] == str(run.ipython_dir)
     assert "--LabApp.default_url=/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb" in lab_command(run)
+    server = json.loads((run.config_dir / "jupyter_server_config.json").read_text(encoding="utf-8"))
+    assert server["ServerApp"]["jpserver_extensions"] == {
+        "nbgrader.server_extensions.formgrader": False, "nbgrader.server_extensions.course_list": False,
+        "nbgrader.server_extensions.validate_assignment": False, "policycomm.trainee.server": True}
+    assert server["LabApp"] == {"custom_css": True}
+    assert "Kết quả kiểm tra bài" in (run.config_dir / "custom" / "custom.css").read_text(encoding="utf-8")
+    viewer = run.settings_dir / "@jupyterlab" / "htmlviewer-extension" / "plugin.jupyterlab-settings"
+    assert json.loads(viewer.read_text(encoding="utf-8")) == {"toolbar": [{"name": "trust", "disabled": True}]}
+    assert f"c.Exchange.cache = {str(run.cache)!r}" in (run.config_dir / "nbgrader_config.py").read_text()
 
     translation.write_text(json.dumps({"locale": "en"}), encoding="utf-8")
     write_trainee_config(run)
@@ -244,3 +257,216 @@ def test_preparing_again_keeps_the_trainees_work_and_releases_only_what_changed(
         f"{m}: học viên đã có bài này; bản của học viên được giữ nguyên" for m in MODULES]
     assert "công việc đang làm dở" in work.read_text(encoding="utf-8")
     assert "| Bài 00 — Làm quen với sổ tay Jupyter | đang làm |" in start.read_text(encoding="utf-8")
+
+
+def test_the_start_page_cell_shows_the_table_again_in_the_trainees_kernel(small_course, tmp_path):
+    """The start page's cell, run in a kernel started as the trainee's JupyterLab starts it, reads the trainee's
+    nbgrader configuration and folders: the answer saved since ``course open`` wrote the page shows."""
+    from jupyter_client.manager import start_new_kernel
+
+    from policycomm.assign.course import CourseRun, prepare
+    from policycomm.forms.keys import write_answers
+
+    run = CourseRun(small_course, tmp_path / "run")
+    prepare(run, log=lambda line: None)
+    page = nbformat.read(run.home / "Bắt đầu.ipynb", as_version=4)
+    (table,) = [c for c in page.cells if c.cell_type == "code"]
+    assert "| Bài 00 — Làm quen với sổ tay Jupyter | chưa học | 0 / 3 câu |" in table.outputs[0].data["text/markdown"]
+    write_answers(run.home / MODULES[0], f"{MODULES[0]}.ipynb", {"m00-cau-1": "B"})
+    manager, client = start_new_kernel(kernel_name="python3", env=run.environment(), cwd=str(run.home))
+    try:
+        shown = []
+        client.execute_interactive(table.source, timeout=180, output_hook=lambda m: shown.append(m["content"]))
+        (markdown,) = [o["data"]["text/markdown"] for o in shown if "text/markdown" in o.get("data", {})]
+        assert "| Bài 00 — Làm quen với sổ tay Jupyter | đang làm | 1 / 3 câu |" in markdown
+        assert "| Bài 01 — Truyền thông chính sách là gì | chưa học |" in markdown
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+# --------------------------------------------------------------------------- a trainee's whole module, in Chromium
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    """``test-artifacts/<test name>/`` at the repository root (git-ignored), emptied first: screenshots."""
+    import re
+
+    folder = COURSE.parent / "test-artifacts" / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def journey_course(tmp_path_factory):
+    """``policycomm course open`` on a copy of the course holding module 00 only, for a trainee's whole journey
+    (it submits, so it has a server of its own)."""
+    root = tmp_path_factory.mktemp("journey")
+    course = root / "course"
+    (course / "source").mkdir(parents=True)
+    shutil.copy(COURSE / "nbgrader_config.py", course)
+    shutil.copytree(COURSE / "source" / MODULES[0], course / "source" / MODULES[0])
+    run_dir, port, log = root / "run", free_port(), root / "open.log"
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "policycomm.cli", "course", "open", "--course", str(course),
+               "--run-dir", str(run_dir), "--no-browser", "--port", str(port)]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, env=dict(os.environ, JUPYTER_TOKEN=TOKEN), stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_for_server(url, process, log)
+        yield url, course, run_dir
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _lecturer(course: Path, run_dir: Path, *args: str) -> None:
+    """The lecturer's nbgrader command on the course, with the exchange ``course open`` released into."""
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+               POLICYCOMM_EXCHANGE=str(run_dir / "exchange"))
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, f"nbgrader {' '.join(args)}:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+
+
+def _before(page, selector: str) -> str:
+    """The text a ``::before`` rule shows over ``selector`` (custom.css: Vietnamese over nbgrader's English)."""
+    return page.locator(selector).first.evaluate("e => getComputedStyle(e, '::before').content")
+
+
+def _validate(page) -> str:
+    """Click Validate, wait for the dialog's result; its text as shown (custom.css included)."""
+    page.click(".jp-Toolbar .validate-button")
+    page.wait_for_selector("#validation-message[class*='validation-']", timeout=300_000)
+    page.wait_for_timeout(500)
+    return page.locator(".jp-Dialog").inner_text()
+
+
+#: the notebook on screen, and the start page's table in it
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+TABLE = f"{PANEL} .jp-CodeCell .jp-OutputArea-output table"
+
+
+def _wait_for_idle_kernel(page) -> None:
+    page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=300_000)
+
+
+def _refresh_start_page(page, expected: str) -> str:
+    """Do what the page asks (click the table, press Shift + Enter) until the table shows ``expected``; again if
+    the keys reached a kernel still starting (a loaded machine). Clicking the table selects its cell and leaves
+    the hidden code folded."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        _wait_for_idle_kernel(page)
+        page.locator(f"{TABLE} td").first.click()
+        page.keyboard.press("Shift+Enter")
+        try:
+            page.wait_for_selector(f"{TABLE} >> text={expected}", timeout=120_000)
+            assert not page.locator(f"{PANEL} .jp-CodeCell .cm-content").first.is_visible(), "the code unfolded"
+            return page.locator(TABLE).inner_text()
+        except PlaywrightTimeout:
+            page.wait_for_selector(TABLE, timeout=120_000)  # the cell ran: its table is back
+            if attempt == 2:
+                shown = page.locator(TABLE).inner_text()
+                raise AssertionError(f"the start page never showed {expected!r}; it shows:\n{shown}") from None
+    raise AssertionError("unreachable")
+
+
+@pytest.mark.browser
+def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(journey_course, artifacts):
+    """Module 00 from the start page to its feedback, as the trainee sees it in Chromium: Validate in Vietnamese
+    (questions, not code), a submission the start page shows, the lecturer's real nbgrader grading, and the
+    feedback page rendered in one click, without a Trust button; Interrupt kernel is one sentence."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from policycomm.forms.keys import write_answers
+
+    url, course, run_dir = journey_course
+    home, notebook = run_dir / "trainee", f"{MODULES[0]}/{MODULES[0]}.ipynb"
+    with trainee_page(f"{url}/lab/tree/{notebook}?token={TOKEN}&reset") as page:
+        page.wait_for_selector(".jp-Toolbar .validate-button", timeout=180_000)
+        assert _before(page, ".validate-button .jp-ToolbarButtonComponent-label") == '"Kiểm tra bài (Validate)"'
+        text = _validate(page)
+        assert _before(page, ".jp-Dialog-header") == '"Kết quả kiểm tra bài"'
+        assert _before(page, "#validation-message > div > p") == '"Câu này chưa xong:"'
+        for question in ("Câu 1 (1 điểm)", "Câu 2 (1 điểm): gõ tiếng Việt có dấu",
+                         "Câu 3 (1 điểm): chọn các kênh truyền thông"):
+            assert question in text
+        assert "✗ Bạn chưa trả lời câu này" in text and "check_" not in text and "forms" not in text
+        page.screenshot(path=str(artifacts / "1-validate-unanswered.png"))
+        page.keyboard.press("Escape")
+
+        # the trainee's answers, as the forms save them: the first right, the second without accents
+        write_answers(home / MODULES[0], f"{MODULES[0]}.ipynb", {
+            "m00-cau-1": "B", "m00-cau-2": "gui thong cao den toa soan",
+            "m00-cau-3": ["commune_radio", "oral_propaganda"]})
+        _validate(page)
+        assert page.locator("#validation-message.validation-success").count() == 1
+        assert _before(page, "#validation-message > div > p").startswith('"Tốt lắm!')
+        page.screenshot(path=str(artifacts / "2-validate-passes.png"))
+        page.keyboard.press("Escape")
+
+        status, submitted = _request(f"{url}/assignments/submit", {"course_id": "policycomm",
+                                                                   "assignment_id": MODULES[0]})
+        assert submitted["success"], submitted
+
+        page.goto(f"{url}/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb?token={TOKEN}")
+        page.wait_for_selector(TABLE, timeout=180_000)
+        table = _refresh_start_page(page, "đã nộp")
+        assert "3 / 3 câu" in table
+        page.screenshot(path=str(artifacts / "3-start-page-submitted.png"))
+
+        for step in (("collect", MODULES[0]), ("autograde", MODULES[0]), ("generate_feedback", MODULES[0]),
+                     ("release_feedback", MODULES[0])):
+            _lecturer(course, run_dir, *step)
+        status, fetched = _request(f"{url}/assignments/fetch_feedback", {"course_id": "policycomm",
+                                                                         "assignment_id": MODULES[0]})
+        assert fetched["success"], fetched
+
+        table = _refresh_start_page(page, "đã chấm")
+        assert "đã chấm: 2 / 3 điểm" in table and "Xem nhận xét" in table
+        page.screenshot(path=str(artifacts / "4-start-page-graded.png"))
+        page.click(f"{TABLE} a:has-text('Xem nhận xét')")
+        page.wait_for_selector(".jp-HTMLViewer", timeout=60_000)
+        feedback = page.frame_locator(".jp-HTMLViewer iframe")
+        feedback.locator("h1", has_text="Nhận xét bài: Bài 00").wait_for(timeout=60_000)
+        summary = feedback.locator("table.policycomm-summary").inner_text()
+        assert "Câu" in summary and "Điểm" in summary and "Câu 2 (1 điểm): gõ tiếng Việt có dấu" in summary
+        assert "Câu trả lời: Shift + Enter" in " ".join(feedback.locator("body").inner_text().split())
+        viewer_tab = ".jp-MainAreaWidget:has(.jp-HTMLViewer)"
+        assert page.locator(f"{viewer_tab} .jp-Toolbar [data-jp-item-name='refresh']").count() == 1
+        assert page.locator(f"{viewer_tab} .jp-Toolbar [data-jp-item-name='trust']").count() == 0
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(artifacts / "5-feedback-one-click.png"))
+
+    # a cell that runs too long, stopped with the ■ button: one sentence
+    stop = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import time\nprint('Đang chờ…', flush=True)\ntime.sleep(120)")],
+                                    metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                             "language": "python"}})
+    nbformat.write(stop, home / "thu-dung.ipynb")
+    with trainee_page(f"{url}/lab/tree/thu-dung.ipynb?token={TOKEN}&reset") as page:
+        cell = f"{PANEL} .jp-CodeCell .jp-Cell-inputWrapper"
+        page.wait_for_selector(cell, timeout=180_000)
+        for attempt in range(3):  # keys that reach a session still connecting run nothing: press again
+            _wait_for_idle_kernel(page)
+            page.locator(cell).first.click()
+            page.keyboard.press("Shift+Enter")
+            try:
+                page.wait_for_selector(".jp-OutputArea-output >> text=Đang chờ…", timeout=60_000)  # it runs
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
+        page.click("jp-button[data-command='notebook:interrupt-kernel']")
+        shown = page.wait_for_selector(".jp-OutputArea-output >> text=Ô này đã dừng giữa chừng", timeout=120_000)
+        text = shown.inner_text()
+        assert "Traceback" not in text and "KeyboardInterrupt" not in text and len(text.strip().splitlines()) == 1
+        page.screenshot(path=str(artifacts / "6-interrupted.png"))

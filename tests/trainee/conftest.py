@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,3 +52,12 @@ def graded_00(released_00) -> Path:
     nbgrader(released_00, "autograde", MODULE)
     nbgrader(released_00, "generate_feedback", MODULE)
     return released_00
+
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    """``test-artifacts/<test name>/`` at the repository root (git-ignored), emptied first: screenshots."""
+    folder = ROOT / "test-artifacts" / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder

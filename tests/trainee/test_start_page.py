@@ -156,7 +156,7 @@ def test_the_cell_reads_the_course_from_the_trainees_nbgrader_configuration(trai
     (tmp_path / "cache-root").mkdir(exist_ok=True)
     (tmp_path / "cache-root" / "policycomm").mkdir()
     (tmp_path / "cache-root" / "policycomm" / "hv01+06-g+2026-12-01 02:00:00.000000 UTC").mkdir()
-    monkeypatch.setattr("nbgrader.utils.get_username", lambda: "hv01")
+    monkeypatch.setattr("policycomm.trainee.start.username", lambda: "hv01")
     config = Config()
     config.CourseDirectory.course_id = "policycomm"
     config.Exchange.root = str(exchange)
