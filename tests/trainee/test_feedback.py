@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from policycomm.trainee.start import feedback_score
+from traineekit import artifacts, graded_00, released_00  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,7 @@
-"""Module 00 released and graded by the real nbgrader commands, for the tests of what a trainee reads of it."""
+"""Module 00 released and graded by the real nbgrader commands, for the tests of what a trainee reads of it.
+
+Test modules import these fixtures (``from traineekit import released_00, graded_00, artifacts``).
+"""
 from __future__ import annotations
 
 import os
@@ -11,19 +14,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "course"))
+from course_cases import nbgrader  # noqa: E402
 COURSE = ROOT / "course"
 MODULE = "00-lam-quen"
-
-
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the real ``nbgrader`` command in ``course``; fail with its output if it fails."""
-    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-               POLICYCOMM_EXCHANGE=str(course.parent / "exchange"))
-    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                            capture_output=True, text=True, timeout=1200)
-    if result.returncode != 0:
-        pytest.fail(f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return result
 
 
 @pytest.fixture(scope="session")
