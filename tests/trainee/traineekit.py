@@ -1,13 +1,10 @@
 """Module 00 released and graded by the real nbgrader commands, for the tests of what a trainee reads of it.
 
-Test modules import these fixtures (``from traineekit import released_00, graded_00, artifacts``).
+Test modules import these fixtures (``from traineekit import released_00, graded_00``).
 """
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -46,12 +43,3 @@ def graded_00(released_00) -> Path:
     nbgrader(released_00, "autograde", MODULE)
     nbgrader(released_00, "generate_feedback", MODULE)
     return released_00
-
-
-@pytest.fixture
-def artifacts(request) -> Path:
-    """``test-artifacts/<test name>/`` at the repository root (git-ignored), emptied first: screenshots."""
-    folder = ROOT / "test-artifacts" / re.sub(r"[^\w.-]+", "_", request.node.name)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    return folder
