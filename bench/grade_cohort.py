@@ -46,19 +46,29 @@ def run(*args, cwd: Path) -> float:
 
 
 def solved(source_nb, released_nb, share: float, rng: random.Random):
-    """The released notebook with a share of its solution cells answered as in the source."""
-    answers = {c.metadata["nbgrader"]["grade_id"]: SOLUTION.sub("", c.source) for c in source_nb.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
+    """The released notebook with a share of its exercises answered as in the source.
+
+    Returns the notebook and the answers its forms would have saved ({exercise id:
+    answer}, from the source's ``forms.key``); an answer typed in a solution cell
+    (a course without forms) is copied into the cell.
+    """
+    from policycomm.forms.keys import answer_key
+
+    keys = answer_key(source_nb)
+    typed = {c.metadata["nbgrader"]["grade_id"]: SOLUTION.sub("", c.source) for c in source_nb.cells
+             if c.metadata.get("nbgrader", {}).get("solution") and "forms.key(" not in c.source}
     nb = nbformat.from_dict(json.loads(json.dumps(released_nb)))
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers and rng.random() < share:
-            cell.source = answers[grade_id]
-    return nb
+        if grade_id in typed and rng.random() < share:
+            cell.source = typed[grade_id]
+    return nb, {exercise: answer for exercise, answer in keys.items() if rng.random() < share}
 
 
 def build_cohort(course: Path, trainees: int, seed: int = 7) -> dict[str, int]:
     """Write submitted/<trainee>/<assignment>/ for every released assignment; returns counts per kind."""
+    from policycomm.forms.keys import write_answers
+
     rng = random.Random(seed)
     kinds = rng.choices(list(MIX), weights=list(MIX.values()), k=trainees)
     for assignment_dir in sorted((course / "release").iterdir()):
@@ -72,7 +82,8 @@ def build_cohort(course: Path, trainees: int, seed: int = 7) -> dict[str, int]:
                 source = nbformat.read(course / "source" / assignment_dir.name / path.name, as_version=4)
                 if kind == "missing_notebook" and index == 0:
                     continue
-                nb = solved(source, released, {"partial": 0.5, "untouched": 0.0}.get(kind, 1.0), rng)
+                nb, answers = solved(source, released, {"partial": 0.5, "untouched": 0.0}.get(kind, 1.0), rng)
+                write_answers(folder, path.name, answers)
                 for cell in nb.cells:
                     nbg = cell.metadata.get("nbgrader", {})
                     if kind == "edited_test" and nbg.get("grade") and not nbg.get("solution"):

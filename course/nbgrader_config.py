@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from policycomm.assign.feedback import configure_feedback
+from policycomm.grading.written import configure_autograde
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -38,3 +39,8 @@ c.Autograde.exclude_overwriting = {
 
 # Feedback shows neither hidden tests nor tracebacks (nbgrader's default shows both).
 configure_feedback(c)
+
+# A written answer given in a form (the cell's source never changes) goes to the lecturer
+# once the form holds it; autograded notebooks keep no widget state, so formgrader and the
+# feedback page show each form's static copy of the answer.
+configure_autograde(c)

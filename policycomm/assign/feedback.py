@@ -30,6 +30,7 @@ state are dropped, and a graded cell never shows a ✔ next to its ✗.
 from __future__ import annotations
 
 import os
+import re
 
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 
@@ -37,12 +38,15 @@ from ..grading.hidden_tests import one_line_error, redact, secret_lines, without
 
 #: the nbconvert template of the feedback page, in policycomm/templates/
 TEMPLATE = "policycomm_feedback"
+#: a solution region (an answer key, a mark scheme): in a trainee's own notebook only if a source was submitted
+SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M)
 #: a live widget: the feedback page cannot run it (the form's text/html copy is shown instead)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class HideHiddenTests(NbGraderPreprocessor):
-    """Drop hidden-test regions from sources, shorten errors to one line, redact outputs that quote a hidden test."""
+    """Drop hidden-test and solution regions from sources, shorten errors to one line, redact outputs that quote
+    a hidden test. (A released notebook has no solution region; one submitted anyway shows no key here.)"""
 
     def preprocess(self, nb, resources):
         self._secrets = secret_lines(nb.cells)
@@ -50,7 +54,7 @@ class HideHiddenTests(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.cell_type == "code":
-            cell.source = without_hidden(cell.source)
+            cell.source = SOLUTION_REGION.sub("", without_hidden(cell.source))
             for output in cell.get("outputs", []):
                 kind = output.get("output_type")
                 if kind == "error":

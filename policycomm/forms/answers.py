@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import math
+import weakref
 from typing import Any
 
 import ipywidgets as w
@@ -35,10 +36,31 @@ __all__ = ["Form", "single", "multiple", "ordering", "stage", "audience", "chann
            "writing", "plan", "parse_number"]
 
 _WIDE = w.Layout(width="100%")
+#: the forms shown in this kernel, by (folder, notebook, exercise id): the newest form of each exercise
+_LIVE: "weakref.WeakValueDictionary[tuple, Form]" = weakref.WeakValueDictionary()
 
 
 def _html(text: str, style: str = "") -> w.HTML:
     return w.HTML(f"<span style='{style}'>{html.escape(text)}</span>")
+
+
+def with_static_copy(bundle: dict, snapshot_html: str) -> dict:
+    """A widget's display bundle plus a static copy (HTML, and its text) for pages that cannot run widgets.
+
+    A kernel outside a JupyterLab session (``nbgrader autograde``, Validate)
+    keeps only the copy: nothing there could ever draw the live widget.
+    """
+    bundle = dict(bundle, **{"text/html": snapshot_html, "text/plain": _plain(snapshot_html)})
+    if responses.current_notebook() is None:
+        bundle.pop("application/vnd.jupyter.widget-view+json", None)
+    return bundle
+
+
+def _plain(snapshot_html: str) -> str:
+    """The text of a snapshot (tags dropped, entities decoded, one space between parts)."""
+    import re
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", snapshot_html)).split())
 
 
 class Form(w.VBox):
@@ -57,6 +79,7 @@ class Form(w.VBox):
         super().__init__([*head, field, self.status],
                          layout=w.Layout(border="1px solid #ccc", padding="8px", margin="6px 0"))
         self.add_class("policycomm-form")
+        self.add_class(f"policycomm-form-{exercise_id}")  # lets a browser test find one exercise's form
         self._restoring = True
         recorded = responses.read_recorded(exercise_id, notebook, folder)
         if recorded.answered:
@@ -67,6 +90,7 @@ class Form(w.VBox):
                 pass
         self._restoring = False
         self.watch(field)
+        _LIVE[(str(folder), notebook, exercise_id)] = self
 
     def watch(self, widget: w.Widget) -> None:
         """Save whenever an input inside ``widget`` changes (each input is watched once)."""
@@ -90,11 +114,11 @@ class Form(w.VBox):
         """The live form, plus a static copy of the prompt and answer (HTML) for pages without widgets.
 
         JupyterLab shows the form; formgrader and the feedback page, which
-        cannot run widgets, show the HTML copy: what the trainee answered.
+        cannot run widgets, show the HTML copy: what the trainee answered. A
+        kernel outside a JupyterLab session (``nbgrader autograde``) shows only
+        the copy, since nothing could ever draw the form it would name.
         """
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["text/html"] = self.snapshot()
-        return bundle
+        return with_static_copy(super()._repr_mimebundle_(**kwargs), self.snapshot())
 
     def snapshot(self) -> str:
         """HTML of the prompt and the saved answer in words (never ids), for a page without widgets.
@@ -114,9 +138,21 @@ class Form(w.VBox):
         return f"<b>{html.escape(str(value))}</b>"
 
     def save(self) -> None:
-        """Record the answer on screen (None removes it) and say so."""
-        if not self._restoring:
-            self.status.value = save_answer(self.exercise_id, self.get(), self.notebook, self.folder)
+        """Record the answer on screen (None removes it) and say so.
+
+        If the answers file was deleted or broken meanwhile (it is then kept as
+        ``….broken-<time>``), the answers of the other forms shown in this
+        kernel are saved again too, so one change never loses the others.
+        """
+        if self._restoring:
+            return
+        self.status.value = save_answer(self.exercise_id, self.get(), self.notebook, self.folder)
+        for (folder, notebook, exercise_id), other in list(_LIVE.items()):
+            if other is self or folder != str(self.folder) or notebook != self.notebook:
+                continue
+            value = other.get()
+            if value is not None and responses.read_recorded(exercise_id, notebook, self.folder).response != value:
+                other.status.value = save_answer(exercise_id, value, notebook, self.folder)
 
     def get(self) -> Any:  # pragma: no cover - every kind defines it
         raise NotImplementedError
@@ -352,6 +388,7 @@ def parse_number(text: str) -> float | None:
 
 class _Number(Form):
     def __init__(self, exercise_id, unit=None, prompt=None, notebook=None, folder=None):
+        self.unit = unit
         self.box = w.Text(placeholder=message("form_number_placeholder"), layout=w.Layout(width="12em"))
         self.problem = w.HTML("")
         field = w.HBox([self.box, _html(unit or ""), self.problem])
@@ -374,6 +411,9 @@ class _Number(Form):
 
     def set(self, response):
         self.box.value = f"{float(response):g}".replace(".", "," if get_language() == "vi" else ".")
+
+    def describe(self, value):
+        return f"<b>{html.escape(self.box.value or str(value))}</b> {html.escape(self.unit or '')}"
 
 
 def number(exercise_id: str, unit: str | None = None, prompt: str | None = None, notebook=None, folder=None) -> Form:
@@ -531,12 +571,9 @@ class _Plan(Form):
         return rows if any(r["stage"] or r["audience"] or r["channels"] or r["message"].strip() for r in rows) else None
 
     def set(self, response):
-        def well_formed(row) -> bool:
-            cost = row.get("cost") if isinstance(row, dict) else None
-            return (isinstance(row, dict) and isinstance(row.get("channels") or [], list)
-                    and (cost is None or type(cost) in (int, float)))
+        from .reading import well_formed_rows
 
-        if not isinstance(response, list) or not all(map(well_formed, response)):
+        if not well_formed_rows(response):
             raise ValueError("saved plan is not a list of rows")
         for inputs in list(self.rows):
             self.rows.remove(inputs)

@@ -16,11 +16,13 @@ chosen) shows one kind sentence; nothing is saved and nothing is graded.
 """
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 
 from policycomm.messages import CodedError, Finding, get_language, message
 
-from .answers import _dropdown, _entries, parse_number
+from .answers import _dropdown, _entries, parse_number, with_static_copy
 
 __all__ = ["recommend_tool", "assess_tool", "message_tool", "airtime_tool", "budget_tool", "Tool", "MARKS"]
 
@@ -64,6 +66,11 @@ class Tool(w.VBox):
             lines = [message("tool_failed")]
         self.output.outputs = ()
         self.output.append_stdout("\n".join(lines) + "\n")
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live tool, plus a sentence for pages that cannot run widgets (the feedback page)."""
+        return with_static_copy(super()._repr_mimebundle_(**kwargs),
+                                f"<p><i>{html.escape(message('tool_offline'))}</i></p>")
 
     def text(self) -> str:
         """What the output area shows, as text."""

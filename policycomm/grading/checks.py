@@ -33,7 +33,8 @@ from ..messages import Bilingual, CodedError, TraineeInputError, message
 
 __all__ = [
     "CheckFailed", "check_choice", "check_choices", "check_id", "check_ids", "check_channels",
-    "check_ranking", "check_text", "check_number", "check_message", "check_plan_row", "PLAN_FIELDS",
+    "check_ranking", "check_text", "check_number", "check_message", "check_plan_row", "check_plan_rows",
+    "PLAN_FIELDS",
 ]
 
 #: the keys of one row of a communication plan, in the order a plan table shows them
@@ -89,6 +90,12 @@ def _both(code: str, **fields) -> tuple[str, str]:
     return text.vi, text.en
 
 
+def _written(number: float) -> tuple[str, str]:
+    """A number as (vi, en) write it: ``0,75`` and ``0.75``."""
+    text = f"{number:g}"
+    return text.replace(".", ","), text
+
+
 def _label(kind: str) -> tuple[str, str]:
     """The name of a kind of id ("channel", …) in (vi, en); anything else is an "option"."""
     return _both(f"kind_{kind}") if kind in ID_KINDS else _both("check_label_option")
@@ -106,7 +113,7 @@ def _kind_text(etype, value) -> str:
     """The one sentence, in the language of the moment, that a trainee sees for an exception.
 
     >>> _kind_text(NameError, NameError("name 'cau_1' is not defined", name="cau_1"))[:22]
-    '✗ Chưa có “cau_1”. Hãy'
+    '✗ Chưa có “cau_1”: hãy'
     """
     if issubclass(etype, (CheckFailed, TraineeInputError)):
         return f"✗ {value}"
@@ -219,6 +226,12 @@ def _plural_list(ids) -> str:
     return ", ".join(f"“{i}”" for i in sorted(ids))
 
 
+def _named_list(ids, kind: str) -> str:
+    """``_plural_list`` of the entries' Vietnamese names (what the trainee picked), never their ids."""
+    names = _known_ids(kind) if kind in ID_KINDS else {}
+    return _plural_list(names.get(i, i) for i in ids)
+
+
 # ---------------------------------------------------------------- single choice
 
 def check_choice(answer, options: str = "ABCD", expected: str | None = None, hint: str = "") -> None:
@@ -231,7 +244,7 @@ def check_choice(answer, options: str = "ABCD", expected: str | None = None, hin
     policycomm.grading.checks.CheckFailed: “E” không phải là một lựa chọn. Hãy chọn một trong: A, B, C, D.
     >>> check_choice(["B"])
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Câu trả lời phải là chữ đặt trong dấu ngoặc kép, ví dụ "B".
+    policycomm.grading.checks.CheckFailed: Câu trả lời đã lưu không phải là chữ (tệp câu trả lời có thể đã bị sửa tay): hãy chạy lại ô trả lời ở trên và chọn hoặc gõ lại câu trả lời trong khung.
     """
     letter = _as_text(answer).upper()
     if letter not in options.upper() or len(letter) != 1:
@@ -268,7 +281,7 @@ def _compare_sets(chosen: set, expected: set, kind: str, hint: str) -> None:
     if missing:
         parts.append(_both("check_part_missing", count=len(missing), label=_label(kind)))
     if extra:
-        parts.append(_both("check_part_extra", items=_plural_list(extra)))
+        parts.append(_both("check_part_extra", items=_named_list(extra, kind)))
     if parts:
         _fail("check_wrong", hint, parts=tuple("; ".join(part[i] for part in parts) for i in (0, 1)))
 
@@ -282,12 +295,12 @@ def check_id(answer, kind: str = "stage", expected: str | None = None, hint: str
     ✔ Chính xác!
     >>> check_id("drafting", kind="stage", expected="formulation", hint="Xem lại bảng các giai đoạn.")
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Chưa đúng: “drafting” chưa phải giai đoạn phù hợp nhất. Xem lại bảng các giai đoạn.
+    policycomm.grading.checks.CheckFailed: Chưa đúng: “Soạn thảo, lấy ý kiến, hoàn thiện” chưa phải giai đoạn phù hợp nhất. Xem lại bảng các giai đoạn.
     """
     known = _known_ids(kind)
     chosen = _as_known_id(_as_text(answer, f'"{next(iter(known))}"'), kind, known)
     if expected is not None and chosen != expected:
-        _fail("check_wrong_id", hint, chosen=chosen, label=_label(kind))
+        _fail("check_wrong_id", hint, chosen=known[chosen], label=_label(kind))
     _passed(expected is not None)
 
 
@@ -303,7 +316,7 @@ def check_ids(answer, kind: str = "channel", expected=None, *, required=(), forb
     ✔ Chính xác!
     >>> check_ids(["press", "sms"], forbidden=["sms"], hint="Người cao tuổi ít đọc tin nhắn.")
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Chưa đúng: “sms” chưa phù hợp trong tình huống này. Người cao tuổi ít đọc tin nhắn.
+    policycomm.grading.checks.CheckFailed: Chưa đúng: “Tin nhắn SMS” chưa phù hợp trong tình huống này. Người cao tuổi ít đọc tin nhắn.
     """
     known = _known_ids(kind)
     label = _label(kind)
@@ -323,7 +336,7 @@ def check_ids(answer, kind: str = "channel", expected=None, *, required=(), forb
         _fail("check_missing_required", hint, count=len(missing), label=label)
     bad = chosen & set(forbidden)
     if bad:
-        _fail("check_forbidden", hint, items=_plural_list(bad))
+        _fail("check_forbidden", hint, items=_named_list(bad, kind))
     _passed(graded)
 
 
@@ -332,7 +345,7 @@ def check_channels(answer, expected=None, **options) -> None:
 
     >>> check_channels("sms")
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Hãy đặt câu trả lời trong dấu ngoặc vuông, mỗi mục trong ngoặc kép, ví dụ ["press", "television"].
+    policycomm.grading.checks.CheckFailed: Câu trả lời đã lưu không phải là các mục được chọn (tệp câu trả lời có thể đã bị sửa tay): hãy chạy lại ô trả lời ở trên và đánh dấu lại trong khung.
     """
     check_ids(answer, "channel", expected, **options)
 
@@ -400,15 +413,18 @@ def check_number(answer, expected: float | None = None, tolerance: float = 0.0,
     ✔ Chính xác!
     >>> check_number("15")
     Traceback (most recent call last):
-    policycomm.grading.checks.CheckFailed: Hãy viết con số, không đặt trong dấu ngoặc kép và không kèm đơn vị, ví dụ 30 hoặc 2.5.
+    policycomm.grading.checks.CheckFailed: Hãy gõ chỉ con số vào khung, không kèm đơn vị, ví dụ 30 hoặc 2,5.
+    >>> check_number(0.75, expected=0.8)
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Chưa đúng: 0,75 chưa phải con số cần tìm.
     """
     value = _as_number(answer)
     if minimum is not None and value < minimum or maximum is not None and value > maximum:
-        low = "" if minimum is None else _both("check_range_from", value=minimum)
-        high = "" if maximum is None else _both("check_range_to", value=maximum)
+        low = "" if minimum is None else _both("check_range_from", value=_written(minimum))
+        high = "" if maximum is None else _both("check_range_to", value=_written(maximum))
         _fail("check_number_range", low=low, high=high)
     if expected is not None and abs(value - expected) > tolerance + 1e-9:
-        _fail("check_number_wrong", hint, value=value)
+        _fail("check_number_wrong", hint, value=_written(value))
     _passed(expected is not None)
 
 
@@ -448,13 +464,31 @@ def check_message(answer, original: str | None = None, must_mention=(), graded: 
 
 # ---------------------------------------------------------------- plan rows
 
+def _one_row(answer):
+    """The row to check: ``answer`` itself, or the one filled row among the rows a plan form saves."""
+    if type(answer) is not list:
+        return answer
+
+    def filled(row) -> bool:
+        return type(row) is not dict or any(v.strip() if type(v) is str else bool(v)
+                                            for k, v in row.items() if k != "cost")
+
+    rows = [row for row in answer if filled(row)]
+    if len(rows) > 1:
+        _fail("check_row_one_only", count=len(rows))
+    return rows[0] if rows else None
+
+
 def check_plan_row(answer, stage: str | None = None, audience: str | None = None,
-                   required_channels=(), min_fit: float | None = None, hint: str = "") -> None:
-    """One row of a communication plan: a dict with the keys of :data:`PLAN_FIELDS`.
+                   required_channels=(), min_fit: float | None = None, max_channels: int | None = None,
+                   hint: str = "") -> None:
+    """One row of a communication plan: a dict with the keys of :data:`PLAN_FIELDS`, or the
+    answer of a plan form (``forms.plan``: a list of rows) holding exactly one filled row.
 
     ``stage``/``audience`` grade those fields, ``required_channels`` must all be
     chosen, and ``min_fit`` is the least ``policycomm.assess_choice`` score of the
-    chosen channels for that stage and audience.
+    chosen channels for that stage and audience. ``max_channels`` (the question's
+    "1 to 4 channels") bounds how many channels the row may have.
 
     >>> row = {"stage": "implementation", "audience": "elderly_rural",
     ...        "channels": ["commune_radio", "village_meeting"],
@@ -464,7 +498,14 @@ def check_plan_row(answer, stage: str | None = None, audience: str | None = None
     >>> check_plan_row({"stage": "implementation"})
     Traceback (most recent call last):
     policycomm.grading.checks.CheckFailed: Dòng kế hoạch còn thiếu: “audience”, “channels”, “message”, “timing”.
+    >>> blank = {"stage": None, "audience": None, "channels": [], "message": "", "timing": "", "cost": None}
+    >>> check_plan_row([{**row, "cost": None}, blank], stage="implementation")   # what forms.plan saves
+    ✔ Chính xác!
+    >>> check_plan_row([row, row])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Câu này cần đúng một hoạt động (một dòng kế hoạch)...
     """
+    answer = _one_row(answer)
     if _is_blank(answer) or (type(answer) is dict and not answer):
         _fail("check_blank")
     if type(answer) is not dict:
@@ -482,6 +523,8 @@ def check_plan_row(answer, stage: str | None = None, audience: str | None = None
                        for c in _as_text_list(row["channels"], '["commune_radio", "zalo_oa"]')})
     for field in ("message", "timing"):
         _as_text(row[field], '"..."')
+    if max_channels is not None and len(channels) > max_channels:
+        _fail("check_id_max", count=max_channels, label=_label("channel"), chosen=len(channels))
     graded = stage is not None or audience is not None or bool(required_channels) or min_fit is not None
     if stage is not None and chosen_stage != stage:
         _fail("check_row_wrong_stage", hint)
@@ -498,6 +541,41 @@ def check_plan_row(answer, stage: str | None = None, audience: str | None = None
                           if f.severity in ("error", "warning")), "")
             _fail("check_row_poor_fit", hint, worst=worst)
     _passed(graded)
+
+
+def _plan_row_lacks(row: dict) -> list[str]:
+    """The fields of :data:`PLAN_FIELDS` that a saved plan row leaves blank (None, "", [])."""
+    return [f for f in PLAN_FIELDS if _is_blank(row.get(f))]
+
+
+def check_plan_rows(answer, hint: str = "", **grading) -> None:
+    """A plan saved by ``forms.plan`` (a list of rows): its first complete row, checked by :func:`check_plan_row`.
+
+    A complete row has a stage, an audience, a channel, a message and a timing.
+    When no row is complete, the check names what the first row begun lacks,
+    with the names the plan form shows. ``stage``, ``audience``,
+    ``required_channels`` and ``min_fit`` grade that row as in :func:`check_plan_row`.
+
+    >>> row = {"stage": "implementation", "audience": "elderly_rural", "channels": ["commune_radio"],
+    ...        "message": "Từ 01/7, nộp hồ sơ tại xã.", "timing": "tháng 6", "cost": None}
+    >>> check_plan_rows([row], stage="implementation")
+    ✔ Chính xác!
+    >>> check_plan_rows([{**row, "channels": [], "timing": ""}])
+    Traceback (most recent call last):
+    policycomm.grading.checks.CheckFailed: Hoạt động trong kế hoạch còn thiếu: “Kênh truyền thông”, “Thời gian”. Hãy điền đủ vào khung kế hoạch ở trên, rồi chạy lại ô này.
+    """
+    if _is_blank(answer):
+        _fail("check_blank")
+    if type(answer) is not list or not all(type(row) is dict for row in answer):
+        _fail("check_plan_not_rows")
+    complete = next((row for row in answer if not _plan_row_lacks(row)), None)
+    if complete is None:
+        begun = next((row for row in answer if len(_plan_row_lacks(row)) < len(PLAN_FIELDS)), None)
+        if begun is None:
+            _fail("check_blank")
+        names = [_both(f"form_plan_{f}") for f in _plan_row_lacks(begun)]
+        _fail("check_plan_row_incomplete", items=tuple(", ".join(f"“{n[i]}”" for n in names) for i in (0, 1)))
+    check_plan_row({f: complete[f] for f in PLAN_FIELDS}, hint=hint, **grading)
 
 
 install_notebook_handler()

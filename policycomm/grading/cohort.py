@@ -13,7 +13,8 @@ nbgrader's own steps and preprocessors, in nbgrader's order, as five named steps
 4. :class:`Finisher`: merge the outputs, IgnorePattern and LimitOutput, then
    write ``autograded/<student>/<assignment>/``;
 5. :class:`Saver`: SaveAutoGrades, AssignLatePenalties and CheckCellMetadata
-   into the gradebook, as one transaction.
+   into the gradebook, as one transaction (a written answer given in a form
+   first goes to the lecturer: :mod:`policycomm.grading.written`).
 
 :class:`CohortRun` drives the steps over every submission.
 
@@ -578,7 +579,9 @@ def merge_outputs(notebook, run: NotebookRun, label: str, result: SubmissionResu
 class Saver:
     """Step 5: every gradebook write of one submission, as one transaction.
 
-    The submission (with its timestamp), then nbgrader's SaveAutoGrades,
+    The submission (with its timestamp), then
+    :class:`~policycomm.grading.written.AskLecturer` (a written answer given in a
+    form goes to the lecturer) and nbgrader's SaveAutoGrades,
     AssignLatePenalties and CheckCellMetadata on each executed notebook; a
     notebook that could not be graded, and a grade cell the trainee deleted,
     get zero. Sets the result's score and maximum.
@@ -588,7 +591,9 @@ class Saver:
 
     def __init__(self, course: Course):
         self.course = course
-        self.preprocessors = _preprocessors(course.config, self.STEPS)
+        from .written import AskLecturer
+
+        self.preprocessors = [AskLecturer(config=course.config), *_preprocessors(course.config, self.STEPS)]
 
     def __call__(self, job: Job, executed: dict) -> None:
         gradebook, result = self.course.gradebook, job.result

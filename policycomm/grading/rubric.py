@@ -11,9 +11,11 @@ The plan is graded on plain data copied from the trainee's plan, with the
 scenario's budget and audiences and the channels' indicative costs, so
 neither a changed budget nor an overridden method changes the score.
 
-In a capstone test cell, ``check_plan(ke_hoach)`` checks the form (the
-visible check) and ``check_plan(ke_hoach, rubric="capstone")`` (hidden)
-prints the feedback per criterion and returns the points. nbgrader 0.9's
+In the capstone's test cell the plan is the trainee's saved plan form,
+``plan = forms.plan_of(forms.answer("m09-ke-hoach"), budget=..., audiences=...)``:
+``check_plan(plan)`` checks its form (the visible check) and
+``check_plan(plan, rubric="capstone")`` (hidden) prints the feedback per
+criterion and returns the points. nbgrader 0.9's
 ``utils.determine_grade`` takes a number shown as a test cell's result as
 partial credit (0 on an error or any stderr output; a number above the
 cell's points stops autograde), so the whole rubric is one graded cell whose

@@ -59,14 +59,16 @@ def test_graded_cells_follow_the_course_conventions(assignment, path):
         name = f"{path.name}, cell {nbgrader_meta(cell)['grade_id']}"
         assert nbgrader_meta(cell).get("points", 0) > 0, f"{name}: a graded cell needs points"
         assert cell.get("id") == nbgrader_meta(cell)["grade_id"], f"{name}: give the cell id the grade_id"
-        if cell.cell_type != "code":
-            continue
+        if cell.cell_type != "code" or nbgrader_meta(cell).get("solution"):
+            continue  # a written answer (grade and solution) is the lecturer's to grade: no test in it
         visible, hidden = split_hidden(cell.source)
         assert hidden, f"{name}: needs a ### BEGIN HIDDEN TESTS region"
         assert re.search(r"^\s*check_\w+\(", visible, re.M), f"{name}: needs a visible check_...() call"
         assert "expected" not in visible and "accepted" not in visible, f"{name}: the visible check shows the answer"
 
 
+#: a letter only Vietnamese has (the caption of a folded cell is Vietnamese)
+VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùý]", re.I)
 FORM_CALL = re.compile(r"^forms\.(single|multiple|ordering|stage|audience|channels|number|text|writing|plan)"
                        r"\(\s*\"([^\"]+)\"", re.M)
 
@@ -94,6 +96,11 @@ def test_trainees_answer_with_forms_and_read_no_code(released_course, assignment
         visible = [c for c in code if not c.get("metadata", {}).get("jupyter", {}).get("source_hidden")]
         assert len(visible) <= 1 and all(len(c.source.strip().splitlines()) <= 1 for c in visible), \
             f"{path.name}: hide the source of every code cell but one short line ({[c.get('id') for c in visible]})"
+        for cell in code:
+            if cell not in visible:  # JupyterLab shows a folded cell's first line: a Vietnamese caption
+                first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+                assert first.startswith("#") and VIETNAMESE.search(first), \
+                    f"{path.name}, cell {cell.get('id')}: begin with a Vietnamese comment, e.g. “# Chạy ô này để …”"
 
 
 def test_release_has_no_solution_hidden_test_or_answer_key(released_course):
@@ -208,3 +215,13 @@ def test_feedback_shows_no_hidden_test_and_no_traceback(graded_course, assignmen
             assert "Traceback (most recent call last)" not in text, f"{student}: feedback shows a traceback"
             for line in hidden:
                 assert line not in text, f"{student}'s feedback shows a hidden test: {line}"
+
+
+@pytest.mark.parametrize("assignment, path", source_notebooks())
+def test_each_module_states_the_time_its_reading_and_exercises_take(assignment, path):
+    from policycomm.assign.durations import estimate, rounded_up, stated_minutes
+
+    nb = nbformat.read(path, as_version=4)
+    wanted = rounded_up(estimate(nb).minutes)
+    assert stated_minutes(nb) == wanted, \
+        f"{path.name}: the first cell should say “khoảng {wanted} phút” (policycomm/assign/durations.py)"

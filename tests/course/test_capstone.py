@@ -1,11 +1,18 @@
 """The capstone (09-bai-cuoi-khoa) through the real nbgrader command line.
 
-A strong, a mediocre and an empty plan get their exact scores from
-``nbgrader autograde``; the reflection waits for the lecturer, who grades it
-in the gradebook; the mark scheme is in neither the release nor the feedback.
+The trainee answers in two forms: the plan form (``m09-ke-hoach``, rows of
+stage, audience, channels, message, timing and cost) and a writing form for
+the reflection (``m09-cau-2``, a manually graded cell). A strong, a mediocre
+and an empty plan get their exact scores from ``nbgrader autograde``; a written
+reflection waits for the lecturer, who reads it in formgrader and grades it in
+the gradebook, while a blank one is 0 at once; the feedback explains each
+criterion of the rubric and shows no hidden test; the mark scheme and the
+model answer are in neither the release, the gradebook, the autograded
+notebooks nor the feedback.
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -22,18 +29,26 @@ pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "09-bai-cuoi-khoa"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-REGION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", re.M)
+PLAN, REFLECTION_ID = "m09-ke-hoach", "m09-cau-2"
 REFLECTION = "Ở giai đoạn soạn thảo, tôi tổ chức đối thoại tại xã có phiên dịch, vì người dân cần được hỏi lại."
-MEDIOCRE_PLAN = """\
-ke_hoach = CommunicationPlan("Kế hoạch của tôi", budget=NGAN_SACH, audiences=CONG_CHUNG)
-ke_hoach.add("formulation", "agency_portal", "affected_groups", message="Đăng dự thảo", timing="Tháng 4")
-ke_hoach.add("drafting", "facebook_page", "affected_groups", message="Mời góp ý dự thảo", timing="Tháng 6")
-ke_hoach.add("adoption", "press_conference", "journalists", message="Công bố Nghị quyết", timing="Ngày thông qua")
-ke_hoach.add("implementation", "television", "affected_groups", message="Phóng sự về chính sách", timing="Quý IV")
-ke_hoach.add("implementation", "zalo_oa", "elderly_rural", message="Hướng dẫn đăng ký", timing="")
-ke_hoach.add("implementation", "commune_radio", "elderly_rural")
-ke_hoach.add("evaluation", "press", "affected_groups", message="Tổng kết", timing="Cuối năm")
-"""
+
+
+def row(stage, channel, audience, message="", timing="", cost=None) -> dict:
+    """One row as the plan form saves it."""
+    return {"stage": stage, "audience": audience, "channels": [channel], "message": message, "timing": timing,
+            "cost": cost}
+
+
+#: today's mediocre plan, row by row (the same plan as the case 'mediocre' of cases/09-bai-cuoi-khoa.yaml)
+MEDIOCRE_PLAN = [
+    row("formulation", "agency_portal", "affected_groups", "Đăng dự thảo", "Tháng 4"),
+    row("drafting", "facebook_page", "affected_groups", "Mời góp ý dự thảo", "Tháng 6"),
+    row("adoption", "press_conference", "journalists", "Công bố Nghị quyết", "Ngày thông qua"),
+    row("implementation", "television", "affected_groups", "Phóng sự về chính sách", "Quý IV"),
+    row("implementation", "zalo_oa", "elderly_rural", "Hướng dẫn đăng ký", ""),
+    row("implementation", "commune_radio", "elderly_rural"),
+    row("evaluation", "press", "affected_groups", "Tổng kết", "Cuối năm"),
+]
 #: student -> the automatic points the plan must get
 EXPECTED = {"strong": 20.0, "mediocre": 10.5, "empty": 0.0}
 
@@ -51,42 +66,101 @@ def cells_by_id(nb) -> dict:
     return {cell.get("id"): cell for cell in nb.cells}
 
 
+def source_notebook():
+    return nbformat.read(COURSE / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+
+
+def text_of(page: str) -> str:
+    """What a reader of an HTML page sees, spaces collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def mark_scheme(source: str) -> list[str]:
+    """The lines of the mark scheme region of a cell's source (with their comment marks)."""
+    region = re.search(r"### BEGIN MARK SCHEME\n(.*?)\n### END MARK SCHEME", source, re.S)
+    assert region, "the reflection's answer cell has no mark scheme region"
+    return [line.strip() for line in region.group(1).splitlines()]
+
+
 @pytest.fixture(scope="module")
 def capstone(tmp_path_factory):
     """A course holding only the capstone: released, three submissions autograded, feedback generated."""
+    from policycomm.forms.keys import answer_key, write_answers
+
     course = tmp_path_factory.mktemp("capstone") / "course"
     (course / "source").mkdir(parents=True)
     shutil.copy(COURSE / "nbgrader_config.py", course)
     shutil.copytree(COURSE / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
     nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
 
-    source = nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    solution_plan = REGION_MARKERS.sub("", cells_by_id(source)["cau_1"].source)
-    plans = {"strong": solution_plan, "mediocre": MEDIOCRE_PLAN, "empty": None}
-    for student, plan in plans.items():
-        nb = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
-        cells = cells_by_id(nb)
-        if plan is not None:
-            cells["cau_1"].source = plan
-            cells["cau_2"].source = REFLECTION
+    strong_plan = answer_key(source_notebook())[PLAN]
+    answers = {"strong": {PLAN: strong_plan, REFLECTION_ID: REFLECTION},
+               "mediocre": {PLAN: MEDIOCRE_PLAN, REFLECTION_ID: "Tôi chọn truyền hình vì nhiều người xem."},
+               "empty": {}}
+    for student, saved in answers.items():
         target = course / "submitted" / student / ASSIGNMENT
         target.mkdir(parents=True)
-        nbformat.write(nb, target / NOTEBOOK)
+        shutil.copy(course / "release" / ASSIGNMENT / NOTEBOOK, target / NOTEBOOK)  # the release, untouched
+        write_answers(target, NOTEBOOK, saved)
     nbgrader(course, "autograde", ASSIGNMENT)
     nbgrader(course, "generate_feedback", ASSIGNMENT)
     return course
 
 
-def test_the_graded_cell_is_worth_the_rubric_total():
+def feedback_page(course: Path, student: str) -> str:
+    return next((course / "feedback" / student / ASSIGNMENT).glob("*.html")).read_text(encoding="utf-8")
+
+
+def formgrader_page(course: Path, student: str) -> str:
+    """The page formgrader shows the lecturer for a submission (its own HTML exporter and template)."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.template_name = "formgrade"
+    config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    resources = {"assignment_id": ASSIGNMENT, "notebook_id": ASSIGNMENT, "submission_id": "1", "index": 0,
+                 "total": 1, "base_url": "", "student": student, "last_name": None, "first_name": None,
+                 "notebook_path": f"autograded/{student}/{ASSIGNMENT}/{NOTEBOOK}"}
+    page, _ = HTMLExporter(config=config).from_filename(
+        str(course / "autograded" / student / ASSIGNMENT / NOTEBOOK), resources=resources)
+    return page
+
+
+def test_the_plan_is_a_plan_form_graded_by_the_rubric_and_the_reflection_a_written_answer():
     from policycomm.grading.rubric import load_rubric
 
-    nb = nbformat.read(COURSE / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    nb = source_notebook()
+    cells = cells_by_id(nb)
     points = {c.id: nbgrader_meta(c).get("points") for c in nb.cells if nbgrader_meta(c).get("grade")}
-    assert points["cau_1_kiem_tra"] == load_rubric("capstone").max_points
-    reflection = cells_by_id(nb)["cau_2"]
-    assert reflection.cell_type == "markdown"
+    assert points == {"cau_1_kiem_tra": load_rubric("capstone").max_points, "cau_2": 4}
+    assert re.search(r'^forms\.plan\("m09-ke-hoach", budget=kich_ban\.budget, audiences=kich_ban\.audiences',
+                     cells["cau_1"].source, re.M)
+    assert 'check_plan(forms.plan_of(forms.answer("m09-ke-hoach"), budget=kich_ban.budget, ' \
+           'audiences=kich_ban.audiences), rubric="capstone")' in cells["cau_1_kiem_tra"].source
+    reflection = cells["cau_2"]
+    assert reflection.cell_type == "code" and re.search(r'^forms\.writing\("m09-cau-2"', reflection.source, re.M)
     assert {k: nbgrader_meta(reflection)[k] for k in ("grade", "solution", "points")} == \
         {"grade": True, "solution": True, "points": 4}
+    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in nb.cells if c.cell_type == "code")
+
+
+def test_the_form_offers_the_scenarios_audiences_and_the_six_stages(tmp_path, monkeypatch):
+    """Run the released plan cell: its drop-downs offer what the rubric's scenario asks for, and its budget."""
+    from policycomm.grading.rubric import load_rubric
+    from policycomm.model.lookup import stages
+
+    scenario = load_rubric("capstone").scenario
+    monkeypatch.chdir(tmp_path)
+    prepare, call = cells_by_id(source_notebook())["cau_1"].source.split("forms.plan(")
+    space: dict = {}
+    exec(prepare, space)  # noqa: S102 - the course's own cell: imports, the scenario, the key (which does nothing)
+    form = eval("forms.plan(" + call, space)  # noqa: S307 - the form the cell shows
+    assert form.budget == scenario.budget
+    assert [key for key, _ in form.audience_pairs] == list(scenario.audiences)
+    assert [key for key, _ in form.stage_pairs] == [s.id for s in stages() if not s.overlay]
+    assert form.value is None and not (tmp_path / "policycomm_answers.json").exists()  # the key is not an answer
 
 
 def test_strong_mediocre_and_empty_plans_get_their_exact_scores(capstone):
@@ -103,32 +177,79 @@ def test_the_reflection_waits_for_the_lecturer_then_counts(capstone):
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{capstone / 'gradebook.db'}", course_id="policycomm") as gradebook:
-        written = gradebook.find_grade("cau_2", NOTEBOOK[:-6], ASSIGNMENT, "strong")
-        assert written.auto_score is None and written.needs_manual_grade
+        for student in ("strong", "mediocre"):
+            written = gradebook.find_grade("cau_2", NOTEBOOK[:-6], ASSIGNMENT, student)
+            assert written.auto_score is None and written.needs_manual_grade, student
         blank = gradebook.find_grade("cau_2", NOTEBOOK[:-6], ASSIGNMENT, "empty")
         assert blank.auto_score == 0 and not blank.needs_manual_grade
+        written = gradebook.find_grade("cau_2", NOTEBOOK[:-6], ASSIGNMENT, "strong")
         written.manual_score = 3
         gradebook.db.commit()
         submission = gradebook.find_submission(ASSIGNMENT, "strong")
         assert (submission.score, submission.max_score) == (23.0, 24.0)
 
 
-def test_feedback_explains_each_criterion_without_hidden_tests(capstone):
-    mediocre = next((capstone / "feedback" / "mediocre" / ASSIGNMENT).glob("*.html")).read_text(encoding="utf-8")
+def test_the_cohort_grader_scores_the_same_and_leaves_the_reflection_to_the_lecturer(capstone, tmp_path):
+    """``policycomm grade`` (the cohort grader) stores what ``nbgrader autograde`` stored above."""
+    from nbgrader.api import Gradebook
+
+    from policycomm.grading.cohort import grade_cohort
+
+    course = tmp_path / "course"
+    shutil.copytree(capstone, course, ignore=shutil.ignore_patterns("gradebook.db", "autograded", "feedback"))
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    assert grade_cohort(str(course), progress=False).graded == len(EXPECTED)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="policycomm") as gradebook:
+        for student, points in EXPECTED.items():
+            assert gradebook.find_grade("cau_1_kiem_tra", NOTEBOOK[:-6], ASSIGNMENT, student).auto_score == points
+            written = gradebook.find_grade("cau_2", NOTEBOOK[:-6], ASSIGNMENT, student)
+            assert (written.auto_score, written.needs_manual_grade) == ((0, False) if student == "empty" else (None, True))
+
+
+def test_the_lecturer_reads_the_trainees_text_in_formgrader_and_the_autograded_notebook(capstone):
+    autograded = nbformat.read(capstone / "autograded" / "strong" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    assert "widgets" not in autograded.metadata  # no widget state: pages without widgets show the static copy
+    shown = [o["data"]["text/html"] for o in cells_by_id(autograded)["cau_2"].outputs if "text/html" in o.get("data", {})]
+    assert len(shown) == 1 and html.escape(REFLECTION, quote=False) in shown[0]
+    plan_shown = text_of(" ".join(o["data"].get("text/html", "") for o in cells_by_id(autograded)["cau_1"].outputs))
+    assert "Hội nghị tham vấn, đối thoại" in plan_shown and "consultation_conference" not in plan_shown
+    page = text_of(formgrader_page(capstone, "strong"))
+    assert REFLECTION in page and "Tổ chức thực thi" in page
+    assert "Câu trả lời: (chưa trả lời)" in text_of(formgrader_page(capstone, "empty"))
+
+
+def test_feedback_explains_each_criterion_and_shows_the_answers_without_hidden_tests(capstone):
+    from policycomm.grading.rubric import load_rubric
+
+    mediocre = text_of(feedback_page(capstone, "mediocre"))
     assert "Tổng: 10.5/20 điểm." in mediocre
     assert "Có tiếng dân tộc cho đồng bào cần: 0/2 điểm." in mediocre
+    for criterion in load_rubric("capstone").criteria:
+        assert f"{criterion.title.vi}:" in mediocre, criterion.id
     assert "rubric=" not in mediocre and "HIDDEN TESTS" not in mediocre
-    empty = next((capstone / "feedback" / "empty" / ASSIGNMENT).glob("*.html")).read_text(encoding="utf-8")
+    assert "Tôi chọn truyền hình vì nhiều người xem." in mediocre and "Phóng sự về chính sách" in mediocre
+    strong = text_of(feedback_page(capstone, "strong"))
+    assert REFLECTION in strong and "Tổng: 20/20 điểm." in strong
+    empty = text_of(feedback_page(capstone, "empty"))
     assert "Bạn chưa trả lời câu này" in empty and "Traceback (most recent call last)" not in empty
 
 
-def test_the_mark_scheme_is_in_neither_release_nor_feedback(capstone):
+def test_the_mark_scheme_and_model_answer_are_in_neither_release_gradebook_nor_feedback(capstone):
+    from nbgrader.api import Gradebook
+
+    from policycomm.forms.keys import answer_key
+
     source = cells_by_id(nbformat.read(capstone / "source" / ASSIGNMENT / NOTEBOOK, as_version=4))["cau_2"].source
-    assert "BEGIN MARK SCHEME" in source
-    scheme_lines = [line.strip() for line in source.splitlines() if len(line.strip()) > 20]
+    scheme = [line for line in mark_scheme(source) if len(line) > 20]
+    assert len(scheme) >= 8 and any("S48" in line for line in scheme)
+    secrets = scheme + [answer_key(source_notebook())[REFLECTION_ID]]
     shown = [capstone / "release" / ASSIGNMENT / NOTEBOOK]
     shown += list((capstone / "feedback").rglob("*.html")) + list((capstone / "autograded").rglob("*.ipynb"))
     for path in shown:
         text = path.read_text(encoding="utf-8")
-        assert "MARK SCHEME" not in text, path
-        assert not [line for line in scheme_lines if line in text], path
+        assert "MARK SCHEME" not in text and "BEGIN SOLUTION" not in text, path
+        assert not [line for line in secrets if line in text], path
+    with Gradebook(f"sqlite:///{capstone / 'gradebook.db'}", course_id="policycomm") as gradebook:
+        stored = gradebook.find_source_cell("cau_2", NOTEBOOK[:-6], ASSIGNMENT).source
+    assert "MARK SCHEME" not in stored and not [line for line in secrets if line in stored]
+    assert 'forms.writing("m09-cau-2"' in stored

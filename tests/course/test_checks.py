@@ -78,7 +78,7 @@ def test_objects_that_claim_to_equal_anything_are_refused(cheat):
 
 
 def test_numbers_must_be_numbers_and_bools_are_not_numbers():
-    assert "ngoặc kép" in failure(checks.check_number, "15", expected=15)
+    assert "chỉ con số" in failure(checks.check_number, "15", expected=15)
     failure(checks.check_number, True, expected=1)
     checks.check_number(15.0, expected=15)
 

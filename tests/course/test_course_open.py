@@ -71,11 +71,18 @@ def _wait_for_server(url: str, process: subprocess.Popen, log: Path, timeout: fl
     pytest.fail(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="module")
-def opened_course(tmp_path_factory):
-    """``policycomm course open --no-browser --port P`` running on a two-module copy of the course."""
-    root = tmp_path_factory.mktemp("course-open")
-    course, run_dir, port, log = _small_course(root), root / "run", free_port(), root / "open.log"
+@contextlib.contextmanager
+def course_open(course: Path, run_dir: Path, log: Path, expose_app: bool = False):
+    """``policycomm course open --no-browser --port P`` on ``course``: yields its URL; stopped on exit.
+
+    ``expose_app`` gives the page ``window.jupyterapp`` (JupyterLab's
+    ``expose_app_in_browser``), for tests that drive JupyterLab's commands.
+    """
+    if expose_app:
+        (run_dir / "jupyter-config").mkdir(parents=True, exist_ok=True)
+        (run_dir / "jupyter-config" / "jupyter_lab_config.json").write_text(
+            json.dumps({"LabApp": {"expose_app_in_browser": True}}), encoding="utf-8")
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "policycomm.cli", "course", "open", "--course", str(course),
                "--run-dir", str(run_dir), "--no-browser", "--port", str(port)]
@@ -84,7 +91,7 @@ def opened_course(tmp_path_factory):
                                    stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_for_server(url, process, log)
-        yield url, run_dir
+        yield url
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -92,6 +99,14 @@ def opened_course(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def opened_course(tmp_path_factory):
+    """``policycomm course open`` running on a two-module copy of the course."""
+    root = tmp_path_factory.mktemp("course-open")
+    with course_open(_small_course(root), root / "run", root / "open.log") as url:
+        yield url, root / "run"
 
 
 def test_course_open_serves_the_fetched_assignments_with_nbgrader_trainee_tools(opened_course):

@@ -258,3 +258,19 @@ def test_reading_answers_loads_no_widget_library(tmp_path):
             "'ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["None", "None", "False"]
+
+
+def test_a_deleted_or_broken_answers_file_loses_no_answer_shown_in_the_kernel(tmp_path):
+    from policycomm import forms
+    from policycomm.quiz.responses import ANSWERS_FILE
+
+    first = forms.single("m98-cau-1", ["Một", "Hai"], folder=tmp_path)
+    second = forms.text("m98-cau-2", folder=tmp_path)
+    first.choice.value, second.box.value = "B", "Đài xã"
+    (tmp_path / ANSWERS_FILE).write_text('{"format": "policycomm-answers", "notebooks": {', encoding="utf-8")
+    assert forms.answer("m98-cau-1", folder=tmp_path) is None
+
+    second.box.value = "Đài truyền thanh xã"
+    assert forms.answer("m98-cau-1", folder=tmp_path) == "B"
+    assert forms.answer("m98-cau-2", folder=tmp_path) == "Đài truyền thanh xã"
+    assert list(tmp_path.glob(f"{ANSWERS_FILE}.broken-*")), "the broken file is kept"

@@ -182,28 +182,27 @@ def test_no_graded_cell_reads_a_modelling_assumption_unless_it_is_a_tool_exercis
     assert not wrong, "graded cells that read A1 values without saying they are tool exercises: " + ", ".join(wrong)
 
 
-def _capstone_plans() -> list[str]:
-    """The code of the capstone's model answer and of every plan in its course test cases."""
-    solution = cell_text(next(c for c in notebook_cells("09-bai-cuoi-khoa") if c.get("id") == "cau_1"))
+def _capstone_plans() -> list:
+    """The plan rows of the capstone's answer key and of every plan in its course test cases."""
+    import nbformat
+
+    from policycomm.forms.keys import answer_key
+
+    key = answer_key(nbformat.read(NOTEBOOKS["09-bai-cuoi-khoa"], as_version=4))["m09-ke-hoach"]
     cases = yamlfile.strip_lines(yamlfile.read_yaml(ROOT / "tests" / "course" / "cases" / "09-bai-cuoi-khoa.yaml"))
-    return [solution] + [case["cells"]["cau_1"] for case in cases["cases"].values() if "cau_1" in case["cells"]]
+    return [key] + [case["answers"]["m09-ke-hoach"] for case in cases["cases"].values()
+                    if "m09-ke-hoach" in (case.get("answers") or {})]
 
 
 def _capstone_scores() -> list[tuple]:
+    from policycomm.forms.reading import plan_of
     from policycomm.grading.rubric import load_rubric, score_plan
-    from policycomm.model.plan import CommunicationPlan
 
     rubric = load_rubric("capstone")
     scores = []
-    for code in _capstone_plans():
-        space = {"CommunicationPlan": CommunicationPlan, "NGAN_SACH": rubric.scenario.budget,
-                 "CONG_CHUNG": list(rubric.scenario.audiences)}
-        try:
-            exec(code, space)
-        except Exception:  # a case with a broken cell is graded on what it built before the error
-            pass
-        plan = space.get("ke_hoach")
-        if isinstance(plan, CommunicationPlan) and type(plan) is CommunicationPlan:
+    for rows in _capstone_plans():
+        plan = plan_of(rows, budget=rubric.scenario.budget, audiences=rubric.scenario.audiences)
+        if plan is not None and plan.activities:  # a blank or malformed plan never reaches the rubric
             scores.append(tuple((c.id, c.points) for c in score_plan(plan, rubric).criteria))
     return scores
 
