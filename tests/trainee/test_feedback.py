@@ -13,6 +13,8 @@ import pytest
 
 from policycomm.trainee.start import feedback_score
 
+from module00 import artifacts, graded_00, released_00  # noqa: F401  (fixtures)
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,6 +14,8 @@ from policycomm.forms.keys import write_answers
 from policycomm.messages import set_language
 from policycomm.trainee.validate import DIALOG_LABELS, TraineeValidator, custom_css
 
+from module00 import released_00  # noqa: F401  (fixtures)
+
 pytestmark = pytest.mark.slow
 
 QUESTIONS = ["Câu 1 (1 điểm)", "Câu 2 (1 điểm): gõ tiếng Việt có dấu", "Câu 3 (1 điểm): chọn các kênh truyền thông"]

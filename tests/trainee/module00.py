@@ -1,4 +1,8 @@
-"""Module 00 released and graded by the real nbgrader commands, for the tests of what a trainee reads of it."""
+"""Module 00 released and graded by the real nbgrader commands, for the tests of what a trainee reads of it.
+
+Fixtures for the test modules that import them (``from module00 import released_00``): a ``conftest.py`` here
+would clash with ``tests/course/conftest.py`` when both folders are named on pytest's command line
+(``--doctest-modules`` imports each as the module ``conftest``)."""
 from __future__ import annotations
 
 import os
