@@ -138,3 +138,7 @@ class TraineeValidator(Validator):
                     return message("validate_partial")
             return message("validate_no_response")
         return message("validate_no_writing")
+
+
+if __name__ == "__main__":  # python -m policycomm.trainee.validate > ~/.jupyter/custom/custom.css (a JupyterHub)
+    print(custom_css(), end="")

@@ -333,25 +333,28 @@ def _wait_for_idle_kernel(page) -> None:
 
 
 def _refresh_start_page(page, expected: str) -> str:
-    """Do what the page asks (click the table, press Shift + Enter) until the table shows ``expected``; again if
-    the keys reached a kernel still starting (a loaded machine). Clicking the table selects its cell and leaves
-    the hidden code folded."""
+    """Do what the page asks (click the table, press Shift + Enter) until the table shows ``expected``.
+
+    Keys that reach a kernel still connecting clear the table and run nothing: then select the cell again
+    from the text above it (click it, arrow down) and press again. Clicking the table leaves the code folded."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    for attempt in range(3):
+    for attempt in range(4):
         _wait_for_idle_kernel(page)
-        page.locator(f"{TABLE} td").first.click()
+        if attempt == 0:
+            page.locator(f"{TABLE} td").first.click()
+        else:
+            page.locator(f"{PANEL} .jp-MarkdownCell").first.click()
+            page.keyboard.press("ArrowDown")
         page.keyboard.press("Shift+Enter")
         try:
-            page.wait_for_selector(f"{TABLE} >> text={expected}", timeout=120_000)
-            assert not page.locator(f"{PANEL} .jp-CodeCell .cm-content").first.is_visible(), "the code unfolded"
-            return page.locator(TABLE).inner_text()
+            page.wait_for_selector(f"{TABLE} >> text={expected}", timeout=60_000)
         except PlaywrightTimeout:
-            page.wait_for_selector(TABLE, timeout=120_000)  # the cell ran: its table is back
-            if attempt == 2:
-                shown = page.locator(TABLE).inner_text()
-                raise AssertionError(f"the start page never showed {expected!r}; it shows:\n{shown}") from None
-    raise AssertionError("unreachable")
+            continue
+        assert not page.locator(f"{PANEL} .jp-CodeCell .cm-content").first.is_visible(), "the code unfolded"
+        return page.locator(TABLE).inner_text()
+    shown = page.locator(f"{PANEL} .jp-CodeCell").first.inner_text()
+    raise AssertionError(f"the start page never showed {expected!r}; its cell shows:\n{shown}")
 
 
 @pytest.mark.browser

@@ -14,6 +14,7 @@ import pytest
 from policycomm.trainee.start import feedback_score
 from traineekit import graded_00, released_00  # noqa: F401 (fixtures)
 
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]

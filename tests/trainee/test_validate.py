@@ -15,6 +15,7 @@ from policycomm.messages import set_language
 from policycomm.trainee.validate import DIALOG_LABELS, TraineeValidator, custom_css
 from traineekit import released_00  # noqa: F401 (fixtures)
 
+
 pytestmark = pytest.mark.slow
 
 QUESTIONS = ["Câu 1 (1 điểm)", "Câu 2 (1 điểm): gõ tiếng Việt có dấu", "Câu 3 (1 điểm): chọn các kênh truyền thông"]
