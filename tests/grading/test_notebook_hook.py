@@ -14,7 +14,7 @@ CELLS = {
                "✗ There is no stage “implemention”"),
     "radio": ("reading_speed(120, 0)", "✗ Số giây đọc phải là một số dương", "✗ The reading time must be"),
     "name": ("check_choice(cau_9)", "✗ Chưa có “cau_9”", "✗ There is no “cau_9” yet"),
-    "syntax": ('cau_1 = ["a", "b"', "✗ Python chưa đọc được câu trả lời", "✗ Python could not read the answer"),
+    "syntax": ('cau_1 = ["a", "b"', "✗ Phần lệnh của ô này đã bị sửa", "✗ The code of this cell was changed"),
 }
 
 
