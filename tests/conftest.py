@@ -1,5 +1,8 @@
 """Fixtures shared by the test folders."""
 import json
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -20,3 +23,12 @@ def _widget_state(widget) -> str:
 def widget_state():
     """``widget_state(widget)``: the state a widget tree sends to the browser, as one string to search."""
     return _widget_state
+
+
+@pytest.fixture
+def artifacts_dir(request) -> Path:
+    """``test-artifacts/<test name>/`` at the repository root (git-ignored), emptied first."""
+    folder = Path(__file__).resolve().parents[1] / "test-artifacts" / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder

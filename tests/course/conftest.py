@@ -24,20 +24,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from course_cases import ASSIGNMENTS, COURSE, Submission, submissions_for  # noqa: E402
+from course_cases import ASSIGNMENTS, COURSE, Submission, nbgrader, submissions_for  # noqa: E402
 
 GENERATED_STEPS = ("release", "submitted", "autograded", "feedback", "gradebook.db")
-
-
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run the real ``nbgrader`` command in ``course``; fail with its output if it fails."""
-    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-               POLICYCOMM_EXCHANGE=str(course.parent / "exchange"))
-    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                            capture_output=True, text=True, timeout=1800)
-    if result.returncode != 0:
-        pytest.fail(f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return result
 
 
 @dataclass

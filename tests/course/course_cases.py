@@ -16,12 +16,15 @@ covered without touching the tests):
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,3 +199,14 @@ def submissions_for(course: Path, assignment: str, with_cases: bool = True) -> l
         if changed_any:
             result.append(Submission(assignment, student, transformed, answers=answers))
     return result + (load_cases(assignment, released) if with_cases else [])
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real ``nbgrader`` command in ``course``; fail with its output if it fails."""
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+               POLICYCOMM_EXCHANGE=str(course.parent / "exchange"))
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                            capture_output=True, text=True, timeout=1800)
+    if result.returncode != 0:
+        pytest.fail(f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+    return result

@@ -287,16 +287,6 @@ def test_the_start_page_cell_shows_the_table_again_in_the_trainees_kernel(small_
 
 # --------------------------------------------------------------------------- a trainee's whole module, in Chromium
 
-@pytest.fixture
-def artifacts(request) -> Path:
-    """``test-artifacts/<test name>/`` at the repository root (git-ignored), emptied first: screenshots."""
-    import re
-
-    folder = COURSE.parent / "test-artifacts" / re.sub(r"[^\w.-]+", "_", request.node.name)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    return folder
-
 
 @pytest.fixture(scope="module")
 def journey_course(tmp_path_factory):
@@ -307,23 +297,8 @@ def journey_course(tmp_path_factory):
     (course / "source").mkdir(parents=True)
     shutil.copy(COURSE / "nbgrader_config.py", course)
     shutil.copytree(COURSE / "source" / MODULES[0], course / "source" / MODULES[0])
-    run_dir, port, log = root / "run", free_port(), root / "open.log"
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "policycomm.cli", "course", "open", "--course", str(course),
-               "--run-dir", str(run_dir), "--no-browser", "--port", str(port)]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, env=dict(os.environ, JUPYTER_TOKEN=TOKEN), stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_for_server(url, process, log)
-        yield url, course, run_dir
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    with course_open(course, root / "run", root / "open.log") as url:
+        yield url, course, root / "run"
 
 
 def _lecturer(course: Path, run_dir: Path, *args: str) -> None:
@@ -383,7 +358,7 @@ def _refresh_start_page(page, expected: str) -> str:
 
 
 @pytest.mark.browser
-def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(journey_course, artifacts):
+def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(journey_course, artifacts_dir):
     """Module 00 from the start page to its feedback, as the trainee sees it in Chromium: Validate in Vietnamese
     (questions, not code), a submission the start page shows, the lecturer's real nbgrader grading, and the
     feedback page rendered in one click, without a Trust button; Interrupt kernel is one sentence."""
@@ -403,7 +378,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
                          "Câu 3 (1 điểm): chọn các kênh truyền thông"):
             assert question in text
         assert "✗ Bạn chưa trả lời câu này" in text and "check_" not in text and "forms" not in text
-        page.screenshot(path=str(artifacts / "1-validate-unanswered.png"))
+        page.screenshot(path=str(artifacts_dir / "1-validate-unanswered.png"))
         page.keyboard.press("Escape")
 
         # the trainee's answers, as the forms save them: the first right, the second without accents
@@ -413,7 +388,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
         _validate(page)
         assert page.locator("#validation-message.validation-success").count() == 1
         assert _before(page, "#validation-message > div > p").startswith('"Tốt lắm!')
-        page.screenshot(path=str(artifacts / "2-validate-passes.png"))
+        page.screenshot(path=str(artifacts_dir / "2-validate-passes.png"))
         page.keyboard.press("Escape")
 
         status, submitted = _request(f"{url}/assignments/submit", {"course_id": "policycomm",
@@ -424,7 +399,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
         page.wait_for_selector(TABLE, timeout=180_000)
         table = _refresh_start_page(page, "đã nộp")
         assert "3 / 3 câu" in table
-        page.screenshot(path=str(artifacts / "3-start-page-submitted.png"))
+        page.screenshot(path=str(artifacts_dir / "3-start-page-submitted.png"))
 
         for step in (("collect", MODULES[0]), ("autograde", MODULES[0]), ("generate_feedback", MODULES[0]),
                      ("release_feedback", MODULES[0])):
@@ -435,7 +410,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
 
         table = _refresh_start_page(page, "đã chấm")
         assert "đã chấm: 2 / 3 điểm" in table and "Xem nhận xét" in table
-        page.screenshot(path=str(artifacts / "4-start-page-graded.png"))
+        page.screenshot(path=str(artifacts_dir / "4-start-page-graded.png"))
         page.click(f"{TABLE} a:has-text('Xem nhận xét')")
         page.wait_for_selector(".jp-HTMLViewer", timeout=60_000)
         feedback = page.frame_locator(".jp-HTMLViewer iframe")
@@ -447,7 +422,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
         assert page.locator(f"{viewer_tab} .jp-Toolbar [data-jp-item-name='refresh']").count() == 1
         assert page.locator(f"{viewer_tab} .jp-Toolbar [data-jp-item-name='trust']").count() == 0
         page.wait_for_timeout(1000)
-        page.screenshot(path=str(artifacts / "5-feedback-one-click.png"))
+        page.screenshot(path=str(artifacts_dir / "5-feedback-one-click.png"))
 
     # a cell that runs too long, stopped with the ■ button: one sentence
     stop = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
@@ -472,4 +447,4 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
         shown = page.wait_for_selector(".jp-OutputArea-output >> text=Ô này đã dừng giữa chừng", timeout=120_000)
         text = shown.inner_text()
         assert "Traceback" not in text and "KeyboardInterrupt" not in text and len(text.strip().splitlines()) == 1
-        page.screenshot(path=str(artifacts / "6-interrupted.png"))
+        page.screenshot(path=str(artifacts_dir / "6-interrupted.png"))

@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -293,12 +292,3 @@ def lab_page(browser):
     yield open_page
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def artifacts_dir(request) -> Path:
-    """``test-artifacts/<test name>/`` at the repository root (git-ignored), emptied first."""
-    folder = REPO_ROOT / "test-artifacts" / re.sub(r"[^\w.-]+", "_", request.node.name)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    return folder

@@ -12,8 +12,8 @@ import nbformat
 import pytest
 
 from policycomm.trainee.start import feedback_score
+from traineekit import graded_00, released_00  # noqa: F401 (fixtures)
 
-from module00 import artifacts, graded_00, released_00  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
 
@@ -111,7 +111,7 @@ def test_a_wrong_answer_gets_its_hint_and_a_right_one_says_so(graded_00):
 
 
 @pytest.mark.browser
-def test_the_page_reads_well_in_chromium(graded_00, artifacts):
+def test_the_page_reads_well_in_chromium(graded_00, artifacts_dir):
     from playwright.sync_api import sync_playwright
 
     page_path = graded_00 / "feedback" / "case-q2-no-accents-q3-one-channel" / MODULE / f"{MODULE}.html"
@@ -123,7 +123,7 @@ def test_the_page_reads_well_in_chromium(graded_00, artifacts):
             page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:")
                        else route.continue_())  # the page needs nothing from the network
             page.goto(page_path.as_uri())
-            page.screenshot(path=str(artifacts / "feedback-00.png"), full_page=True)
+            page.screenshot(path=str(artifacts_dir / "feedback-00.png"), full_page=True)
             table = page.locator("table.policycomm-summary").inner_text()
             assert "Câu" in table and "Điểm" in table and "Câu 2 (1 điểm): gõ tiếng Việt có dấu" in table
             assert not page.locator(".input_area, .prompt").count()

@@ -13,8 +13,8 @@ from policycomm.assign.course import CourseRun, write_trainee_config
 from policycomm.forms.keys import write_answers
 from policycomm.messages import set_language
 from policycomm.trainee.validate import DIALOG_LABELS, TraineeValidator, custom_css
+from traineekit import released_00  # noqa: F401 (fixtures)
 
-from module00 import released_00  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
 
