@@ -86,9 +86,10 @@ def _nbgrader(cell) -> dict:
 
 
 def _shows_form(cell) -> bool:
+    """Whether an answer cell is a form's (even one the trainee unfolded and broke): it names ``forms``."""
     from ..trainee.cells import form_ids
 
-    return bool(form_ids(cell))
+    return bool(form_ids(cell)) or "forms" in cell.get("source", "")
 
 
 def _keep_lines(text: str, dropped: set[str]) -> str:
@@ -110,13 +111,16 @@ def verdict(cell) -> str | None:
 class TraineeView(NbGraderPreprocessor):
     """What a trainee reads of each cell: no code, answers as the forms' copies, one verdict per question.
 
-    * a code cell's source is emptied (the template shows none), except in a solution cell that shows no
-      form: there the trainee typed the answer itself;
+    * a code cell's source is emptied (the template shows none), except in a solution cell that is no form's
+      (a course whose trainees type answers as code): there the source is the answer;
     * a live widget is replaced by its ``text/html`` copy (the answer in words), or dropped;
     * error outputs of cells that are neither graded nor answers (an example the trainee skipped) and every
       ``stderr`` stream (library warnings, in English) are dropped;
-    * a graded cell drops "answer received" lines (its grade decides), and "correct" lines unless it got
-      every point, so a ✔ never stands beside the ✗ of the same question;
+    * a graded cell and the answer cells of its question (the code cells after the question's text) drop
+      "answer received" lines (the grade decides), and "correct" lines unless it got every point; in a
+      question that passed, an answer cell's error (a cell the trainee unfolded and broke, while the saved
+      answer counts) is dropped: a ✔ never stands beside a ✗ of the same question (a checklist's lines,
+      ✔ for each criterion met, stay);
     * ``resources["policycomm"]`` gets the notebook's title and its questions (label, score, points, verdict)
       for the table at the top of the page.
     """
@@ -127,12 +131,19 @@ class TraineeView(NbGraderPreprocessor):
 
         nb.metadata.pop("widgets", None)  # widget state: nothing to run it on the page
         questions = []
+        #: index of a code cell of a question (its answer cell, after the question's text) -> the question's verdict
+        self._question_of = {}
+        start = 0
         for index, cell in enumerate(nb.cells):
             state = verdict(cell)
             if state is not None:
                 g = _nbgrader(cell)
                 questions.append({"label": question_label(nb, index) or g.get("grade_id") or "",
                                   "score": g.get("score") or 0, "points": g.get("points"), "verdict": state})
+                self._question_of.update(dict.fromkeys(range(start, index), state))
+                start = index + 1
+            elif cell.cell_type == "markdown":
+                start = index + 1
         resources.setdefault("policycomm", {}).update(title=title_of_notebook(nb), questions=questions)
         return super().preprocess(nb, resources)
 
@@ -142,7 +153,7 @@ class TraineeView(NbGraderPreprocessor):
         g = _nbgrader(cell)
         if not (g.get("solution") and not _shows_form(cell)):
             cell.source = ""
-        state = verdict(cell) if g.get("grade") else None
+        state = verdict(cell) if g.get("grade") else self._question_of.get(cell_index)
         dropped = accepted_lines() | (right_lines() if state in ("partly", "not-yet") else set())
         kept = []
         for output in cell.get("outputs", []):
@@ -152,6 +163,8 @@ class TraineeView(NbGraderPreprocessor):
                 continue
             if kind == "error" and not (g.get("grade") or g.get("solution")):
                 continue
+            if kind == "error" and state in ("passed", "awaiting") and not g.get("grade"):
+                continue  # an answer cell the trainee broke, in a question the saved answer passed
             if WIDGET_VIEW in data:
                 if "text/html" not in data:
                     continue

@@ -129,3 +129,32 @@ def test_the_page_reads_well_in_chromium(graded_00, artifacts_dir):
             assert not page.locator(".input_area, .prompt").count()
         finally:
             browser.close()
+
+
+def test_a_broken_answer_cell_in_a_passed_question_shows_no_cross():
+    """A trainee who unfolds an answer cell and breaks it keeps the saved answer: when the question passes,
+    the cell's error is not shown beside the ✔; in a question not passed, no ✔ line is shown beside the ✗."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from policycomm.assign.feedback import TraineeView
+
+    def question(k, answer_outputs, test_outputs, score):
+        answer = new_code_cell(f'forms.stage("m02-cau-{k}"', outputs=answer_outputs)
+        answer.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": f"cau_{k}"}
+        test = new_code_cell(f'check_id(forms.answer("m02-cau-{k}"), kind="stage")', outputs=test_outputs)
+        test.metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": f"cau_{k}_kiem_tra",
+                                     "points": 1, "score": score}
+        return [new_markdown_cell(f"### Câu {k} (1 điểm)"), answer, test]
+
+    broken = new_output("error", ename="SyntaxError", evalue="", traceback=["✗ Phần lệnh của ô này đã bị sửa."])
+    received = new_output("stream", name="stdout", text="✔ Đã nhận câu trả lời.\n")
+    nb = new_notebook(cells=[
+        *question(1, [broken], [new_output("stream", name="stdout", text="✔ Chính xác!\n")], 1),
+        *question(2, [received], [new_output("error", ename="CheckFailed", evalue="Chưa đúng.",
+                                             traceback=["✗ Chưa đúng."])], 0)])
+    nb, resources = TraineeView().preprocess(nb, {})
+    shown = [[o.get("text") or o.get("traceback") for o in cell.get("outputs", [])] for cell in nb.cells]
+    assert shown == [[], [], ["✔ Chính xác!\n"], [], [], [["✗ Chưa đúng."]]]
+    assert [cell.source for cell in nb.cells if cell.cell_type == "code"] == [""] * 4
+    assert [(q["label"], q["verdict"]) for q in resources["policycomm"]["questions"]] == [
+        ("Câu 1 (1 điểm)", "passed"), ("Câu 2 (1 điểm)", "not-yet")]
