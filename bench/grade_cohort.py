@@ -68,6 +68,7 @@ def solved(source_nb, released_nb, share: float, rng: random.Random):
 def build_cohort(course: Path, trainees: int, seed: int = 7) -> dict[str, int]:
     """Write submitted/<trainee>/<assignment>/ for every released assignment; returns counts per kind."""
     from policycomm.forms.keys import write_answers
+    from policycomm.trainee.cells import form_ids
 
     rng = random.Random(seed)
     kinds = rng.choices(list(MIX), weights=list(MIX.values()), k=trainees)
@@ -88,7 +89,7 @@ def build_cohort(course: Path, trainees: int, seed: int = 7) -> dict[str, int]:
                     nbg = cell.metadata.get("nbgrader", {})
                     if kind == "edited_test" and nbg.get("grade") and not nbg.get("solution"):
                         cell.source = "pass"
-                    if kind == "raises" and nbg.get("solution") and cell.cell_type == "code":
+                    if kind == "raises" and (nbg.get("solution") or form_ids(cell)):  # a form's cell: restored
                         cell.source = "raise ValueError('chưa làm xong')"
                 nbformat.write(nb, folder / path.name)
     return {kind: kinds.count(kind) for kind in MIX}

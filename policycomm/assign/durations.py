@@ -60,6 +60,10 @@ class Estimate:
         return round(self.reading + self.answering + self.practising + self.waiting, 1)
 
 
+#: a task cell's mark scheme: the lecturer reads it, the trainee never does
+_MARK_SCHEME = re.compile(r"^=== BEGIN MARK SCHEME ===.*?^=== END MARK SCHEME ===", re.S | re.M)
+
+
 def estimate(notebook, waiting_s: float = 0.0) -> Estimate:
     """The time a trainee needs for an nbformat ``notebook``; ``waiting_s``: measured cell run time."""
     from policycomm.forms.keys import answer_key
@@ -70,7 +74,7 @@ def estimate(notebook, waiting_s: float = 0.0) -> Estimate:
     words, answering, practising = 0.0, MINUTES_PER_PLAN_ROW * plan_rows, 0.0
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            words += count_words(cell.source)
+            words += count_words(_MARK_SCHEME.sub("", cell.source))
         elif cell.cell_type == "code":
             words += sum(count_words(a or b) for a, b in _PROMPT.findall(cell.source))
             answering += sum(MINUTES_PER_FORM[kind] for kind in _FORM.findall(cell.source))

@@ -3,9 +3,11 @@
 nbgrader's ``generate_feedback`` renders the autograded notebook, whose test
 cells still hold the ``### BEGIN HIDDEN TESTS`` regions and whose error outputs
 hold full tracebacks (which quote the failing hidden line), on an English page
-that shows every cell's code. :func:`configure_feedback` changes three things of
-that path and nothing else: :class:`HideHiddenTests` and :class:`TraineeView`
-join nbgrader's preprocessors (GetGrades, CSSHTMLHeaderPreprocessor), and the
+that shows every cell's code, and whose task cells still hold their mark
+scheme (the lecturer reads it in formgrader). :func:`configure_feedback`
+changes three things of that path and nothing else: nbgrader's own
+ClearMarkScheme, :class:`HideHiddenTests` and :class:`TraineeView` join
+nbgrader's preprocessors (GetGrades, CSSHTMLHeaderPreprocessor), and the
 page is the ``policycomm_feedback`` template
 (``policycomm/templates/policycomm_feedback/``), whose sentences come from the
 message catalogue. The course's ``nbgrader_config.py`` calls it, and so does
@@ -97,13 +99,14 @@ def _keep_lines(text: str, dropped: set[str]) -> str:
 
 
 def verdict(cell) -> str | None:
-    """``passed``, ``partly``, ``not-yet`` or ``awaiting`` (a written answer the lecturer grades) for a graded
-    cell whose grade GetGrades has put in its metadata; None for any other cell."""
+    """``passed``, ``partly``, ``not-yet`` or ``awaiting`` (a written answer the lecturer grades: a task cell or
+    an answer typed in a solution cell, still at 0) for a graded cell whose grade GetGrades has put in its
+    metadata; None for any other cell."""
     g = _nbgrader(cell)
-    if not g.get("grade") or g.get("points") is None:
+    if not (g.get("grade") or g.get("task")) or g.get("points") is None:
         return None
     score, points = g.get("score") or 0, g.get("points")
-    if g.get("solution") and not score:
+    if (g.get("task") or g.get("solution")) and not score:
         return "awaiting"
     return "passed" if score >= points else "partly" if score > 0 else "not-yet"
 
@@ -137,6 +140,7 @@ class TraineeView(NbGraderPreprocessor):
         for index, cell in enumerate(nb.cells):
             state = verdict(cell)
             if state is not None:
+                cell.metadata.setdefault("policycomm", {})["verdict"] = state  # the page's line under the cell
                 g = _nbgrader(cell)
                 questions.append({"label": question_label(nb, index) or g.get("grade_id") or "",
                                   "score": g.get("score") or 0, "points": g.get("points"), "verdict": state})
@@ -183,11 +187,12 @@ class TraineeView(NbGraderPreprocessor):
 def configure_feedback(c) -> None:
     """Make nbgrader's ``GenerateFeedback`` in traitlets config ``c`` give the course's feedback page."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-    from nbgrader.preprocessors import GetGrades
+    from nbgrader.preprocessors import ClearMarkScheme, GetGrades
 
     from ..templates import TEMPLATES
 
-    c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, TraineeView, CSSHTMLHeaderPreprocessor]
+    c.GenerateFeedback.preprocessors = [GetGrades, ClearMarkScheme, HideHiddenTests, TraineeView,
+                                        CSSHTMLHeaderPreprocessor]
     c.HTMLExporter.template_name = TEMPLATE
     c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
     c.HTMLExporter.filters = {"say": "policycomm.messages.message"}

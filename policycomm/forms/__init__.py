@@ -9,7 +9,7 @@ Answer forms (one function per kind, each saving at once to
 :func:`policycomm.grading.rubric.score_plan`).
 
 In a source notebook the author writes each form's right answer with
-:func:`key` inside an nbgrader solution region (removed from the release);
+:func:`key` in the hidden tests of the cell that grades it (removed from the release);
 :func:`answer_key` reads those keys back for tests (:mod:`.keys`).
 
 Practice tools (nothing saved, nothing graded): :func:`recommend_tool`,

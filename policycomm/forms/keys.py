@@ -1,23 +1,29 @@
 """Answer keys of a source notebook: where the course author writes the right answer to a form.
 
-In a source notebook, a form's cell carries its key in an nbgrader solution
-region, which ``nbgrader generate_assignment`` removes from the release::
+In a source notebook, the key of a form is written in the hidden tests of the
+cell that grades it, which ``nbgrader generate_assignment`` removes from the
+release (the form's own cell is an ordinary locked cell, restored by the
+grader, so it never holds a secret)::
 
-    ### BEGIN SOLUTION
+    check_choice(forms.answer("m00-cau-1"), options="AB")
+    ### BEGIN HIDDEN TESTS
     forms.key("m00-cau-1", "B")
-    ### END SOLUTION
-    forms.single("m00-cau-1", ["Ctrl + S", "Shift + Enter"], prompt="…")
+    check_choice(forms.answer("m00-cau-1"), options="AB", expected="B")
+    ### END HIDDEN TESTS
 
-:func:`key` does nothing when the cell runs: a key never becomes an answer
+A written answer graded by the lecturer has its model answer in the mark
+scheme of its task cell, as a ```` ```python ```` block holding the
+``forms.key(…)`` line; an ungraded worked example may keep its key in its own
+cell. :func:`key` does nothing when a cell runs: a key never becomes an answer
 by itself. :func:`answer_key` reads the keys of a notebook (without running
 it) so that tests and benchmarks can build the answers file of a trainee who
 answers everything as the author did (:func:`write_answers`).
 
 >>> import nbformat, tempfile
->>> cell = nbformat.v4.new_code_cell('forms.key("m00-cau-1", "B")\\nforms.single("m00-cau-1", ["Một", "Hai"])')
->>> cell.metadata["nbgrader"] = {"solution": True}
->>> answer_key(nbformat.v4.new_notebook(cells=[cell]))
-{'m00-cau-1': 'B'}
+>>> test = nbformat.v4.new_code_cell('### BEGIN HIDDEN TESTS\\nforms.key("m00-cau-1", "B")\\n### END HIDDEN TESTS')
+>>> task = nbformat.v4.new_markdown_cell('=== BEGIN MARK SCHEME ===\\n```python\\nforms.key("m09-cau-2", "Bài mẫu")\\n```')
+>>> answer_key(nbformat.v4.new_notebook(cells=[test, task]))
+{'m00-cau-1': 'B', 'm09-cau-2': 'Bài mẫu'}
 >>> folder = tempfile.mkdtemp()
 >>> write_answers(folder, "00-lam-quen.ipynb", {"m00-cau-1": "B"})
 >>> from policycomm.forms import answer
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from typing import Any
 
 __all__ = ["key", "answer_key", "write_answers"]
@@ -54,16 +61,25 @@ def _key_calls(source: str):
                 continue
 
 
+#: a ```python block of a text cell (a mark scheme's model answer)
+PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+
+
+def _code_of(cell) -> str:
+    """The Python a cell holds: a code cell's source, a text cell's ```python blocks."""
+    if cell.cell_type == "code":
+        return cell.source
+    return "\n".join(PYTHON_BLOCK.findall(cell.source))
+
+
 def answer_key(notebook) -> dict[str, Any]:
-    """{exercise id: answer} from the ``key(…)`` calls in the solution cells of an nbformat notebook.
+    """{exercise id: answer} from the ``key(…)`` calls of an nbformat notebook's cells (see the module).
 
     Raises ValueError if one exercise id has two keys.
     """
     found: dict[str, Any] = {}
     for cell in notebook.cells:
-        if cell.cell_type != "code" or not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
-            continue
-        for exercise_id, answer in _key_calls(cell.source):
+        for exercise_id, answer in _key_calls(_code_of(cell)):
             if exercise_id in found:
                 raise ValueError(f"cell {cell.get('id')!r}: the exercise {exercise_id!r} has a second key")
             found[exercise_id] = answer

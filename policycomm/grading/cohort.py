@@ -13,8 +13,8 @@ nbgrader's own steps and preprocessors, in nbgrader's order, as five named steps
 4. :class:`Finisher`: merge the outputs, IgnorePattern and LimitOutput, then
    write ``autograded/<student>/<assignment>/``;
 5. :class:`Saver`: SaveAutoGrades, AssignLatePenalties and CheckCellMetadata
-   into the gradebook, as one transaction (a written answer given in a form
-   first goes to the lecturer: :mod:`policycomm.grading.written`).
+   into the gradebook, as one transaction (a blank written answer is 0 at
+   once: :mod:`policycomm.grading.written`).
 
 :class:`CohortRun` drives the steps over every submission.
 
@@ -579,21 +579,21 @@ def merge_outputs(notebook, run: NotebookRun, label: str, result: SubmissionResu
 class Saver:
     """Step 5: every gradebook write of one submission, as one transaction.
 
-    The submission (with its timestamp), then
-    :class:`~policycomm.grading.written.AskLecturer` (a written answer given in a
-    form goes to the lecturer) and nbgrader's SaveAutoGrades,
-    AssignLatePenalties and CheckCellMetadata on each executed notebook; a
+    The submission (with its timestamp), then nbgrader's SaveAutoGrades (as
+    :class:`~policycomm.grading.written.SaveFormGrades`: a blank written answer
+    is 0 at once), AssignLatePenalties and CheckCellMetadata on each executed
+    notebook; a
     notebook that could not be graded, and a grade cell the trainee deleted,
     get zero. Sets the result's score and maximum.
     """
 
-    STEPS = ("SaveAutoGrades", "AssignLatePenalties", "CheckCellMetadata")
+    STEPS = ("AssignLatePenalties", "CheckCellMetadata")
 
     def __init__(self, course: Course):
         self.course = course
-        from .written import AskLecturer
+        from .written import SaveFormGrades
 
-        self.preprocessors = [AskLecturer(config=course.config), *_preprocessors(course.config, self.STEPS)]
+        self.preprocessors = [SaveFormGrades(config=course.config), *_preprocessors(course.config, self.STEPS)]
 
     def __call__(self, job: Job, executed: dict) -> None:
         gradebook, result = self.course.gradebook, job.result
@@ -639,10 +639,11 @@ class Saver:
         self.course.gradebook.db.commit()
 
     def zero_deleted_cells(self, job: Job, name: str, notebook) -> None:
-        """Zero for each grade cell missing from the executed notebook (nbgrader leaves it without a score)."""
-        from nbgrader.utils import is_grade
+        """Zero for each grade or task cell missing from the executed notebook (nbgrader leaves it without a
+        score)."""
+        from nbgrader.utils import is_grade, is_task
 
-        present = {cell.metadata.nbgrader.get("grade_id") for cell in notebook.cells if is_grade(cell)}
+        present = {cell.metadata.nbgrader.get("grade_id") for cell in notebook.cells if is_grade(cell) or is_task(cell)}
         submitted = self.course.gradebook.find_submission_notebook(name, job.assignment, job.student)
         for grade in submitted.grades:
             if grade.name not in present:

@@ -3,22 +3,27 @@ question each graded cell belongs to.
 
 The start page counts a module's exercises, the trainee's Validate dialog and the feedback page name a
 question ("Câu 2 (1 điểm): …") instead of showing a cell's code. The course's conventions
-(``course/README.md``) make this possible: an answer cell (an nbgrader solution cell) shows one form
+(``course/README.md``) make this possible: an answer cell (a locked code cell) shows one form
 ``forms.<kind>("mNN-cau-K", …)``; its test cell (an nbgrader grade cell) reads the saved answer with
-``forms.answer("mNN-cau-K")``; the question is the last heading of the text cell before them.
+``forms.answer("mNN-cau-K")``, or, for a written answer the lecturer grades, a task cell names it in its
+metadata (``"policycomm": {"answer": "mNN-cau-K"}``); the question is the last heading of the text cell
+before them.
 
 >>> import nbformat
 >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 >>> answer = new_code_cell('from policycomm import forms\\nforms.single("m00-cau-1", ["Có", "Không"])')
->>> answer.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "cau_1"}
+>>> answer.metadata["nbgrader"] = {"locked": True, "grade": False, "grade_id": "cau_1"}
 >>> test = new_code_cell('check_choice(forms.answer("m00-cau-1"), options="AB")')
 >>> test.metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": "cau_1_kiem_tra", "points": 1}
 >>> example = new_code_cell('forms.single("m00-vi-du", ["Có", "Chưa"])')
->>> example.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "vi_du"}
+>>> example.metadata["nbgrader"] = {"locked": True, "grade": False, "grade_id": "vi_du"}
+>>> written = new_code_cell('forms.writing("m00-cau-2")')
+>>> task = new_markdown_cell("Giảng viên chấm câu 2.")
+>>> task.metadata = {"nbgrader": {"task": True, "points": 2, "grade_id": "cau_2_cham"}, "policycomm": {"answer": "m00-cau-2"}}
 >>> nb = new_notebook(cells=[new_markdown_cell("## 3. Bài tập\\n\\n### Câu 1 (1 điểm)\\n\\nChọn **một** ý."),
-...                          answer, test, example])
+...                          answer, test, example, written, task])
 >>> exercises(nb)
-['m00-cau-1']
+['m00-cau-1', 'm00-cau-2']
 >>> question_label(nb, 2)
 'Câu 1 (1 điểm)'
 """
@@ -57,14 +62,18 @@ def _calls(source: str, names) -> list[str]:
 
 
 def form_ids(cell) -> list[str]:
-    """The exercise ids of the forms an answer cell shows (none for any other cell)."""
-    if cell.get("cell_type") != "code" or not _nbgrader(cell).get("solution"):
+    """The exercise ids of the forms a cell shows (none for a cell that shows no form)."""
+    if cell.get("cell_type") != "code":
         return []
     return _calls(cell.get("source", ""), FORM_KINDS)
 
 
 def read_ids(cell) -> list[str]:
-    """The exercise ids a graded test cell reads with ``forms.answer(…)``."""
+    """The exercise ids a graded cell grades: those a test cell reads with ``forms.answer(…)``, the one a task
+    cell names (``"policycomm": {"answer": …}`` in its metadata)."""
+    if _nbgrader(cell).get("task"):
+        answer = (cell.get("metadata", {}).get("policycomm") or {}).get("answer")
+        return [answer] if answer else []
     if cell.get("cell_type") != "code" or not _nbgrader(cell).get("grade"):
         return []
     return _calls(cell.get("source", ""), {"answer"})

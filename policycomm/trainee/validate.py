@@ -31,7 +31,7 @@ from nbgrader.validator import Validator
 
 from ..grading.hidden_tests import CHECK_ERRORS, KIND_MARK
 from ..messages import message
-from .cells import question_label
+from .cells import form_ids, question_label
 
 #: the labels of nbgrader's Validate dialog and button (fixed English in its JavaScript) -> message codes;
 #: each rule hides nbgrader's text and shows the message instead (see :func:`custom_css`)
@@ -83,7 +83,7 @@ def describe_cell(nb, index: int) -> str:
     if cell.cell_type == "markdown" and not nbgrader.get("solution"):
         start = " ".join(cell.source.split())
         return message("validate_text_cell", start=start if len(start) <= 60 else start[:59].rstrip() + "…")
-    if question and nbgrader.get("solution"):
+    if question and (nbgrader.get("solution") or form_ids(cell)):
         return message("validate_answer_cell", question=question)
     if question and nbgrader.get("grade"):
         return message("validate_test_cell", question=question)

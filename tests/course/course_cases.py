@@ -35,6 +35,8 @@ ASSIGNMENTS = sorted(d.name for d in (COURSE / "source").iterdir() if d.is_dir()
                      and d.name in (os.environ.get("POLICYCOMM_ASSIGNMENTS") or d.name).split(","))
 
 SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*", re.S | re.M)
+#: a task cell's mark scheme (the lecturer's only)
+MARK_SCHEME_REGION = re.compile(r"^[ \t]*=== BEGIN MARK SCHEME ===.*?^[ \t]*=== END MARK SCHEME ===", re.S | re.M)
 
 #: new-style (on the second vowel) <-> traditional (on the first vowel) tone placement
 _PAIRS = []
@@ -65,14 +67,15 @@ def nbgrader_meta(cell) -> dict:
 
 
 def hidden_lines(source: str) -> list[str]:
-    """Lines of the solution and hidden-test regions that would give an answer away.
+    """Lines of the solution, hidden-test and mark-scheme regions that would give an answer away.
 
     Lines shorter than 6 characters (``)``, ``"B"``) are left out: they cannot be
     told apart from ordinary text by a scan.
     """
     from policycomm.grading.hidden_tests import hidden_lines as hidden_test_lines
 
-    lines = [line for region in SOLUTION_REGION.findall(source) for line in region.splitlines()[1:-1]]
+    lines = [line for region in SOLUTION_REGION.findall(source) + MARK_SCHEME_REGION.findall(source)
+             for line in region.splitlines()[1:-1]]
     lines += hidden_test_lines(source)
     return [line.strip() for line in lines if len(line.strip()) >= 6 and not line.strip().startswith("#")]
 
@@ -118,18 +121,6 @@ def _transform_answer(value, transform):
     if isinstance(value, dict):
         return {k: _transform_answer(v, transform) for k, v in value.items()}
     return value
-
-
-def _transform_solutions(nb, transform) -> tuple[nbformat.NotebookNode, bool]:
-    """A copy of ``nb`` with ``transform`` applied to every solution cell; and whether anything changed."""
-    nb = nbformat.from_dict(nb)
-    changed = False
-    for cell in nb.cells:
-        if nbgrader_meta(cell).get("solution"):
-            new = transform(cell.source)
-            changed |= new != cell.source
-            cell.source = new
-    return nb, changed
 
 
 def _shown(path: Path) -> str:
@@ -190,14 +181,9 @@ def submissions_for(course: Path, assignment: str, with_cases: bool = True) -> l
     keys = keys_of(source)
     result = [Submission(assignment, "solution", source, answers=keys), Submission(assignment, "release", released, 0)]
     for student, transform in (("nfd", to_nfd), ("tone", other_tone_placement)):
-        changed_any, transformed = False, {}
-        for name, nb in source.items():
-            transformed[name], changed = _transform_solutions(nb, transform)
-            changed_any |= changed
         answers = {name: _transform_answer(key, transform) for name, key in keys.items()}
-        changed_any |= answers != keys
-        if changed_any:
-            result.append(Submission(assignment, student, transformed, answers=answers))
+        if answers != keys:
+            result.append(Submission(assignment, student, source, answers=answers))
     return result + (load_cases(assignment, released) if with_cases else [])
 
 

@@ -59,8 +59,8 @@ def test_graded_cells_follow_the_course_conventions(assignment, path):
         name = f"{path.name}, cell {nbgrader_meta(cell)['grade_id']}"
         assert nbgrader_meta(cell).get("points", 0) > 0, f"{name}: a graded cell needs points"
         assert cell.get("id") == nbgrader_meta(cell)["grade_id"], f"{name}: give the cell id the grade_id"
-        if cell.cell_type != "code" or nbgrader_meta(cell).get("solution"):
-            continue  # a written answer (grade and solution) is the lecturer's to grade: no test in it
+        if cell.cell_type != "code":
+            continue  # a task cell: the lecturer grades a written answer, with the mark scheme
         visible, hidden = split_hidden(cell.source)
         assert hidden, f"{name}: needs a ### BEGIN HIDDEN TESTS region"
         assert re.search(r"^\s*check_\w+\(", visible, re.M), f"{name}: needs a visible check_...() call"
@@ -75,22 +75,28 @@ FORM_CALL = re.compile(r"^forms\.(single|multiple|ordering|stage|audience|channe
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_trainees_answer_with_forms_and_read_no_code(released_course, assignment):
-    """Every answer is given in a form; a released notebook shows at most one visible line of code."""
+    """Every answer is given in a form, in a locked cell (no graded answer is a code cell the trainee writes);
+    each graded question reads a form's saved answer; a released notebook shows at most one visible line of
+    code."""
     from policycomm.forms.keys import answer_key
+    from policycomm.trainee.cells import exercises, read_ids
 
     for path in notebooks(COURSE, "source", assignment):
         nb = nbformat.read(path, as_version=4)
         keys = answer_key(nb)
         for cell in nb.cells:
-            if cell.cell_type != "code" or not nbgrader_meta(cell).get("solution"):
-                continue
             name = f"{path.name}, cell {cell.get('id')}"
-            forms_made = FORM_CALL.findall(cell.source)
-            assert len(forms_made) == 1, f"{name}: an answer cell shows exactly one form (forms.single(...), ...)"
-            assert forms_made[0][1] in keys, f"{name}: write the form's key with forms.key(...) in a solution region"
-        for cell in nb.cells:
-            if is_test_cell(cell):
-                assert "forms.answer(" in cell.source, f"{path.name}, cell {cell.get('id')}: read the saved answer"
+            meta = nbgrader_meta(cell)
+            assert not meta.get("solution"), f"{name}: trainees answer in forms, not in a solution cell"
+            forms_made = FORM_CALL.findall(cell.source) if cell.cell_type == "code" else []
+            assert len(forms_made) <= 1, f"{name}: a cell shows at most one form"
+            if forms_made:
+                assert meta.get("locked"), f"{name}: lock the form's cell (the grader then restores it)"
+                assert forms_made[0][1] in keys, f"{name}: write the form's key with forms.key(...) in the hidden " \
+                                                 "tests of the cell that grades it"
+            if meta.get("grade") or meta.get("task"):
+                assert read_ids(cell), f"{name}: a graded cell grades a form's saved answer (forms.answer(...))"
+        assert exercises(nb), f"{path.name}: no exercise"
     for path in notebooks(released_course, "release", assignment):
         code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
         visible = [c for c in code if not c.get("metadata", {}).get("jupyter", {}).get("source_hidden")]
@@ -112,7 +118,7 @@ def test_release_has_no_solution_hidden_test_or_answer_key(released_course):
         assert released, f"{assignment}: nothing released"
         for path in released:
             text = path.read_text(encoding="utf-8", errors="replace")
-            for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "expected=", "accepted="):
+            for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "MARK SCHEME", "expected=", "accepted="):
                 assert marker not in text, f"{path.name} contains {marker!r}"
             for line in secrets:
                 assert line not in text and line not in text.replace('\\"', '"'), f"{path.name} leaks: {line}"

@@ -2,13 +2,13 @@
 
 The trainee answers in two forms: the plan form (``m09-ke-hoach``, rows of
 stage, audience, channels, message, timing and cost) and a writing form for
-the reflection (``m09-cau-2``, a manually graded cell). A strong, a mediocre
-and an empty plan get their exact scores from ``nbgrader autograde``; a written
-reflection waits for the lecturer, who reads it in formgrader and grades it in
-the gradebook, while a blank one is 0 at once; the feedback explains each
-criterion of the rubric and shows no hidden test; the mark scheme and the
-model answer are in neither the release, the gradebook, the autograded
-notebooks nor the feedback.
+the reflection (``m09-cau-2``, graded by the lecturer in the task cell
+``cau_2_cham``). A strong, a mediocre and an empty plan get their exact scores
+from ``nbgrader autograde``; a written reflection waits for the lecturer, who
+reads it beside the mark scheme in formgrader and grades it in the gradebook,
+while a blank one is 0 at once; the feedback explains each criterion of the
+rubric and shows no hidden test; the mark scheme and the model answer are in
+neither the release nor the feedback.
 """
 from __future__ import annotations
 
@@ -76,9 +76,9 @@ def text_of(page: str) -> str:
 
 
 def mark_scheme(source: str) -> list[str]:
-    """The lines of the mark scheme region of a cell's source (with their comment marks)."""
-    region = re.search(r"### BEGIN MARK SCHEME\n(.*?)\n### END MARK SCHEME", source, re.S)
-    assert region, "the reflection's answer cell has no mark scheme region"
+    """The lines of the mark scheme region of a task cell's source."""
+    region = re.search(r"=== BEGIN MARK SCHEME ===\n(.*?)\n=== END MARK SCHEME ===", source, re.S)
+    assert region, "the reflection's task cell has no mark scheme region"
     return [line.strip() for line in region.group(1).splitlines()]
 
 
@@ -133,16 +133,20 @@ def test_the_plan_is_a_plan_form_graded_by_the_rubric_and_the_reflection_a_writt
 
     nb = source_notebook()
     cells = cells_by_id(nb)
-    points = {c.id: nbgrader_meta(c).get("points") for c in nb.cells if nbgrader_meta(c).get("grade")}
-    assert points == {"cau_1_kiem_tra": load_rubric("capstone").max_points, "cau_2": 4}
+    points = {c.id: nbgrader_meta(c).get("points") for c in nb.cells
+              if nbgrader_meta(c).get("grade") or nbgrader_meta(c).get("task")}
+    assert points == {"cau_1_kiem_tra": load_rubric("capstone").max_points, "cau_2_cham": 4}
     assert re.search(r'^forms\.plan\("m09-ke-hoach", budget=kich_ban\.budget, audiences=kich_ban\.audiences',
                      cells["cau_1"].source, re.M)
     assert 'check_plan(forms.plan_of(forms.answer("m09-ke-hoach"), budget=kich_ban.budget, ' \
            'audiences=kich_ban.audiences), rubric="capstone")' in cells["cau_1_kiem_tra"].source
     reflection = cells["cau_2"]
     assert reflection.cell_type == "code" and re.search(r'^forms\.writing\("m09-cau-2"', reflection.source, re.M)
-    assert {k: nbgrader_meta(reflection)[k] for k in ("grade", "solution", "points")} == \
-        {"grade": True, "solution": True, "points": 4}
+    assert {k: nbgrader_meta(reflection)[k] for k in ("grade", "solution", "locked")} == \
+        {"grade": False, "solution": False, "locked": True}  # the grader restores it: no trainee code runs
+    task = cells["cau_2_cham"]
+    assert task.cell_type == "markdown" and nbgrader_meta(task)["task"] and task.metadata["policycomm"] == \
+        {"answer": REFLECTION_ID}
     assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in nb.cells if c.cell_type == "code")
 
 
@@ -178,11 +182,11 @@ def test_the_reflection_waits_for_the_lecturer_then_counts(capstone):
 
     with Gradebook(f"sqlite:///{capstone / 'gradebook.db'}", course_id="policycomm") as gradebook:
         for student in ("strong", "mediocre"):
-            written = gradebook.find_grade("cau_2", NOTEBOOK[:-6], ASSIGNMENT, student)
+            written = gradebook.find_grade("cau_2_cham", NOTEBOOK[:-6], ASSIGNMENT, student)
             assert written.auto_score is None and written.needs_manual_grade, student
-        blank = gradebook.find_grade("cau_2", NOTEBOOK[:-6], ASSIGNMENT, "empty")
+        blank = gradebook.find_grade("cau_2_cham", NOTEBOOK[:-6], ASSIGNMENT, "empty")
         assert blank.auto_score == 0 and not blank.needs_manual_grade
-        written = gradebook.find_grade("cau_2", NOTEBOOK[:-6], ASSIGNMENT, "strong")
+        written = gradebook.find_grade("cau_2_cham", NOTEBOOK[:-6], ASSIGNMENT, "strong")
         written.manual_score = 3
         gradebook.db.commit()
         submission = gradebook.find_submission(ASSIGNMENT, "strong")
@@ -202,7 +206,7 @@ def test_the_cohort_grader_scores_the_same_and_leaves_the_reflection_to_the_lect
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="policycomm") as gradebook:
         for student, points in EXPECTED.items():
             assert gradebook.find_grade("cau_1_kiem_tra", NOTEBOOK[:-6], ASSIGNMENT, student).auto_score == points
-            written = gradebook.find_grade("cau_2", NOTEBOOK[:-6], ASSIGNMENT, student)
+            written = gradebook.find_grade("cau_2_cham", NOTEBOOK[:-6], ASSIGNMENT, student)
             assert (written.auto_score, written.needs_manual_grade) == ((0, False) if student == "empty" else (None, True))
 
 
@@ -234,22 +238,18 @@ def test_feedback_explains_each_criterion_and_shows_the_answers_without_hidden_t
     assert "Bạn chưa trả lời câu này" in empty and "Traceback (most recent call last)" not in empty
 
 
-def test_the_mark_scheme_and_model_answer_are_in_neither_release_gradebook_nor_feedback(capstone):
-    from nbgrader.api import Gradebook
-
+def test_the_mark_scheme_and_model_answer_reach_the_lecturer_and_never_the_trainee(capstone):
     from policycomm.forms.keys import answer_key
 
-    source = cells_by_id(nbformat.read(capstone / "source" / ASSIGNMENT / NOTEBOOK, as_version=4))["cau_2"].source
+    source = cells_by_id(source_notebook())["cau_2_cham"].source
     scheme = [line for line in mark_scheme(source) if len(line) > 20]
-    assert len(scheme) >= 8 and any("S48" in line for line in scheme)
-    secrets = scheme + [answer_key(source_notebook())[REFLECTION_ID]]
-    shown = [capstone / "release" / ASSIGNMENT / NOTEBOOK]
-    shown += list((capstone / "feedback").rglob("*.html")) + list((capstone / "autograded").rglob("*.ipynb"))
-    for path in shown:
+    assert len(scheme) >= 5 and any("S48" in line for line in scheme)
+    model_answer = answer_key(source_notebook())[REFLECTION_ID]
+    secrets = scheme + [model_answer]
+    for path in [capstone / "release" / ASSIGNMENT / NOTEBOOK, *(capstone / "feedback").rglob("*.html")]:
         text = path.read_text(encoding="utf-8")
         assert "MARK SCHEME" not in text and "BEGIN SOLUTION" not in text, path
-        assert not [line for line in secrets if line in text], path
-    with Gradebook(f"sqlite:///{capstone / 'gradebook.db'}", course_id="policycomm") as gradebook:
-        stored = gradebook.find_source_cell("cau_2", NOTEBOOK[:-6], ASSIGNMENT).source
-    assert "MARK SCHEME" not in stored and not [line for line in secrets if line in stored]
-    assert 'forms.writing("m09-cau-2"' in stored
+        assert not [line for line in secrets if line in text.replace('\\"', '"')], path
+    assert "Phần giảng viên chấm (4 điểm)" in text_of(feedback_page(capstone, "strong"))
+    lecturer = text_of(formgrader_page(capstone, "strong"))  # formgrader: the answer beside the mark scheme
+    assert REFLECTION in lecturer and "Hướng dẫn chấm" in lecturer and model_answer in lecturer
