@@ -32,8 +32,10 @@ from .answers import _WIDE, Form, _entries
 __all__ = ["crisis"]
 
 #: lets long option texts wrap inside the radio buttons
-_STYLE = ("<style>.policycomm-sim .widget-radio-box label{white-space:normal;height:auto;line-height:1.4;"
-          "margin-bottom:4px}</style>")
+_STYLE = ("<style>.policycomm-sim .widget-radio-box label{display:flex;flex-direction:row-reverse;"
+          "justify-content:flex-end;align-items:flex-start;gap:6px;"
+          "white-space:normal;height:auto;line-height:1.4;margin-bottom:6px}"
+          ".policycomm-sim .widget-radio-box label input{flex:none;margin-top:3px}</style>")
 
 
 def _lines_html(lines: list[str]) -> str:

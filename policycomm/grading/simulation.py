@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..messages import message
+from ..messages import get_language, message
 from .checks import _fail
 
 __all__ = ["check_crisis_play"]
@@ -46,7 +46,7 @@ def check_crisis_play(answer: Any, scenario: str, graded: bool = False) -> float
     play passes with a sentence asking to go on; its decisions still count.
     """
     from ..model.scenario import scenario as load
-    from ..model.simulation import debrief, score
+    from ..model.simulation import debrief, number_text, score
 
     s = load(scenario)
     if answer is None or answer == []:
@@ -62,6 +62,7 @@ def check_crisis_play(answer: Any, scenario: str, graded: bool = False) -> float
         print(message("sim_check_received" if play.final.finished else "sim_check_unfinished", done=done, total=total))
         return None
     print(message("sim_debrief_title"))
-    print("\n".join(debrief(s, answer)))
-    print(message("sim_points", points=f"{result.points:g}", max=f"{result.max_points:g}"))
+    print("\n".join(debrief(s, answer, get_language())))
+    lang = get_language()
+    print(message("sim_points", points=number_text(result.points, lang), max=number_text(result.max_points, lang)))
     return result.points

@@ -37,7 +37,7 @@ from ..messages import Bilingual, CodedError, message
 from .scenario import MEASURES, Criterion, Scenario, Step
 
 __all__ = ["State", "Play", "Score", "InvalidDecision", "start", "decide", "replay", "score", "debrief",
-           "clock_text", "decision_lines", "ending"]
+           "clock_text", "decision_lines", "ending", "number_text"]
 
 
 class InvalidDecision(CodedError):
@@ -69,6 +69,16 @@ def clock_text(minutes: int) -> str:
     day, rest = divmod(minutes, 1440)
     text = f"{rest // 60:02d}:{rest % 60:02d}"
     return text if day == 0 else message("sim_clock_day", time=text, day=day + 1)
+
+
+def number_text(value: float, lang: str = "vi") -> str:
+    """A number of points as ``lang`` writes it.
+
+    >>> number_text(3.5), number_text(3.5, "en"), number_text(12.0)
+    ('3,5', '3.5', '12')
+    """
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 def _clamp(value: float) -> float:
@@ -259,7 +269,7 @@ def debrief(s: Scenario, decisions: Any, lang: str = "vi") -> list[str]:
         marks = [(c, ok) for st, d, c, ok in result.marks if d is decision]
         earned = sum(c.points for c, ok in marks if ok)
         lines.append(message("sim_debrief_step", lang, title=step.title.get(lang), time=clock_text(before.clock),
-                             points=f"{earned:g}", max=f"{step.max_points:g}"))
+                             points=number_text(earned, lang), max=number_text(step.max_points, lang)))
         lines += [f"  {line}" for line in decision_lines(s, decision, lang)]
         for criterion, ok in marks:
             sources = ", ".join(dict.fromkeys(ledger[c].source for c in criterion.claims))
