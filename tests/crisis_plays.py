@@ -4,7 +4,7 @@ Each play is what the form saves (the list of decisions); the points are worked 
 criteria of ``policycomm/data/crisis_scenarios.yaml``.
 """
 SCENARIO = "sat_lo_dem"
-EXERCISE = "m07-mo-phong"
+EXERCISE = "m07-cau-8"
 
 
 def decision(step, message, channels, audience, timing):

@@ -12,11 +12,11 @@ without widgets) lists the decisions and, once finished, the debrief.
 
 >>> import tempfile
 >>> folder = tempfile.mkdtemp()
->>> form = crisis("m07-mo-phong", scenario="sat_lo_dem", folder=folder)
+>>> form = crisis("m07-cau-8", scenario="sat_lo_dem", folder=folder)
 >>> form.play(message="A", channels=["commune_radio", "door_to_door"], audience="elderly_rural", timing="now")
 >>> form.state.step, form.value[0]["channels"]
 ('tin_don', ['commune_radio', 'door_to_door'])
->>> crisis("m07-mo-phong", scenario="sat_lo_dem", folder=folder).state.step   # built again: where it was
+>>> crisis("m07-cau-8", scenario="sat_lo_dem", folder=folder).state.step   # built again: where it was
 'tin_don'
 """
 from __future__ import annotations

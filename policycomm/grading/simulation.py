@@ -11,9 +11,9 @@ In the course, the test cell (``points`` = the scenario's total)::
 
     from policycomm import forms
     from policycomm.grading.simulation import check_crisis_play
-    check_crisis_play(forms.answer("m07-mo-phong"), scenario="sat_lo_dem")
+    check_crisis_play(forms.answer("m07-cau-8"), scenario="sat_lo_dem")
     ### BEGIN HIDDEN TESTS
-    check_crisis_play(forms.answer("m07-mo-phong"), scenario="sat_lo_dem", graded=True)
+    check_crisis_play(forms.answer("m07-cau-8"), scenario="sat_lo_dem", graded=True)
     ### END HIDDEN TESTS
 
 >>> play = [{"step": "canh_bao", "message": "A", "channels": ["commune_radio"], "audience": "elderly_rural",

@@ -50,9 +50,9 @@ def _cell(kind: str, source: str, grade_id: str, **nbgrader_meta):
 
 def notebook():
     return nbformat.v4.new_notebook(cells=[
-        _cell("markdown", "### Mô phỏng (12 điểm)", "mo_phong_de", locked=True),
-        _cell("code", ANSWER_CELL, "mo_phong", solution=True),
-        _cell("code", TEST_CELL, "mo_phong_kiem_tra", grade=True, locked=True, points=12),
+        _cell("markdown", "### Câu 8 (12 điểm): mô phỏng một đêm sạt lở", "cau_8_de", locked=True),
+        _cell("code", ANSWER_CELL, "cau_8", solution=True),
+        _cell("code", TEST_CELL, "cau_8_kiem_tra", grade=True, locked=True, points=12),
     ])
 
 
@@ -82,7 +82,7 @@ def graded(tmp_path_factory):
 
 def test_autograde_gives_the_points_of_the_decisions_taken(graded):
     rows = gradebook_rows(graded)
-    scores = {student: rows[(student, ASSIGNMENT, ASSIGNMENT, "mo_phong_kiem_tra")][1]
+    scores = {student: rows[(student, ASSIGNMENT, ASSIGNMENT, "cau_8_kiem_tra")][1]
               for student in ("hv_manh", "hv_vua", "hv_yeu", "hv_trong", "hv_sua_tay")}
     assert scores == {"hv_manh": 12, "hv_vua": MEDIUM_POINTS, "hv_yeu": 0, "hv_trong": 0, "hv_sua_tay": 4}
 
