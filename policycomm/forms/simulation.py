@@ -108,7 +108,9 @@ class _Crisis(Form):
         self.problem.value = ""
 
     def _measures(self) -> str:
-        return message("sim_measures", **{m: f"{getattr(self.state, m):g}" for m in ("warned", "trust", "rumour")})
+        from policycomm.model.scenario import MEASURES
+
+        return message("sim_measures", **{m: f"{getattr(self.state, m):.0f}" for m in MEASURES})
 
     def _log_html(self) -> str:
         from policycomm.model.simulation import decision_lines

@@ -154,8 +154,8 @@ def decide(s: Scenario, state: State, decision: dict) -> tuple[State, list[Bilin
             events.append(Bilingual(f"sim_says_{channel}", use.says.vi, use.says.en))
     state = _added(_added(state, message_.effects), audience.effects)
     events += [Bilingual.of(f"sim_{m}_{'up' if getattr(state, m) > getattr(before, m) else 'down'}",
-                            before=f"{getattr(before, m):g}", after=f"{getattr(state, m):g}")
-               for m in MEASURES if getattr(state, m) != getattr(before, m)]
+                            before=f"{getattr(before, m):.0f}", after=f"{getattr(state, m):.0f}")
+               for m in MEASURES if round(getattr(state, m)) != round(getattr(before, m))]
     state = replace(state, decisions=(*state.decisions, decision))
     following = next((b.step for b in step.next if b.when is None or b.when.holds(state)), None)
     return _entered(s, state, following), events
