@@ -249,6 +249,13 @@ def decision_lines(s: Scenario, decision: dict, lang: str = "vi") -> list[str]:
             message("sim_chose_timing", lang, timing=s.timings[decision["timing"]].name.get(lang))]
 
 
+def _cited(claim, lang: str) -> str:
+    """A claim as the debrief cites it: the article its text opens with (``Luật …, Điều 25 khoản 2 điểm c:``)
+    and its source id, or the source id alone."""
+    article, colon, _ = claim.claim.get(lang).partition(":")
+    return f"{article} — {claim.source}" if colon and len(article) <= 80 else claim.source
+
+
 def debrief(s: Scenario, decisions: Any, lang: str = "vi") -> list[str]:
     """Lines explaining every decision: what was chosen, then ✔/✗ for each criterion with its sources.
 
@@ -257,7 +264,7 @@ def debrief(s: Scenario, decisions: Any, lang: str = "vi") -> list[str]:
     ...                                          "audience": "journalists", "timing": "in_60"}])
     >>> print(lines[0]); print(lines[5])  # doctest: +ELLIPSIS
     Bước 1. Cảnh báo trong đêm (21:30) — 0/4 điểm
-    ✗ Anh/chị chưa dùng loa truyền thanh xã, ... (Nguồn: S61)
+    ✗ Anh/chị chưa dùng loa truyền thanh xã, ... (Nguồn: Quyết định 18/2021/QĐ-TTg, Điều 60 khoản 3 — S61)
     """
     from .ledger import claims
 
@@ -272,7 +279,7 @@ def debrief(s: Scenario, decisions: Any, lang: str = "vi") -> list[str]:
                              points=number_text(earned, lang), max=number_text(step.max_points, lang)))
         lines += [f"  {line}" for line in decision_lines(s, decision, lang)]
         for criterion, ok in marks:
-            sources = ", ".join(dict.fromkeys(ledger[c].source for c in criterion.claims))
+            sources = "; ".join(dict.fromkeys(_cited(ledger[c], lang) for c in criterion.claims))
             text = (criterion.right if ok else criterion.wrong).get(lang)
             lines.append(message("sim_debrief_line", lang, mark="✔" if ok else "✗", text=text, sources=sources))
     return lines

@@ -60,7 +60,7 @@ def test_the_simulation_is_played_with_clicks_saved_and_restored(tmp_path, jupyt
     form.get_by_text("Tình huống kết thúc.").wait_for(timeout=20_000)
     assert "Nhiều hộ dưới chân đồi không nhận được cảnh báo kịp thời" in form.inner_text()
     debrief = form.inner_text()
-    assert "Rút kinh nghiệm" in debrief and "(Nguồn: S61)" in debrief and "✗" in debrief and "✔" in debrief
+    assert "Rút kinh nghiệm" in debrief and "Điều 60 khoản 3 — S61)" in debrief and "✗" in debrief and "✔" in debrief
     lab.screenshot(artifacts_dir / "2-debrief.png")
 
     lab.run_all_cells()  # as after a kernel restart: the finished play comes back

@@ -86,4 +86,4 @@ def test_without_widgets_the_page_gets_a_static_copy(tmp_path, monkeypatch):
     for decision in STRONG[1:]:
         play(form, decision)
     page = form._repr_mimebundle_()["text/html"]
-    assert "Rút kinh nghiệm" in page and "(Nguồn: S61)" in page and "✗" not in page
+    assert "Rút kinh nghiệm" in page and "Điều 60 khoản 3 — S61)" in page and "✗" not in page

@@ -120,8 +120,11 @@ def test_the_debrief_explains_each_choice_with_its_sources(s):
     assert "  Qua kênh: Họp báo" in lines
     marks = [line for line in lines if line.startswith(("✔", "✗"))]
     assert len(marks) == sum(len(s.step(d["step"]).criteria) for d in WEAK)
-    assert all(line.startswith("✗") and re.search(r"\(Nguồn: S\d+(, S\d+)*\)$", line) for line in marks)
-    assert any("báo tin tận nhà" in line and "S60, S62" in line for line in marks)
+    cited = re.compile(r"\(Nguồn: [^()]*Điều \d+[^()]* — S\d+(; [^()]*Điều \d+[^()]* — S\d+)*\)$")  # article and source
+    assert all(line.startswith("✗") and cited.search(line) for line in marks), marks
+    assert any("báo tin tận nhà" in line and line.endswith("(Nguồn: Luật Phòng, chống thiên tai, Điều 25 khoản 2 điểm c "
+                                                       "— S60; Nghị định 66/2021/NĐ-CP, Điều 4 khoản 4 — S62)")
+               for line in marks)
     strong = [line for line in debrief(s, STRONG) if line.startswith(("✔", "✗"))]
     assert strong and all(line.startswith("✔") for line in strong)
 
