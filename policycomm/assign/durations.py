@@ -36,7 +36,8 @@ from dataclasses import dataclass
 READING_WORDS_PER_MINUTE = 60
 #: A1: minutes to think over and give one answer, by kind of form
 MINUTES_PER_FORM = {"single": 1.5, "multiple": 2.0, "ordering": 3.0, "stage": 1.5, "audience": 1.5,
-                    "channels": 2.5, "number": 2.5, "text": 2.0, "writing": 12.0, "plan": 0.0}
+                    "channels": 2.5, "number": 2.5, "text": 2.0, "writing": 12.0, "plan": 0.0,
+                    "crisis": 16.0}  # crisis: four steps, each a situation to read and four choices to weigh
 #: A1: minutes to decide and fill in one activity of a plan (stage, audience, channels, message, timing)
 MINUTES_PER_PLAN_ROW = 6.0
 #: A1: minutes to try one practice tool
@@ -70,7 +71,8 @@ def estimate(notebook, waiting_s: float = 0.0) -> Estimate:
     from policycomm.model.radio import count_words
 
     keys = answer_key(notebook)
-    plan_rows = sum(len(key) for key in keys.values() if isinstance(key, list) and key and isinstance(key[0], dict))
+    plan_rows = sum(len(key) for key in keys.values()
+                    if isinstance(key, list) and key and isinstance(key[0], dict) and "stage" in key[0])
     words, answering, practising = 0.0, MINUTES_PER_PLAN_ROW * plan_rows, 0.0
     for cell in notebook.cells:
         if cell.cell_type == "markdown":

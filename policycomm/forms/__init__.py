@@ -58,6 +58,7 @@ _LAZY = {
     **{name: "reading" for name in ("answer", "plan_of", "PLAN_COLUMNS")},
     **{name: "keys" for name in ("key", "answer_key", "write_answers")},
     **{name: "tools" for name in ("recommend_tool", "assess_tool", "message_tool", "airtime_tool", "budget_tool")},
+    "crisis": "simulation",
 }
 
 __all__ = sorted(_LAZY)

@@ -7,6 +7,7 @@
 - :mod:`.plan`: ``CommunicationPlan`` and its checks;
 - :mod:`.optimize`: the best channel mix for a budget;
 - :mod:`.crisis`: crisis-communication frameworks and the holding-statement check;
+- :mod:`.scenario` and :mod:`.simulation`: crisis simulations as data, and the engine that plays them;
 - :mod:`.radio`: word counts and airtime of a commune-radio item.
 
 >>> from policycomm.model import lookup

@@ -69,7 +69,7 @@ def test_graded_cells_follow_the_course_conventions(assignment, path):
 
 #: a letter only Vietnamese has (the caption of a folded cell is Vietnamese)
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùý]", re.I)
-FORM_CALL = re.compile(r"^forms\.(single|multiple|ordering|stage|audience|channels|number|text|writing|plan)"
+FORM_CALL = re.compile(r"^forms\.(single|multiple|ordering|stage|audience|channels|number|text|writing|plan|crisis)"
                        r"\(\s*\"([^\"]+)\"", re.M)
 
 

@@ -5,7 +5,8 @@ shows (option texts, Vietnamese names of stages, audiences and channels) and
 its key (``forms.key``). :func:`answer` then gives that answer through the
 form on a Playwright page: it ticks the boxes whose labels name the answer,
 moves items with ▲, types numbers the Vietnamese way (``1,5``) and fills
-plan rows. It never reads an id on the page: a trainee only sees names.
+plan rows, and plays a crisis simulation decision by decision. It never reads an id on the page: a
+trainee only sees names.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from typing import Any
 
 from policycomm.forms.keys import answer_key
 
-KINDS = ("single", "multiple", "ordering", "stage", "audience", "channels", "number", "text", "writing", "plan")
+KINDS = ("single", "multiple", "ordering", "stage", "audience", "channels", "number", "text", "writing", "plan",
+         "crisis")
 PICKERS = {"stage": "stage", "audience": "audience", "channels": "channel"}
 
 
@@ -26,6 +28,7 @@ class FormSpec:
     options: dict[str, str]  # id -> text the trainee reads (choices, ordering, pickers)
     many: bool
     key: Any
+    scenario: str | None = None  # a crisis simulation's scenario id
 
 
 def _names(kind: str) -> dict[str, str]:
@@ -69,7 +72,8 @@ def form_specs(notebook) -> dict[str, FormSpec]:
             elif kind in PICKERS:
                 many = ast.literal_eval(keywords["many"]) if "many" in keywords else kind == "channels"
                 options = _names(PICKERS[kind])
-            found[exercise_id] = FormSpec(exercise_id, kind, options, many, keys.get(exercise_id))
+            scenario = ast.literal_eval(keywords["scenario"]) if kind == "crisis" else None
+            found[exercise_id] = FormSpec(exercise_id, kind, options, many, keys.get(exercise_id), scenario)
     return found
 
 
@@ -103,6 +107,8 @@ def answer(page, spec: FormSpec, value: Any = None, timeout: float = 30_000) -> 
         form.locator("textarea").fill(value)
     elif kind == "plan":
         _plan(form, list(value))
+    elif kind == "crisis":
+        _crisis(form, spec.scenario, list(value), timeout)
     form.get_by_text("Đã lưu câu trả lời").wait_for(timeout=timeout)
 
 
@@ -141,6 +147,26 @@ def _plan(form, rows: list[dict]) -> None:
             texts.nth(2 * index).fill(_vietnamese_number(row["cost"]))
         form.locator("textarea").nth(index).fill(row.get("message") or "")
         texts.nth(2 * index + 1).fill(row.get("timing") or "")
+
+
+def _crisis(form, scenario_id: str, decisions: list[dict], timeout: float) -> None:
+    """Play ``decisions``: for each step, click the message, the channels, the audience and the time by the
+    texts the trainee reads, press “Quyết định”, and wait for the next step (or the debrief)."""
+    from policycomm.model.scenario import scenario
+
+    s = scenario(scenario_id)
+    channel_names, audience_names = _names("channel"), _names("audience")
+    for decision in decisions:
+        step = s.step(decision["step"])
+        form.get_by_role("heading", name=step.title.vi).wait_for(timeout=timeout)
+        form.get_by_role("radio", name=step.messages[decision["message"]].text.vi, exact=True).check()
+        for channel in decision["channels"]:
+            form.get_by_role("checkbox", name=channel_names[channel], exact=True).check()
+        form.get_by_role("radio", name=audience_names[decision["audience"]], exact=True).check()
+        form.get_by_role("radio", name=s.timings[decision["timing"]].name.vi, exact=True).check()
+        form.get_by_role("button", name="Quyết định").click()
+        form.locator(".widget-html").filter(has_text=step.title.vi).filter(
+            has_text="Diễn biến sau quyết định").first.wait_for(timeout=timeout)
 
 
 def forms_by_cell(notebook) -> dict[int, list[FormSpec]]:
