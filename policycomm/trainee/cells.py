@@ -34,7 +34,7 @@ import re
 
 #: the form functions of policycomm.forms that save an answer (policycomm/forms/answers.py)
 FORM_KINDS = frozenset({"single", "multiple", "ordering", "stage", "audience", "channels", "number", "text",
-                        "writing", "plan"})
+                        "writing", "plan", "crisis"})
 #: "cau_3_kiem_tra", "cau_3" -> 3 (the cell ids course/README.md asks for)
 QUESTION_NUMBER = re.compile(r"^cau_(\d+)")
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
