@@ -607,10 +607,15 @@ class Saver:
         gradebook.db = FlushOnCommit(session)
         try:
             gradebook.update_or_create_student(job.student)
-            if timestamp:
-                gradebook.update_or_create_submission(job.assignment, job.student, timestamp=timestamp)
-            else:
-                gradebook.update_or_create_submission(job.assignment, job.student)
+            # nbgrader's add_submission builds the new submission's rows before adding it to the session, and
+            # reading ``submission.assignment.notebooks`` meanwhile autoflushes; SQLAlchemy >= 2.0.19 warns
+            # about that ("SAWarning: Object of type <SubmittedAssignment> not in session", sqlalchemy#10090)
+            # although nothing is lost: the rows are added and committed right after. No autoflush here.
+            with session.no_autoflush:
+                if timestamp:
+                    gradebook.update_or_create_submission(job.assignment, job.student, timestamp=timestamp)
+                else:
+                    gradebook.update_or_create_submission(job.assignment, job.student)
             for notebook in gradebook.find_assignment(job.assignment).notebooks:
                 if notebook.name not in executed:
                     self.zero_notebook(job, notebook.name)
