@@ -157,7 +157,7 @@ def grade_cohort(course_dir: str = ".", assignments: list[str] | None = None, *,
     try:
         if os.geteuid() == 0:
             make_private(course_dir)
-        grader = CohortRun(course_dir, config, db_url, pool, limits)
+        grader = CohortRun(course_dir, config, db_url, pool, limits, waiting_in_exchange(config))
         with grader, _journal(course_dir, resume) as journal:
             done = read_journal(course_dir) if resume else {}
             return grader.run(submissions, journal, done, progress, started)
@@ -203,6 +203,32 @@ def find_submissions(course_dir: str, config, assignments: list[str] | None) -> 
         if os.path.isdir(path) and (not assignments or assignment in assignments):
             pairs.append((assignment, student))
     return sorted(pairs)
+
+
+def waiting_in_exchange(config) -> dict:
+    """(assignment, student) -> the time of the newest submission in nbgrader's exchange (its inbound folder).
+
+    ``nbgrader submit`` keeps every submission there, ``<student>+<assignment>+<time>+<random>``, and
+    ``nbgrader collect`` copies the newest into ``submitted/``, but only with ``--update`` once a copy is
+    there. Empty when the course has no readable exchange (no hub, or not the lecturer's).
+    """
+    from nbgrader.exchange.default.exchange import Exchange
+    from nbgrader.utils import parse_utc
+
+    root = config_value(config, "Exchange", "root", Exchange.class_traits()["root"].default_value)
+    course_id = config_value(config, "CourseDirectory", "course_id", "")
+    newest = {}
+    if not course_id:
+        return newest
+    for path in glob.glob(os.path.join(glob.escape(os.path.join(root, course_id, "inbound")), "*+*+*")):
+        parts = os.path.basename(path).rsplit("+", 3)  # as nbgrader's ExchangeCollect reads the name
+        try:
+            key, when = (parts[1], parts[0]), parse_utc(parts[2])
+        except (IndexError, ValueError):
+            continue
+        if key not in newest or when > newest[key]:
+            newest[key] = when
+    return newest
 
 
 def course_imports(course_dir: str, config) -> tuple[str, ...]:
@@ -607,10 +633,15 @@ class Saver:
         gradebook.db = FlushOnCommit(session)
         try:
             gradebook.update_or_create_student(job.student)
-            if timestamp:
-                gradebook.update_or_create_submission(job.assignment, job.student, timestamp=timestamp)
-            else:
-                gradebook.update_or_create_submission(job.assignment, job.student)
+            # nbgrader's add_submission builds the new submission's rows before adding it to the session, and
+            # reading ``submission.assignment.notebooks`` meanwhile autoflushes; SQLAlchemy >= 2.0.19 warns
+            # about that ("SAWarning: Object of type <SubmittedAssignment> not in session", sqlalchemy#10090)
+            # although nothing is lost: the rows are added and committed right after. No autoflush here.
+            with session.no_autoflush:
+                if timestamp:
+                    gradebook.update_or_create_submission(job.assignment, job.student, timestamp=timestamp)
+                else:
+                    gradebook.update_or_create_submission(job.assignment, job.student)
             for notebook in gradebook.find_assignment(job.assignment).notebooks:
                 if notebook.name not in executed:
                     self.zero_notebook(job, notebook.name)
@@ -659,8 +690,9 @@ class Saver:
 class CohortRun:
     """One grading run: the five steps over every submission, in parallel, each result journaled."""
 
-    def __init__(self, course_dir: str, config, db_url: str | None, pool: WarmPool, limits: Limits):
-        self.pool, self.limits = pool, limits
+    def __init__(self, course_dir: str, config, db_url: str | None, pool: WarmPool, limits: Limits,
+                 waiting: dict | None = None):
+        self.pool, self.limits, self.waiting = pool, limits, waiting or {}
         self.course = Course(course_dir, config, db_url)
         self.sanitise, self.finish_notebooks, self.save = (Sanitiser(self.course), Finisher(self.course),
                                                            Saver(self.course))
@@ -699,12 +731,16 @@ class CohortRun:
                 folder = self.course.folder("submitted", student, assignment)
                 print_ = fingerprint(folder)
                 entry = done.get((assignment, student))
+                newer = self.newer_waiting(assignment, student)
                 if entry and entry.get("fingerprint") == print_ and entry.get("status") == "graded":
                     summary.skipped += 1
-                    summary.results.append(SubmissionResult.from_dict(entry))
+                    result = SubmissionResult.from_dict(entry)  # the note of that run gives way to today's
+                    result.problems = [p for p in result.problems if p.code != "newer_submission"] + newer
+                    summary.results.append(result)
                     bar.update(1)
                     continue
                 in_flight.append(self.start(assignment, student, print_, executor.submit))
+                in_flight[-1].result.problems += newer
                 while len(in_flight) > 2 * self.pool.slots:
                     settle(block=True)
                 settle(block=False)
@@ -713,6 +749,19 @@ class CohortRun:
         bar.close()
         summary.wall_s = time.monotonic() - started
         return summary
+
+    def newer_waiting(self, assignment: str, student: str) -> list[Problem]:
+        """A note when the exchange holds a newer submission than the one in submitted/ (it is not graded)."""
+        newest = self.waiting.get((assignment, student))
+        if newest is None:
+            return []
+        try:
+            current = self.course.coursedir.get_existing_timestamp(self.course.folder("submitted", student, assignment))
+        except BaseException:  # nbgrader exits on an invalid timestamp.txt; the Saver reports that
+            return []
+        if current is not None and newest <= current:
+            return []
+        return [Problem("newer_submission", assignment, newest.strftime("%Y-%m-%d %H:%M:%S UTC"))]
 
     def _check_assignments(self, assignments: set[str]) -> None:
         from nbgrader.api import MissingEntry

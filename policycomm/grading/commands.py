@@ -83,9 +83,12 @@ def run_report(args) -> int:
     from .report import write_report
 
     try:
-        index = write_report(args.course, args.output, db_url=args.db_url)
+        written = write_report(args.course, args.output, db_url=args.db_url)
     except GradingError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(message("report_written", index=index))
+    print(message("report_written", index=written.index))
+    print(message("rp_moodle_howto", path=written.moodle))
+    if written.left_out:
+        print(message("rp_moodle_left_out", students=", ".join(written.left_out)))
     return 0

@@ -1,4 +1,4 @@
-"""Class report and per-trainee feedback from an nbgrader gradebook.
+"""Class report, exports and per-trainee feedback from an nbgrader gradebook.
 
 ``write_report(course, out)`` writes:
 
@@ -6,6 +6,8 @@
   trainees who need help, grading problems from the journal, and a link to
   the item analysis (``policycomm quiz analyze``) when its output is found;
 - ``scores.csv`` and ``scores.xlsx``: one row per trainee, for the institution;
+- ``moodle.csv``: the same points as Moodle's gradebook imports them
+  (:func:`moodle_table`);
 - ``feedback/<student>/<assignment>/<notebook>.html``: each trainee's answers,
   outputs and points, made by nbgrader's own ``generate_feedback`` as the
   course configures it (:mod:`policycomm.assign.feedback`: no hidden tests,
@@ -15,23 +17,25 @@ The pages are Jinja2 templates (``policycomm/templates/``) and their sentences
 come from the message catalogue (``messages/report.yaml``), so
 ``set_language("en")`` gives an English report; names and topics are data.
 
-Topics: a grade cell's topic is ``metadata.policycomm.topic`` of that cell in
-``source/``; otherwise the part of its ``grade_id`` before ``__`` (so
-``channel_choice__top3_test`` belongs to ``channel_choice``); otherwise the
-notebook's name.
+Every trainee of the gradebook has a row. An assignment a trainee never
+submitted has no points: its cell is empty in every export ("-" in
+``moodle.csv``, Moodle's "no grade"), never 0, while a submitted one that
+scored 0 shows 0. Totals, shares, means and the distribution count only the
+assignments each trainee submitted; what is missing is counted and listed
+apart (the "submitted" columns, and "not submitted" under trainees who need help).
 
->>> topic_of("channel_choice__top3_test", {}, "channels")
-'channel_choice'
->>> topic_of("q1", {"policycomm": {"topic": "crisis"}}, "channels")
-'crisis'
->>> topic_of("q1", {}, "channels")
-'channels'
+Topics: a grade cell's topic is ``metadata.policycomm.topic`` of that cell in
+``source/``, an id of ``policycomm/data/topics.yaml`` shown by its name. When
+no grade cell declares one, the report has no by-topic table.
+
+>>> topic_of({"policycomm": {"topic": "crisis"}}), topic_of({})
+('crisis', None)
 """
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..messages import message
 
@@ -39,14 +43,23 @@ from ..messages import message
 HELP_BELOW = 0.5
 
 
-def topic_of(grade_id: str, cell_metadata: dict, notebook: str) -> str:
-    """The topic a grade cell counts towards (see the module docstring)."""
+def topic_of(cell_metadata: dict) -> str | None:
+    """The topic a grade cell declares (``metadata.policycomm.topic``), or None."""
     topic = (cell_metadata.get("policycomm") or {}).get("topic")
-    if topic:
-        return str(topic)
-    if "__" in grade_id:
-        return grade_id.split("__", 1)[0]
-    return notebook
+    return str(topic) if topic else None
+
+
+def topic_name(topic_id: str) -> str:
+    """A topic's name in the current language; an id that ``topics.yaml`` lacks stays as it is.
+
+    >>> topic_name("crisis"), topic_name("not_a_topic")
+    ('Khủng hoảng và cảnh báo', 'not_a_topic')
+    """
+    from ..messages import get_language
+    from ..model.topics import load_topics
+
+    known = load_topics().get(topic_id)
+    return known.name.get(get_language()) if known else topic_id
 
 
 @dataclass
@@ -55,76 +68,173 @@ class CellScore:
     assignment: str
     notebook: str
     cell: str
-    topic: str
+    topic: str | None
     score: float
     max_score: float
 
 
-def collect_scores(course_dir: str, db_url: str | None = None) -> list[CellScore]:
-    """Every grade of every trainee in the gradebook, with its topic."""
+@dataclass
+class Trainee:
+    """A trainee as the gradebook knows them (the roster fills names and email)."""
+
+    id: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+
+    @property
+    def full_name(self) -> str:
+        """Family name first, as Vietnamese names are written."""
+        return " ".join(part for part in (self.last_name, self.first_name) if part)
+
+
+@dataclass
+class ClassGrades:
+    """What the gradebook holds of a class: every trainee, every graded cell, each assignment's maximum."""
+
+    trainees: list[Trainee]
+    scores: list[CellScore]
+    #: assignment -> its maximum points, for the assignments someone submitted (in name order)
+    maxima: dict[str, float] = field(default_factory=dict)
+
+    def frame(self):
+        """The cell scores as a pandas DataFrame (columns of :class:`CellScore`)."""
+        import pandas as pd
+
+        columns = list(CellScore.__dataclass_fields__)
+        return pd.DataFrame([vars(row) for row in self.scores], columns=columns)
+
+
+def collect_grades(course_dir: str, db_url: str | None = None) -> ClassGrades:
+    """Every trainee and every grade of every submission in the gradebook, with its topic."""
     import nbformat
     from nbgrader.api import Gradebook
 
     db_url = db_url or f"sqlite:///{os.path.join(course_dir, 'gradebook.db')}"
     metadata = {}
-    rows = []
+    rows, maxima = [], {}
     with Gradebook(db_url) as gradebook:
-        for assignment in gradebook.assignments:
+        trainees = [Trainee(s.id, s.first_name or "", s.last_name or "", s.email or "")
+                    for s in sorted(gradebook.students, key=lambda s: s.id)]
+        for assignment in sorted(gradebook.assignments, key=lambda a: a.name):
             for notebook in assignment.notebooks:
                 path = os.path.join(course_dir, "source", assignment.name, f"{notebook.name}.ipynb")
                 if os.path.exists(path):
                     for cell in nbformat.read(path, as_version=4).cells:
                         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
                         metadata[(assignment.name, notebook.name, grade_id)] = dict(cell.metadata)
+            if assignment.submissions:
+                maxima[assignment.name] = float(assignment.max_score or 0)
             for submission in assignment.submissions:
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
                         cell_md = metadata.get((assignment.name, notebook.name, grade.name), {})
                         rows.append(CellScore(submission.student.id, assignment.name, notebook.name, grade.name,
-                                              topic_of(grade.name, cell_md, notebook.name),
-                                              float(grade.score or 0), float(grade.max_score or 0)))
-    return rows
+                                              topic_of(cell_md), float(grade.score or 0),
+                                              float(grade.max_score or 0)))
+    return ClassGrades(trainees, rows, maxima)
 
 
-def write_report(course_dir: str, out_dir: str, db_url: str | None = None) -> str:
-    """Write the class report, exports and feedback; returns the path of ``index.html``."""
-    import pandas as pd
+@dataclass
+class Written:
+    """What :func:`write_report` wrote: the page, the Moodle file, and the trainees left out of it (no email)."""
 
+    index: str
+    moodle: str
+    left_out: list[str]
+
+
+def write_report(course_dir: str, out_dir: str, db_url: str | None = None) -> Written:
+    """Write the class report, exports and feedback."""
     from .cohort import GradingError, load_course_config, read_journal
 
     course_dir, out_dir = os.path.abspath(course_dir), os.path.abspath(out_dir)
     if db_url is None and not os.path.exists(os.path.join(course_dir, "gradebook.db")):
         raise GradingError("rp_no_gradebook", path=os.path.join(course_dir, "gradebook.db"))
-    scores = pd.DataFrame([vars(row) for row in collect_scores(course_dir, db_url)])
-    if scores.empty:
+    grades = collect_grades(course_dir, db_url)
+    if not grades.scores:
         raise GradingError("rp_nothing_graded")
     os.makedirs(out_dir, exist_ok=True)
-    table = _trainee_table(scores)
+    table = trainee_table(grades)
     table.to_csv(os.path.join(out_dir, "scores.csv"), index=False, encoding="utf-8-sig")
     table.to_excel(os.path.join(out_dir, "scores.xlsx"), index=False, sheet_name=message("rp_sheet"))
-    _histogram(table[message("rp_col_percent")], os.path.join(out_dir, "distribution.png"))
+    moodle, left_out = moodle_table(grades)
+    moodle_path = os.path.join(out_dir, MOODLE_FILE)
+    moodle.to_csv(moodle_path, index=False, encoding="utf-8", na_rep=MOODLE_NO_GRADE)
+    _histogram(table[message("rp_col_percent")].dropna(), os.path.join(out_dir, "distribution.png"))
     journal = read_journal(course_dir)
     feedback = write_feedback(course_dir, os.path.join(out_dir, "feedback"), load_course_config(course_dir), db_url)
     index = os.path.join(out_dir, "index.html")
     with open(index, "w", encoding="utf-8") as handle:
-        handle.write(class_page(scores, table, journal, feedback, _item_analysis_link(course_dir, out_dir)))
-    return index
+        handle.write(class_page(grades, table, journal, feedback, _item_analysis_link(course_dir, out_dir),
+                                left_out))
+    return Written(index, moodle_path, left_out)
 
 
-def _trainee_table(scores):
-    """One row per trainee: points per assignment, total, percentage."""
-    per_assignment = scores.pivot_table(index="student", columns="assignment", values="score", aggfunc="sum",
-                                        fill_value=0.0)
-    maximum = scores.groupby("assignment")[["max_score", "student"]].apply(
-        lambda g: g["max_score"].sum() / g["student"].nunique())
+def trainee_table(grades: ClassGrades):
+    """One row per trainee: points per assignment (empty where not submitted), then totals over what was submitted.
+
+    >>> grades = ClassGrades([Trainee("an"), Trainee("binh")],
+    ...                      [CellScore("an", "ps1", "n", "q1", None, 0.0, 4.0)], {"ps1": 4.0, "ps2": 6.0})
+    >>> trainee_table(grades).to_dict("records")[1]["ps1"]
+    nan
+    """
+    import pandas as pd
+
+    scores = grades.frame()
+    students = [t.id for t in grades.trainees]
+    students += sorted(set(scores["student"]) - set(students))
+    names = {t.id: t.full_name for t in grades.trainees}
+    points = scores.pivot_table(index="student", columns="assignment", values="score", aggfunc="sum")
+    points = points.reindex(index=students, columns=list(grades.maxima))
+    maxima = pd.Series(grades.maxima, dtype=float)
+    submitted = points.notna()
     total, most, percent = message("rp_col_total"), message("rp_col_max"), message("rp_col_percent")
-    table = per_assignment.copy()
-    table[total] = per_assignment.sum(axis=1)
-    table[most] = float(maximum.sum())
-    table[percent] = (100 * table[total] / table[most]).round(1)
-    table = table.reset_index().rename(columns={"student": message("rp_trainee")})
+    table = points.copy()
+    table[message("rp_col_submitted")] = submitted.sum(axis=1)
+    table[total] = points.sum(axis=1, min_count=1)
+    table[most] = submitted.mul(maxima, axis=1).sum(axis=1).where(submitted.any(axis=1))
+    table[percent] = (100 * table[total] / table[most].where(table[most] > 0)).round(1)
+    table.insert(0, message("rp_col_name"), [names.get(student, "") for student in students])
+    table = table.rename_axis(message("rp_trainee")).reset_index()
     table.columns.name = None
     return table
+
+
+#: the Moodle file's name in the report folder, and Moodle's mark for "no grade" (blank would
+#: become a grade in a new grade item: Moodle's grade/import/csv skips only "-" there)
+MOODLE_FILE = "moodle.csv"
+MOODLE_NO_GRADE = "-"
+
+
+def moodle_table(grades: ClassGrades):
+    """``(table, left_out)``: the CSV that Moodle's gradebook imports (Grades > Import > CSV file), and the
+    ids of the trainees without an email, who cannot be matched in Moodle and are left out.
+
+    Columns: last name, first name, ID number (the trainee's id), email address, then one column per
+    assignment with its points (missing where not submitted). In Moodle the lecturer picks encoding UTF-8,
+    separator comma, then "Identify user by": Map from the email column, Map to "Email address"
+    (useremail); each assignment column maps to its grade item, or to "new grade item".
+
+    >>> table, left_out = moodle_table(ClassGrades([Trainee("an", "Thị Hà", "Nguyễn", "ha@x.vn"), Trainee("binh")],
+    ...                                            [CellScore("an", "ps1", "n", "q1", None, 3.0, 4.0)], {"ps1": 4.0}))
+    >>> table.to_dict("records"), left_out
+    ([{'Họ': 'Nguyễn', 'Tên': 'Thị Hà', 'Mã số': 'an', 'Địa chỉ email': 'ha@x.vn', 'ps1': 3.0}], ['binh'])
+    """
+    import pandas as pd
+
+    scores = grades.frame()
+    points = scores.pivot_table(index="student", columns="assignment", values="score", aggfunc="sum")
+    with_email = [t for t in grades.trainees if t.email.strip()]
+    left_out = [t.id for t in grades.trainees if not t.email.strip()]
+    people = pd.DataFrame({message("rp_moodle_last_name"): [t.last_name for t in with_email],
+                           message("rp_moodle_first_name"): [t.first_name for t in with_email],
+                           message("rp_moodle_id_number"): [t.id for t in with_email],
+                           message("rp_moodle_email"): [t.email.strip() for t in with_email]})
+    marks = points.reindex(index=[t.id for t in with_email], columns=list(grades.maxima)).round(2)
+    table = pd.concat([people, marks.reset_index(drop=True)], axis=1)
+    table.columns.name = None
+    return table, left_out
 
 
 def _histogram(percentages, path: str) -> None:
@@ -150,36 +260,46 @@ def _item_analysis_link(course_dir: str, out_dir: str) -> str | None:
     return None
 
 
-def _shares(scores, by: str) -> list[tuple]:
-    """(name, points of the class, maximum, share or None) per value of ``by``."""
+def _shares(scores, by: str, label=str) -> list[tuple]:
+    """(label of the value, points of the class, maximum, share or None) per value of ``by``."""
     sums = scores.groupby(by)[["score", "max_score"]].sum()
-    return [(str(name), r.score, r.max_score, r.score / r.max_score if r.max_score > 0 else None)
+    return [(label(name), r.score, r.max_score, r.score / r.max_score if r.max_score > 0 else None)
             for name, r in sums.iterrows()]
 
 
-def class_page(scores, table, journal: dict, feedback: dict, item_link: str | None) -> str:
+def class_page(grades: ClassGrades, table, journal: dict, feedback: dict, item_link: str | None,
+               left_out: list[str] = ()) -> str:
     """The class report page (``index.html``) in the current language."""
     from ..templates import render
     from .cohort import Problem
 
+    scores = grades.frame()
     trainee, percent = message("rp_trainee"), message("rp_col_percent")
-    by_student_topic = scores.groupby(["student", "topic"])[["score", "max_score"]].sum()
+    by_student_topic = scores.dropna(subset=["topic"]).groupby(["student", "topic"])[["score", "max_score"]].sum()
     weak = by_student_topic[by_student_topic["score"] < HELP_BELOW * by_student_topic["max_score"]]
     weak_students = set(weak.index.get_level_values(0))
     need_help = []
-    for _, row in table.sort_values(percent).iterrows():
+    for _, row in table.sort_values(percent, na_position="first").iterrows():
         student = row[trainee]
         problems = sorted({p["code"] for (_, s), entry in journal.items() if s == student
                            for p in entry.get("problems", [])})
-        if row[percent] < 100 * HELP_BELOW or problems:
-            need_help.append({"student": student, "share": row[percent], "problems": problems,
-                              "topics": sorted(weak.loc[student].index) if student in weak_students else []})
+        missing = [a for a in grades.maxima if row[a] != row[a]]
+        if row[percent] < 100 * HELP_BELOW or problems or missing:
+            need_help.append({"student": student, "name": row[message("rp_col_name")], "share": row[percent],
+                              "missing": missing, "problems": problems,
+                              "topics": sorted(topic_name(t) for t in weak.loc[student].index)
+                              if student in weak_students else []})
     problems = [(s, a, Problem(**p).text()) for (a, s), entry in sorted(journal.items())
                 for p in entry.get("problems", [])]
-    return render("class_report.html.j2", trainees=table.shape[0], mean=table[percent].mean(),
-                  help_below=100 * HELP_BELOW, by_assignment=_shares(scores, "assignment"),
-                  by_topic=_shares(scores, "topic"), need_help=need_help, problems=problems,
-                  item_link=item_link, feedback=feedback)
+    submitted = scores.groupby("assignment")["student"].nunique()
+    by_assignment = [(name, int(submitted.get(name, 0)), *rest)
+                     for name, *rest in _shares(scores, "assignment")]
+    return render("class_report.html.j2", trainees=table.shape[0],
+                  submitted=int((table[message("rp_col_submitted")] > 0).sum()), mean=table[percent].mean(),
+                  help_below=100 * HELP_BELOW, by_assignment=by_assignment,
+                  by_topic=_shares(scores.dropna(subset=["topic"]), "topic", topic_name), need_help=need_help,
+                  problems=problems, item_link=item_link, feedback=feedback, moodle_file=MOODLE_FILE,
+                  left_out=list(left_out))
 
 
 # --------------------------------------------------------------------------- feedback

@@ -206,3 +206,12 @@ class FormerBody(Sourced):
     until: str
     successor: Text
     documents: list[str] = Field(default_factory=list, description="documents in the course that it issued")
+
+
+class Topic(Strict):
+    """A topic that questions of several modules test (``topics.yaml``); grade cells name it in their metadata."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    description: Text
+    modules: list[str] = Field(min_length=1, description="folders of course/source/ whose modules teach it")

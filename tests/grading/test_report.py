@@ -5,6 +5,7 @@ The pages are templates with escaping on, and in English they have no Vietnamese
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from nbgrader.api import Gradebook
 
 from gradingkit import ASSIGNMENTS, CORRECT, PARTIAL, nbgrader, submit
 
@@ -32,22 +34,46 @@ def _hidden_and_solution_lines(course: Path) -> set[str]:
     return lines
 
 
-@pytest.fixture
-def reported(course, tmp_path):
+#: the roster as nbgrader's students table holds it: id -> (first name, last name, email); chi has no email
+ROSTER = {"an": ("Thị Hà", "Nguyễn", "ha.nguyen@example.vn"), "binh": ("Văn Bình", "Trần", "binh.tran@example.vn"),
+          "chi": ("Kim Chi", "Lê", ""), "dao": ("Thuỳ Dương", "Đào", "duong.dao@example.vn"),
+          "em": ("Văn Ếm", "Lò", "em.lo@example.vn")}
+
+
+@pytest.fixture(scope="module")
+def reported(released_course, tmp_path_factory):
+    """an, binh and chi submit both assignments (chi untouched), dao only ps1, em (on the roster) nothing.
+
+    Graded and reported once for this module's tests, which only read the results.
+    """
+    tmp_path = tmp_path_factory.mktemp("reported")
+    course = tmp_path / "course"
+    shutil.copytree(released_course, course)
     for assignment in ASSIGNMENTS:
         submit(course, "an", assignment, CORRECT)
         submit(course, "binh", assignment, PARTIAL)
         submit(course, "chi", assignment, {})
+    submit(course, "dao", "ps1", CORRECT)
     graded = subprocess.run([str(POLICYCOMM), "grade", "--all", "--course", str(course), "--no-progress"],
                             capture_output=True, text=True, timeout=600)
     assert graded.returncode == 0, graded.stderr[-2000:]
-    assert "Đã chấm 6 bài" in graded.stdout
+    assert "Đã chấm 7 bài" in graded.stdout
+    assert "Warning" not in graded.stderr, graded.stderr[-2000:]  # the lecturer's console shows no library warning
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:  # what the roster writes
+        for student, (first, last, email) in ROSTER.items():
+            gradebook.update_or_create_student(student, first_name=first, last_name=last, email=email or None)
     (tmp_path / "report").mkdir()
     (tmp_path / "report" / "item-analysis.html").write_text("<html></html>")
     done = subprocess.run([str(POLICYCOMM), "report", "--course", str(course), "-o", str(tmp_path / "report")],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "Warning" not in done.stderr, done.stderr[-2000:]
+    assert "useremail" in done.stdout and "chi" in done.stdout.split("không có trong tệp Moodle")[1]
     return course, tmp_path / "report"
+
+
+def _row(table, student: str):
+    return table.loc[table["Học viên"] == student].iloc[0]
 
 
 @pytest.mark.slow
@@ -55,14 +81,45 @@ def test_class_report_and_exports(reported):
     course, out = reported
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "Phân bố điểm" in index and "distribution.png" in index
-    assert "channel_choice" in index and "audiences" in index  # topics from the id prefix and cell metadata
-    assert 'href="item-analysis.html"' in index
-    assert "chi" in index.split("Học viên cần hỗ trợ")[1].split("</table>")[0]  # untouched release: needs help
+    topics = index.split("Theo chủ đề")[1].split("</table>")[0]  # topic names from topics.yaml, by cell metadata
+    assert "Chọn kênh truyền thông" in topics and "Công chúng" in topics and "Khủng hoảng và cảnh báo" in topics
+    assert 'href="item-analysis.html"' in index and 'href="moodle.csv"' in index
+    need_help = index.split("Học viên cần hỗ trợ")[1].split("</table>")[0]
+    assert "chi" in need_help  # untouched release: needs help
+    assert re.search(r"dao</td><td>Đào Thuỳ Dương</td><td>87.5%</td><td>ps2<", need_help)  # ps2 missing
+    assert re.search(r"em</td><td>Lò Văn Ếm</td><td>—</td><td>ps1, ps2<", need_help)
     csv = pd.read_csv(out / "scores.csv", encoding="utf-8-sig")
     xlsx = pd.read_excel(out / "scores.xlsx")
-    assert list(csv["Học viên"]) == ["an", "binh", "chi"] == list(xlsx["Học viên"])
-    assert csv.loc[csv["Học viên"] == "an", "Tổng điểm"].item() == 9  # all autograded points (9 of 10)
-    assert csv.loc[csv["Học viên"] == "chi", "Tổng điểm"].item() == 0
+    for table in (csv, xlsx):
+        assert list(table["Học viên"]) == ["an", "binh", "chi", "dao", "em"]
+        assert _row(table, "an")["Tổng điểm"] == 9  # all autograded points (9 of 10)
+        assert _row(table, "an")["Họ và tên"] == "Nguyễn Thị Hà"
+        assert _row(table, "chi")["Tổng điểm"] == 0 and _row(table, "chi")["ps2"] == 0  # submitted, scored 0
+        assert _row(table, "dao")["ps1"] == 7 and pd.isna(_row(table, "dao")["ps2"])  # never submitted: empty
+        assert _row(table, "dao")["Tỉ lệ (%)"] == 87.5 and _row(table, "dao")["Số bài đã nộp"] == 1
+        assert _row(table, "em")[["ps1", "ps2", "Tổng điểm", "Tỉ lệ (%)"]].isna().all()
+    assert ",," in (out / "scores.csv").read_text(encoding="utf-8-sig").splitlines()[4]  # dao's ps2: empty, not 0.0
+    shares = csv["Tỉ lệ (%)"].dropna()
+    assert len(shares) == 4  # em, who submitted nothing, counts in no mean
+    assert f"điểm trung bình {shares.mean():.1f}%" in index and "5 học viên, 4 người đã nộp bài" in index
+    by_assignment = index.split("Theo bài")[1].split("</table>")[0]
+    assert "<td>ps1</td><td>4 / 5</td>" in by_assignment and "<td>ps2</td><td>3 / 5</td>" in by_assignment
+
+
+@pytest.mark.slow
+def test_the_moodle_file_is_what_moodle_imports(reported):
+    _, out = reported
+    raw = (out / "moodle.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8")  # UTF-8, as chosen in Moodle's form
+    moodle = pd.read_csv(out / "moodle.csv", encoding="utf-8", dtype=str, keep_default_na=False)
+    assert list(moodle.columns) == ["Họ", "Tên", "Mã số", "Địa chỉ email", "ps1", "ps2"]  # people, one column a grade item
+    assert list(moodle["Mã số"]) == ["an", "binh", "dao", "em"]  # chi has no email: Moodle could not match her
+    assert (moodle["Địa chỉ email"] != "").all() and (moodle["Họ"] + " " + moodle["Tên"]).tolist() == [
+        "Nguyễn Thị Hà", "Trần Văn Bình", "Đào Thuỳ Dương", "Lò Văn Ếm"]
+    dao, em = moodle.iloc[2], moodle.iloc[3]
+    assert float(dao["ps1"]) == 7 and dao["ps2"] == "-"  # Moodle's "no grade", never 0
+    assert em["ps1"] == em["ps2"] == "-"
+    assert float(moodle.iloc[1]["ps1"]) >= 0 and float(moodle.iloc[0]["ps2"]) == 2
 
 
 @pytest.mark.slow
@@ -82,7 +139,7 @@ def test_nbgrader_export_and_feedback_work_on_the_results(reported):
 def test_feedback_has_no_hidden_tests_and_no_solutions(reported):
     course, out = reported
     pages = sorted((out / "feedback").rglob("*.html"))
-    assert len(pages) == 9  # 3 trainees x 3 notebooks
+    assert len(pages) == 11  # 3 trainees x 3 notebooks, and dao's 2 of ps1
     secrets = _hidden_and_solution_lines(course)
     assert secrets
     for page in pages:
@@ -112,15 +169,36 @@ VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫ
 SCRIPT = "<script>alert(1)</script>"
 
 
-def _class_page(student: str, topic: str) -> str:
-    from policycomm.grading.report import CellScore, _trainee_table, class_page
+def _class_page(student: str, topic: str | None) -> str:
+    from policycomm.grading.report import CellScore, ClassGrades, Trainee, class_page, trainee_table
 
-    scores = pd.DataFrame([vars(CellScore(student, "ps1", "channels", "q1", topic, 1.0, 4.0)),
-                           vars(CellScore("an", "ps1", "channels", "q1", topic, 4.0, 4.0))])
+    grades = ClassGrades([Trainee(student), Trainee("an")],
+                         [CellScore(student, "ps1", "channels", "q1", topic, 1.0, 4.0),
+                          CellScore("an", "ps1", "channels", "q1", topic, 4.0, 4.0)], {"ps1": 4.0})
     journal = {("ps1", student): {"problems": [{"code": "tampering", "notebook": "ps1/channels.ipynb",
                                                 "detail": "q1 (sys.modules)"}]}}
     feedback = {student: [("ps1/channels", f"feedback/{student}/ps1/channels.html")]}
-    return class_page(scores, _trainee_table(scores), journal, feedback, None)
+    return class_page(grades, trainee_table(grades), journal, feedback, None)
+
+
+def test_without_declared_topics_the_report_has_no_by_topic_table():
+    assert "Theo chủ đề" not in _class_page("binh", None)
+    page = _class_page("binh", "crisis")
+    assert "Theo chủ đề" in page and "Khủng hoảng và cảnh báo" in page.split("Theo chủ đề")[1]
+
+
+def test_a_submitted_zero_stays_zero_and_an_unsubmitted_assignment_is_empty():
+    from policycomm.grading.report import CellScore, ClassGrades, Trainee, moodle_table, trainee_table
+
+    grades = ClassGrades([Trainee("an", email="an@example.vn"), Trainee("binh", email="binh@example.vn")],
+                         [CellScore("an", "ps1", "n", "q1", None, 0.0, 4.0),
+                          CellScore("an", "ps2", "n", "q1", None, 6.0, 6.0),
+                          CellScore("binh", "ps2", "n", "q1", None, 3.0, 6.0)], {"ps1": 4.0, "ps2": 6.0})
+    table = trainee_table(grades).set_index("Học viên")
+    assert table.loc["an", "ps1"] == 0 and pd.isna(table.loc["binh", "ps1"])
+    assert table.loc["an", "Tỉ lệ (%)"] == 60.0 and table.loc["binh", "Tỉ lệ (%)"] == 50.0  # of what each submitted
+    moodle = moodle_table(grades)[0].set_index("Mã số")
+    assert moodle.loc["an", "ps1"] == 0 and pd.isna(moodle.loc["binh", "ps1"])
 
 
 def test_a_trainee_name_is_escaped_in_the_class_report():
