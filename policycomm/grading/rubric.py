@@ -109,8 +109,8 @@ class Rubric:
         return float(sum(c.points for c in self.criteria))
 
 
-def rubric_path(name: str | os.PathLike) -> Path:
-    """The file of a rubric given by name (``"capstone"``) or path.
+def rubric_path(name: str | os.PathLike, folder: Path = RUBRIC_DIR) -> Path:
+    """The file of a rubric given by name (``"capstone"``, looked up in ``folder``) or path.
 
     >>> rubric_path("capstone").name
     'capstone.yaml'
@@ -118,7 +118,7 @@ def rubric_path(name: str | os.PathLike) -> Path:
     text = str(name)
     if text.endswith((".yaml", ".yml")) or os.sep in text:
         return Path(text)
-    return RUBRIC_DIR / f"{text}.yaml"
+    return folder / f"{text}.yaml"
 
 
 def load_rubric(name: str | os.PathLike = "capstone") -> Rubric:
