@@ -31,10 +31,12 @@ the quality part. Criteria are of six kinds:
 **Gaming** is defined and scored the same way for every exercise (the
 rubric's ``integrity`` sets the numbers):
 
-- the *own text* is the trainee's sentences minus those copied from the
-  template or the scenario (the same sentence, or 70 % of its word triples),
-  minus repeated sentences and the template's ``[…]`` placeholders; only the
-  own text earns elements, avoid, message and spoken points;
+- the *own words* are those of the trainee's sentences minus the ones copied
+  from the template or the scenario (the same sentence, or 70 % of its word
+  triples), minus repeated sentences and the template's ``[…]`` placeholders;
+  the criteria read the own sentences and the facts restated from the
+  scenario, never the template's sentences (a heading of the template still
+  opens a section, whose content must be the trainee's own);
 - an empty text, or one with fewer than ``min_own_words`` own words (the
   template pasted unchanged, the scenario copied), earns 0;
 - when less than ``min_own_share`` of the words are the trainee's own, or the
@@ -314,36 +316,46 @@ def _triples(words: tuple) -> set:
     return {words[i:i + 3] for i in range(len(words) - 2)}
 
 
-@lru_cache(maxsize=32)
-def _sources(template: str, scenario: str) -> tuple[frozenset, frozenset]:
-    """The sentences (as word tuples) and word triples of the template and the scenario."""
+@lru_cache(maxsize=64)
+def _source(text: str) -> tuple[frozenset, frozenset]:
+    """The sentences (as word tuples) and the word triples of a template or a scenario."""
     from ..text import split_sentences
 
-    keys = {_key(s) for text in (template, scenario) for s in split_sentences(text)}
-    keys.discard(())
+    keys = {_key(s) for s in split_sentences(text)} - {()}
     return frozenset(keys), frozenset().union(*map(_triples, keys)) if keys else frozenset()
+
+
+def _copied(words: tuple, source: tuple[frozenset, frozenset]) -> bool:
+    keys, triples = source
+    mine = _triples(words)
+    return words in keys or (len(words) >= 4 and len(mine & triples) >= _OWN_SHARE_OF_A_COPY * len(mine))
 
 
 @dataclass(frozen=True)
 class _Part:
+    """A sentence: its text without accents, its words, whether it is the trainee's own, and whether it
+    counts for the criteria (own, or a fact restated from the scenario; never the template nor a repeat)."""
+
     plain: str
     words: int
     own: bool
+    counted: bool
 
 
 def _parts(text: str, rubric: WritingRubric) -> list[_Part]:
-    """The sentences of ``text``, each marked own or not (copied, repeated, or only a placeholder)."""
+    """The sentences of ``text``, each marked own or not, counted or not."""
     from ..text import split_sentences
 
-    keys, triples = _sources(rubric.template, rubric.scenario.vi)
+    template, scenario = _source(rubric.template), _source(rubric.scenario.vi)
     seen, parts = set(), []
     for sentence in split_sentences(text):
         words = _key(sentence)
         if not words:
             continue
-        mine = _triples(words)
-        copied = words in keys or (len(words) >= 4 and len(mine & triples) >= _OWN_SHARE_OF_A_COPY * len(mine))
-        parts.append(_Part(" ".join(words), len(words), not copied and words not in seen))
+        first = words not in seen
+        from_template, from_scenario = _copied(words, template), _copied(words, scenario)
+        parts.append(_Part(_plain(PLACEHOLDER.sub(" ", sentence)), len(words),
+                           first and not (from_template or from_scenario), first and not from_template))
         seen.add(words)
     return parts
 
@@ -426,8 +438,7 @@ def _score(criterion, text: str, parts: list[_Part], lang: str) -> tuple[float, 
         text, parts = _before(text, criterion.end), _before_parts(parts, criterion.end)
     if criterion.start is not None:
         parts = parts[next((i for i, part in enumerate(parts) if criterion.start.search(part.plain)), len(parts)):]
-    own = [p for p in parts if p.own]
-    own_plain = "\n".join(p.plain for p in own)
+    own_plain = "\n".join(p.plain for p in parts if p.counted)
     kind = criterion.kind
     if kind == "elements":
         return _elements(criterion, own_plain, lang)
@@ -502,13 +513,13 @@ def _before_parts(parts: list[_Part], end: re.Pattern) -> list[_Part]:
 
 
 def _own_sentences(text: str, parts: list[_Part]) -> list[str]:
-    """The trainee's own sentences as written (accents kept), in order."""
+    """The sentences that count (see :class:`_Part`) as written (accents kept), in order."""
     from ..text import split_sentences
 
-    own = {p.plain for p in parts if p.own}
+    own = {p.plain for p in parts if p.counted}
     found, seen = [], set()
     for sentence in split_sentences(PLACEHOLDER.sub(" ", text)):
-        key = " ".join(_key(sentence))
+        key = _plain(sentence)
         if key in own and key not in seen:
             seen.add(key)
             found.append(sentence)
