@@ -9,8 +9,9 @@ the quality part. Criteria are of six kinds:
 ``elements``
     what the text must contain: each element has a label (what the trainee
     reads), phrases or named patterns (``@date``, ``@phone``, ``@url``,
-    ``@go_to_place`` of :data:`policycomm.text.PATTERNS`) matched without
-    accents, and how many ``times`` it must appear (a radio item repeats its
+    ``@go_to_place`` of :data:`policycomm.text.PATTERNS`) matched as whole
+    words after :func:`~policycomm.text.normalize_vi` (without accents when
+    the trainee typed without them), and how many ``times`` it must appear (a radio item repeats its
     key fact). Points in proportion to what is present.
 ``avoid``
     what must not be there (a promise no one can keep, an insult); each one
@@ -99,7 +100,7 @@ def _models():
 
     class Element(Strict):
         label: Text = Field(description="what the trainee reads: the thing present or missing")
-        any: list[str] = Field(min_length=1, description="phrases (matched without accents) or @patterns")
+        any: list[str] = Field(min_length=1, description="phrases or @patterns")
         times: int = Field(default=1, ge=1, description="how often it must appear")
 
     class Range(Strict):
@@ -279,8 +280,8 @@ class _Compiled:
 
     rule: object
     patterns: tuple
-    end: re.Pattern | None = None
-    start: re.Pattern | None = None
+    end: "_Cue | None" = None
+    start: "_Cue | None" = None
 
     def __getattr__(self, name):
         return getattr(self.rule, name)
@@ -292,20 +293,48 @@ def _strip(text: str) -> str:
         .replace("đ", "d").replace("Đ", "D")
 
 
-def _cue_pattern(cues: list[str]) -> re.Pattern:
+@dataclass(frozen=True)
+class _Cue:
+    """Phrases and @patterns as one pattern on text with accents and one on text without (``on``)."""
+
+    accented: re.Pattern
+    bare: re.Pattern
+
+    def on(self, accents: bool) -> re.Pattern:
+        return self.accented if accents else self.bare
+
+
+def _cue_pattern(cues: list[str]) -> _Cue:
     from ..text import PATTERNS, normalize_vi
 
-    parts = [_strip(PATTERNS[cue[1:]]) if cue.startswith("@")
-             else r"\s+".join(map(re.escape, normalize_vi(cue, accents=False).split())) for cue in cues]
-    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?!\w)")
+    def one(cue: str, accents: bool) -> str:
+        if cue.startswith("@"):
+            return PATTERNS[cue[1:]] if accents else _strip(PATTERNS[cue[1:]])
+        return r"\s+".join(map(re.escape, normalize_vi(cue, accents=accents).split()))
+
+    def compiled(accents: bool) -> re.Pattern:
+        parts = sorted((one(cue, accents) for cue in cues), key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+    return _Cue(compiled(True), compiled(False))
 
 
 # ---------------------------------------------------------------- what is the trainee's own text
 
-def _plain(text: str) -> str:
+def _plain(text: str, accents: bool = False) -> str:
     from ..text import normalize_vi
 
-    return normalize_vi(text, accents=False)
+    return normalize_vi(text, accents=accents)
+
+
+def _has_accents(text: str) -> bool:
+    """Whether ``text`` is typed with Vietnamese accents; a text typed without them is matched without.
+
+    >>> _has_accents("Từ ngày 01/3"), _has_accents("Tu ngay 01/3")
+    (True, False)
+    """
+    letters = [ch for ch in unicodedata.normalize("NFC", text) if ch.isalpha()]
+    return sum(not ch.isascii() for ch in letters) >= 0.05 * len(letters) if letters else True
 
 
 def _key(sentence: str) -> tuple:
@@ -342,8 +371,8 @@ class _Part:
     counted: bool
 
 
-def _parts(text: str, rubric: WritingRubric) -> list[_Part]:
-    """The sentences of ``text``, each marked own or not, counted or not."""
+def _parts(text: str, rubric: WritingRubric, accents: bool = True) -> list[_Part]:
+    """The sentences of ``text`` (normalised, with or without ``accents``), each marked own or not, counted or not."""
     from ..text import split_sentences
 
     template, scenario = _source(rubric.template), _source(rubric.scenario.vi)
@@ -354,7 +383,7 @@ def _parts(text: str, rubric: WritingRubric) -> list[_Part]:
             continue
         first = words not in seen
         from_template, from_scenario = _copied(words, template), _copied(words, scenario)
-        parts.append(_Part(_plain(PLACEHOLDER.sub(" ", sentence)), len(words),
+        parts.append(_Part(_plain(PLACEHOLDER.sub(" ", sentence), accents), len(words),
                            first and not (from_template or from_scenario), first and not from_template))
         seen.add(words)
     return parts
@@ -409,10 +438,10 @@ def _say(code: str, **fields) -> str:
     return message(code, **fields)
 
 
-def _elements(criterion, own_plain: str, lang: str) -> tuple[float, list[Note]]:
+def _elements(criterion, own_plain: str, lang: str, accents: bool) -> tuple[float, list[Note]]:
     shares, notes = [], []
-    for element, pattern in zip(criterion.elements, criterion.patterns):
-        count = len(pattern.findall(own_plain))
+    for element, cue in zip(criterion.elements, criterion.patterns):
+        count = len(cue.on(accents).findall(own_plain))
         shares.append(min(count, element.times) / element.times)
         label = element.label.get(lang)
         if count >= element.times:
@@ -429,28 +458,31 @@ def _deduct(criterion, problems: list[str]) -> float:
     return 1.0 if not problems else max(0.0, criterion.points - lost) / criterion.points
 
 
-def _score(criterion, text: str, parts: list[_Part], lang: str) -> tuple[float, list[Note]]:
+def _score(criterion, text: str, parts: list[_Part], lang: str, accents: bool) -> tuple[float, list[Note]]:
     """(share of the criterion's points earned, notes) for one criterion."""
     from ..model.radio import airtime_seconds, count_words
     from ..text import check_message, message_stats
 
     if criterion.end is not None:
-        text, parts = _before(text, criterion.end), _before_parts(parts, criterion.end)
+        end = criterion.end.on(accents)
+        text, parts = _before(text, end, accents), _before_parts(parts, end)
     if criterion.start is not None:
-        parts = parts[next((i for i, part in enumerate(parts) if criterion.start.search(part.plain)), len(parts)):]
+        start = criterion.start.on(accents)
+        parts = parts[next((i for i, part in enumerate(parts) if start.search(part.plain)), len(parts)):]
     own_plain = "\n".join(p.plain for p in parts if p.counted)
     kind = criterion.kind
     if kind == "elements":
-        return _elements(criterion, own_plain, lang)
+        return _elements(criterion, own_plain, lang, accents)
     if kind == "avoid":
-        found = [e.label.get(lang) for e, p in zip(criterion.elements, criterion.patterns) if p.search(own_plain)]
+        found = [e.label.get(lang) for e, cue in zip(criterion.elements, criterion.patterns)
+                 if cue.on(accents).search(own_plain)]
         return _deduct(criterion, found), [Note("⚠", _say("writing_avoid", label=label)) for label in found]
     if kind == "message":
-        own_text = "\n".join(_own_sentences(text, parts))
+        own_text = "\n".join(_own_sentences(text, parts, accents))
         found = [f for f in check_message(own_text) if f.code in criterion.findings] if own_text else []
         return _deduct(criterion, found), [Note("⚠", str(f)) for f in found]
     if kind == "spoken":
-        own_text = "\n".join(_own_sentences(text, parts))
+        own_text = "\n".join(_own_sentences(text, parts, accents))
         stats = message_stats(own_text) if own_text else {"abbreviations": [], "sentence_words": []}
         problems = [_say("writing_spoken_abbreviation", abbr=a) for a in stats["abbreviations"]]
         long = [n for n, words in enumerate(stats["sentence_words"], 1) if words > criterion.max_sentence_words]
@@ -480,7 +512,7 @@ def _score(criterion, text: str, parts: list[_Part], lang: str) -> tuple[float, 
     current = -1
     for part in parts:
         opening = " ".join(part.plain.split()[:6])
-        heading = next((j for j in range(current + 1, len(filled)) if criterion.patterns[j].search(opening)), None)
+        heading = next((j for j in range(current + 1, len(filled)) if criterion.patterns[j].on(accents).search(opening)), None)
         if heading is not None:
             current, filled[heading] = heading, 0
             if part.own:
@@ -500,10 +532,10 @@ def _score(criterion, text: str, parts: list[_Part], lang: str) -> tuple[float, 
     return done / len(filled), notes
 
 
-def _before(text: str, end: re.Pattern) -> str:
-    """The lines of ``text`` before the first line that matches ``end`` (on text without accents)."""
+def _before(text: str, end: re.Pattern, accents: bool) -> str:
+    """The lines of ``text`` before the first line that matches ``end``."""
     lines = text.splitlines()
-    cut = next((i for i, line in enumerate(lines) if end.search(_plain(line))), len(lines))
+    cut = next((i for i, line in enumerate(lines) if end.search(_plain(line, accents))), len(lines))
     return "\n".join(lines[:cut])
 
 
@@ -512,23 +544,23 @@ def _before_parts(parts: list[_Part], end: re.Pattern) -> list[_Part]:
     return parts[:cut]
 
 
-def _own_sentences(text: str, parts: list[_Part]) -> list[str]:
+def _own_sentences(text: str, parts: list[_Part], accents: bool) -> list[str]:
     """The sentences that count (see :class:`_Part`) as written (accents kept), in order."""
     from ..text import split_sentences
 
     own = {p.plain for p in parts if p.counted}
     found, seen = [], set()
     for sentence in split_sentences(PLACEHOLDER.sub(" ", text)):
-        key = _plain(sentence)
+        key = _plain(sentence, accents)
         if key in own and key not in seen:
             seen.add(key)
             found.append(sentence)
     return found
 
 
-def _stuffed(rubric: WritingRubric, parts: list[_Part]) -> bool:
+def _stuffed(rubric: WritingRubric, parts: list[_Part], accents: bool) -> bool:
     """More than ``max_cue_share`` of the own words are cues, or most own words are short lines of cues."""
-    patterns = [p for c in rubric.criteria if c.kind == "elements" for p in c.patterns]
+    patterns = [cue.on(accents) for c in rubric.criteria if c.kind == "elements" for cue in c.patterns]
     own = [p for p in parts if p.own]
     words = sum(p.words for p in own)
     if not words or not patterns:
@@ -547,7 +579,8 @@ def assess_writing(exercise: str | os.PathLike | WritingRubric, text: str | None
     rubric = exercise if isinstance(exercise, WritingRubric) else load_writing(exercise)
     lang = get_language()
     text = text if isinstance(text, str) else ""
-    parts = _parts(text, rubric)
+    accents = _has_accents(text)
+    parts = _parts(text, rubric, accents)
     total_words = sum(p.words for p in parts)
     own_words = sum(p.words for p in parts if p.own)
     share = own_words / total_words if total_words else 0.0
@@ -558,7 +591,7 @@ def assess_writing(exercise: str | os.PathLike | WritingRubric, text: str | None
                             False)
     notes, scores = [], []
     for criterion in rubric.criteria:
-        earned_share, found = _score(criterion, text, parts, lang)
+        earned_share, found = _score(criterion, text, parts, lang, accents)
         earned = _round_down(criterion.points * earned_share, rubric.step)
         if earned < criterion.points:
             found.append(Note("→", criterion.advice.get(lang)))
@@ -566,7 +599,7 @@ def assess_writing(exercise: str | os.PathLike | WritingRubric, text: str | None
                                      "\n".join(map(str, found))))
         notes += found
     points = round(sum(s.points for s in scores), 6)
-    stuffed = _stuffed(rubric, parts)
+    stuffed = _stuffed(rubric, parts, accents)
     gate = []
     if PLACEHOLDER.search(text):
         gate.append(Note("⚠", _say("writing_placeholders", count=len(PLACEHOLDER.findall(text)))))
