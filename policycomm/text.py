@@ -205,7 +205,7 @@ _TOKEN = re.compile(r"[^\s()\[\]{}\"'“”‘’«»,;:!?…]+")
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 # the lookbehinds start a match only at the beginning of a run, which keeps long runs linear
 _BREAK = re.compile(r"(?<![.!?…])(?P<punct>[.!?…]+)[\"'”’»)\]]*(?P<space>\s+)|(?<![ \t])(?P<newline>[ \t]*\n\s*)")
-_LAST_WORD = re.compile(r"[\w/]+$")
+_LAST_WORD = re.compile(r"[\w/\u0300-\u036f]+$")  # combining marks too: "thấp." typed in NFD is no "p."
 _OPENERS = "\"'“‘«([-–•*+"
 _OPEN_BEFORE = re.compile(r"\(\s*(?:(?:sau đây\s+)?(?:gọi|viết)\s+tắt\s+là\s+|gọi là\s+)?$", re.IGNORECASE)
 _CLOSE_AFTER = re.compile(r"\s*\)")

@@ -200,7 +200,7 @@ def test_the_visible_check_shows_the_notes_without_points(capsys):
     text = text_of("press-release", cases("press-release")["mediocre"])
     assert check_writing("press-release", text) is None
     shown = capsys.readouterr().out
-    assert "✗ Chưa có: áp dụng từ ngày nào." in shown and "Điểm" not in shown
+    assert "✗ Chưa có: áp dụng từ ngày nào." in shown and "Điểm phần chấm tự động" not in shown
 
 
 @pytest.mark.parametrize("answer, sentence", [(None, "Bạn chưa trả lời"), ("   ", "Bạn chưa trả lời"),
@@ -220,7 +220,7 @@ def test_an_empty_text_scores_nothing_and_says_to_write():
 def test_the_template_left_as_it_is_says_what_to_do():
     rubric = load_writing("annual-plan")
     notes = [str(n) for n in assess_writing(rubric, rubric.template).notes]
-    assert notes[0].startswith("⚠ Còn 7 chỗ trong ngoặc vuông [ ]")
+    assert notes[0].startswith("⚠ Còn 6 chỗ trong ngoặc vuông [ ]")
     assert notes[1].startswith("✗ Bài mới có 0 chữ do anh/chị tự viết")
 
 
@@ -262,7 +262,7 @@ def line_of(path: Path, needle: str) -> int:
      "entry 'length', field 'words': Value error, 'min' must not be above 'max'"),
     ("    words: {min: 250, max: 450}", "    seconds: {min: 60, max: 90}", "- id: length",
      "entry 'length', field '\\(entry\\)'.*'seconds' needs 'words_per_minute'"),
-    ("    - {points: 1, vi: \"Tiêu đề", "    - {points: 2, vi: \"Tiêu đề", "mark_scheme:",
+    ("    - {points: 1, vi: \"Tiêu đề", "    - {points: 2, vi: \"Tiêu đề", "  points: 4",
      "field 'mark_scheme': Value error, the items add up to 5 points, not 4"),
     ("    per_finding: 0.5\n  - id: length", "    per_finding: 0.5\n    per_fnding: 1\n  - id: length", "per_fnding",
      "entry 'plain_language', field 'per_fnding': Extra inputs"),
@@ -297,7 +297,7 @@ def test_the_form_starts_from_the_template_and_reviews_on_request(tmp_path):
     assert form.review.value == ""
     form.review_button.click()
     shown = form.review.value
-    assert "✗ Chưa có: áp dụng từ ngày nào." in shown and "Điểm" not in shown and not leaks(shown, rubric)
+    assert "✗ Chưa có: áp dụng từ ngày nào." in shown and "Điểm phần chấm" not in shown and not leaks(shown, rubric)
     form.box.value += " Từ ngày 01/3/2027."
     assert "Bài đã thay đổi sau lần xem nhận xét trước" in form.review.value
     form.review_button.click()
