@@ -321,6 +321,7 @@ def _cue_pattern(cues: list[str]) -> _Cue:
 
 # ---------------------------------------------------------------- what is the trainee's own text
 
+@lru_cache(maxsize=4096)  # a trainee reviewing a draft sends the same sentences again and again
 def _plain(text: str, accents: bool = False) -> str:
     from ..text import normalize_vi
 
