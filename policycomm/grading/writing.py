@@ -73,7 +73,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..messages import get_language, message
-from .rubric import RUBRIC_DIR, CriterionScore, RubricError, _round_down, rubric_path
+from .rubric import RUBRIC_DIR, CriterionScore, Rubric, RubricError, _round_down, rubric_path
 
 __all__ = ["WRITING_DIR", "load_writing", "writing_exercises", "assess_writing", "review_writing",
            "score_writing", "check_writing", "mark_scheme_comment", "WritingScore", "Note"]
@@ -189,25 +189,15 @@ def _models():
 
 
 @dataclass(frozen=True)
-class WritingRubric:
-    """A validated writing rubric: its header fields, criteria and compiled cue patterns."""
+class WritingRubric(Rubric):
+    """A validated writing rubric: a :class:`~policycomm.grading.rubric.Rubric` (whose ``max_points`` are the
+    automatic points) with the exercise's module, template, integrity rules and the lecturer's mark scheme."""
 
-    path: Path
-    id: str
-    title: object
     module: str
-    step: float
     limit: int | None
-    scenario: object
     template: str
     integrity: object
     mark_scheme: object
-    criteria: tuple
-
-    @property
-    def max_points(self) -> float:
-        """The automatic points (the lecturer's mark scheme is worth ``mark_scheme.points`` more)."""
-        return float(sum(c.points for c in self.criteria))
 
 
 def writing_exercises() -> list[str]:
@@ -270,8 +260,8 @@ def _load(path: Path, _stamp: int) -> WritingRubric:
     compiled = tuple(_Compiled(c, tuple(_cue_pattern(e.any) for e in c.elements),
                                _cue_pattern(c.until) if c.until else None,
                                _cue_pattern(c.after) if c.after else None) for c in criteria)
-    return WritingRubric(path, header.id, header.title, header.module, header.step, header.limit, header.scenario,
-                         header.template, header.integrity, header.mark_scheme, compiled)
+    return WritingRubric(path, header.id, header.title, header.step, header.scenario, compiled, header.module,
+                         header.limit, header.template, header.integrity, header.mark_scheme)
 
 
 @dataclass(frozen=True)
