@@ -33,10 +33,10 @@ the quality part. Criteria are of six kinds:
 rubric's ``integrity`` sets the numbers):
 
 - the *own words* are those of the trainee's sentences minus the ones copied
-  from the template or the scenario (the same sentence, or 70 % of its word
-  triples), minus repeated sentences and the template's ``[…]`` placeholders;
-  the criteria read the own sentences and the facts restated from the
-  scenario, never the template's sentences (a heading of the template still
+  from the template, the scenario or the review's own advice (the same
+  sentence, or 70 % of its word triples), minus repeated sentences and the template's ``[…]`` placeholders;
+  the criteria read the own sentences and the sentences restated from the
+  scenario or the advice, never the template's sentences (a heading of the template still
   opens a section, whose content must be the trainee's own);
 - an empty text, or one with fewer than ``min_own_words`` own words (the
   template pasted unchanged, the scenario copied), earns 0;
@@ -362,18 +362,25 @@ class _Part:
     counted: bool
 
 
+def _feedback(rubric: WritingRubric) -> str:
+    """Every sentence the review may show for ``rubric`` (advice, labels), one a line: pasted back, not own words."""
+    texts = [c.advice.vi for c in rubric.criteria] + [e.label.vi for c in rubric.criteria for e in c.elements]
+    return "\n".join(texts)
+
+
 def _parts(text: str, rubric: WritingRubric, accents: bool = True) -> list[_Part]:
     """The sentences of ``text`` (normalised, with or without ``accents``), each marked own or not, counted or not."""
     from ..text import split_sentences
 
-    template, scenario = _source(rubric.template), _source(rubric.scenario.vi)
+    template, scenario, feedback = _source(rubric.template), _source(rubric.scenario.vi), _source(_feedback(rubric))
     seen, parts = set(), []
     for sentence in split_sentences(text):
         words = _key(sentence)
         if not words:
             continue
         first = words not in seen
-        from_template, from_scenario = _copied(words, template), _copied(words, scenario)
+        from_template = _copied(words, template)
+        from_scenario = _copied(words, scenario) or _copied(words, feedback)
         parts.append(_Part(_plain(PLACEHOLDER.sub(" ", sentence), accents), len(words),
                            first and not (from_template or from_scenario), first and not from_template))
         seen.add(words)

@@ -105,6 +105,7 @@ def gamed_texts(exercise: str) -> dict[str, str]:
     while assess_writing(rubric, strong + ("\n" + padding)).own_share >= rubric.integrity.min_own_share:
         padding += "\n" + rubric.scenario.vi + "\n" + rubric.template
     texts["strong text drowned in the scenario and template"] = strong + "\n" + padding
+    texts["the review's advice pasted back"] = "\n".join(c.advice.vi for c in rubric.criteria)
     return texts
 
 
