@@ -84,11 +84,19 @@ def _models():
                 raise ValueError("give either 'findings' (a list of finding codes) or 'property', not both or neither")
             return self
 
+    class Messages(Strict):
+        min_words: int = Field(default=3, ge=1, description="a shorter message is a placeholder")
+        placeholders: list[str] = Field(default_factory=list, description="texts that are not messages")
+        scenario_text: str = Field(default="", description="the scenario the trainee reads: a copy is no message")
+        min_share: float = Field(default=0.5, gt=0, le=1)
+        cap: float = Field(default=0.25, ge=0, le=1)
+
     class Header(Strict):
         id: str
         title: Text
         step: float = Field(default=0.5, gt=0, description="points are rounded down to a multiple of this")
         scenario: Scenario
+        messages: Messages | None = None
 
     return Scenario, Criterion, Header
 
@@ -103,6 +111,7 @@ class Rubric:
     step: float
     scenario: object
     criteria: tuple
+    messages: object = None  # what counts as a message of an activity (the capstone's `messages`)
 
     @property
     def max_points(self) -> float:
@@ -172,7 +181,7 @@ def _load(path: Path, _stamp: int) -> Rubric:
         problems.append(f"{path}:{raw.get(LINE_KEY, '?')}: field 'criteria': a rubric needs at least one criterion")
     if problems:
         raise RubricError("\n".join(problems))
-    return Rubric(path, header.id, header.title, header.step, header.scenario, tuple(criteria))
+    return Rubric(path, header.id, header.title, header.step, header.scenario, tuple(criteria), header.messages)
 
 
 # ---------------------------------------------------------------- the trainee's plan as plain data
@@ -315,7 +324,37 @@ def score_plan(plan, rubric: str | os.PathLike | Rubric = "capstone") -> PlanSco
         return PlanScore(rubric.id, 0.0, rubric.max_points, scores)
     findings = fresh.check()
     scores = tuple(_score_criterion(c, fresh, findings, rubric.step) for c in rubric.criteria)
-    return PlanScore(rubric.id, round(sum(s.points for s in scores), 6), rubric.max_points, scores)
+    points = round(sum(s.points for s in scores), 6)
+    if rubric.messages is not None:
+        real, units = _real_messages(fresh, rubric.messages)
+        if real < rubric.messages.min_share * units:
+            cap = _round_down(rubric.messages.cap * rubric.max_points, rubric.step)
+            note = message("rubric_placeholder_messages", real=real, count=units, cap=cap)
+            scores = (CriterionScore("placeholder_messages", note, 0.0, 0.0, note),) + scores
+            points = min(points, cap)
+    return PlanScore(rubric.id, points, rubric.max_points, scores)
+
+
+def _real_messages(plan, rules) -> tuple[int, int]:
+    """(how many of the plan's activities have a real message, how many activities) for the capstone's cap.
+
+    An activity here is one stage, audience and message (a row of the plan form with several channels is
+    one); its message is real when it has at least ``min_words`` words, is none of the ``placeholders``,
+    is not the message of an earlier activity, and is not copied from the scenario (as in a writing
+    exercise: :mod:`policycomm.grading.writing`).
+    """
+    from .writing import _copied, _key, _source
+
+    scenario = _source(rules.scenario_text)
+    placeholders = {_key(text) for text in rules.placeholders}
+    units = list(dict.fromkeys((a.stage, a.audience, _key(a.message or "")) for a in plan.activities))
+    seen, real = set(), 0
+    for _, _, words in units:
+        if len(words) >= rules.min_words and words not in placeholders and words not in seen \
+                and not _copied(words, scenario):
+            real += 1
+        seen.add(words)
+    return real, len(units)
 
 
 def check_plan(plan, rubric: str | os.PathLike | None = None):

@@ -188,7 +188,7 @@ def _models():
     return Criterion, Header
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WritingRubric(Rubric):
     """A validated writing rubric: a :class:`~policycomm.grading.rubric.Rubric` (whose ``max_points`` are the
     automatic points) with the exercise's module, template, integrity rules and the lecturer's mark scheme."""
@@ -260,8 +260,9 @@ def _load(path: Path, _stamp: int) -> WritingRubric:
     compiled = tuple(_Compiled(c, tuple(_cue_pattern(e.any) for e in c.elements),
                                _cue_pattern(c.until) if c.until else None,
                                _cue_pattern(c.after) if c.after else None) for c in criteria)
-    return WritingRubric(path, header.id, header.title, header.step, header.scenario, compiled, header.module,
-                         header.limit, header.template, header.integrity, header.mark_scheme)
+    return WritingRubric(path=path, id=header.id, title=header.title, step=header.step, scenario=header.scenario,
+                         criteria=compiled, module=header.module, limit=header.limit, template=header.template,
+                         integrity=header.integrity, mark_scheme=header.mark_scheme)
 
 
 @dataclass(frozen=True)
