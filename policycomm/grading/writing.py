@@ -11,8 +11,9 @@ the quality part. Criteria are of six kinds:
     reads), phrases or named patterns (``@date``, ``@phone``, ``@url``,
     ``@go_to_place`` of :data:`policycomm.text.PATTERNS`) matched as whole
     words after :func:`~policycomm.text.normalize_vi` (without accents when
-    the trainee typed without them), and how many ``times`` it must appear (a radio item repeats its
-    key fact). Points in proportion to what is present.
+    the trainee typed without them), and how many ``times`` it must appear
+    (a radio item repeats its key fact). Points in proportion to what is
+    present.
 ``avoid``
     what must not be there (a promise no one can keep, an insult); each one
     found costs ``per_finding`` (default: all the criterion's points).
@@ -34,10 +35,11 @@ rubric's ``integrity`` sets the numbers):
 
 - the *own words* are those of the trainee's sentences minus the ones copied
   from the template, the scenario or the review's own advice (the same
-  sentence, or 70 % of its word triples), minus repeated sentences and the template's ``[…]`` placeholders;
-  the criteria read the own sentences and the sentences restated from the
-  scenario or the advice, never the template's sentences (a heading of the template still
-  opens a section, whose content must be the trainee's own);
+  sentence, or 70 % of its word triples), minus repeated sentences and the
+  template's ``[…]`` placeholders; the criteria read the own sentences and
+  the sentences restated from the scenario or the advice, never the
+  template's sentences (a heading of the template still opens a section,
+  whose content must be the trainee's own);
 - an empty text, or one with fewer than ``min_own_words`` own words (the
   template pasted unchanged, the scenario copied), earns 0;
 - when less than ``min_own_share`` of the words are the trainee's own, or the
