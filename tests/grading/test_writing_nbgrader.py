@@ -21,6 +21,8 @@ from policycomm.grading.writing import load_writing, mark_scheme_comment, writin
 from test_writing import cases, text_of
 
 
+pytestmark = pytest.mark.slow
+
 NOTEBOOK = "viet"
 KINDS = ("strong", "mediocre", "template", "scenario", "stuffed", "empty")
 
