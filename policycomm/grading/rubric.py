@@ -84,8 +84,13 @@ def _models():
                 raise ValueError("give either 'findings' (a list of finding codes) or 'property', not both or neither")
             return self
 
+    class StageMessage(Strict):
+        need: Text = Field(description="what a message at this stage says (shown when it does not)")
+        any: list[str] = Field(min_length=1, description="phrases, one of which a fitting message contains")
+
     class Messages(Strict):
         min_words: int = Field(default=3, ge=1, description="a shorter message is a placeholder")
+        stages: dict[str, StageMessage] = Field(default_factory=dict, description="stage id -> what its messages say")
         placeholders: list[str] = Field(default_factory=list, description="texts that are not messages")
         scenario_text: str = Field(default="", description="the scenario the trainee reads: a copy is no message")
         min_share: float = Field(default=0.5, gt=0, le=1)
@@ -163,7 +168,8 @@ def _load(path: Path, _stamp: int) -> Rubric:
 
     kb, problems = knowledge(), []
     for field, ids, table in (("scenario.audiences", header.scenario.audiences, kb.audiences),
-                              ("scenario.stages", header.scenario.stages or [], kb.stages)):
+                              ("scenario.stages", header.scenario.stages or [], kb.stages),
+                              ("messages.stages", list(header.messages.stages) if header.messages else [], kb.stages)):
         for unknown in [i for i in ids if i not in table]:
             line = (raw["scenario"] or {}).get(LINE_KEY, "?")
             problems.append(f"{path}:{line}: field '{field}': unknown id {unknown!r}; known: {', '.join(table)}")
@@ -332,7 +338,32 @@ def score_plan(plan, rubric: str | os.PathLike | Rubric = "capstone") -> PlanSco
             note = message("rubric_placeholder_messages", real=real, count=units, cap=cap)
             scores = (CriterionScore("placeholder_messages", note, 0.0, 0.0, note),) + scores
             points = min(points, cap)
+        scores += tuple(CriterionScore("message_stage", note, 0.0, 0.0, note)
+                        for note in _stage_notes(fresh, rubric.messages))
     return PlanScore(rubric.id, points, rubric.max_points, scores)
+
+
+def _stage_notes(plan, rules, limit: int = 5) -> list[str]:
+    """Feedback (no points) on the messages that do not say what their stage needs (``messages.stages``)."""
+    from ..model.knowledge import knowledge
+    from .writing import _cue_pattern
+
+    lang, stages, notes, seen = get_language(), knowledge().stages, [], set()
+    for activity in plan.activities:
+        rule, text = rules.stages.get(activity.stage), (activity.message or "").strip()
+        if rule is None or not text or (activity.stage, text) in seen:
+            continue
+        seen.add((activity.stage, text))
+        if not _cue_pattern(rule.any).on(True).search(_normalized(text)):
+            notes.append(message("rubric_message_stage", message=text, stage=stages[activity.stage].name.get(lang),
+                                 need=rule.need.get(lang)))
+    return notes[:limit]
+
+
+def _normalized(text: str) -> str:
+    from ..text import normalize_vi
+
+    return normalize_vi(text)
 
 
 def _real_messages(plan, rules) -> tuple[int, int]:

@@ -20,11 +20,18 @@ STRONG = [
 ]
 
 
-def plan_of(rows, message: str = "Thông điệp cho nhóm {audience} ở giai đoạn {stage}", **options) -> CommunicationPlan:
-    """A plan of ``rows``; each activity's message names its audience and stage (a real message by default)."""
+#: a message that says what each stage needs (capstone.yaml, messages.stages)
+STAGE_MESSAGES = {"agenda": "Lắng nghe khó khăn của", "formulation": "Xin ý kiến về các phương án với",
+                  "drafting": "Mời góp ý dự thảo:", "adoption": "Nghị quyết đã thông qua, báo cho",
+                  "implementation": "Hướng dẫn đăng ký hỗ trợ cho", "evaluation": "Khảo sát kết quả với"}
+
+
+def plan_of(rows, message: str = "{opening} nhóm {audience}", **options) -> CommunicationPlan:
+    """A plan of ``rows``; by default each activity's message fits its stage and names its audience."""
     plan = CommunicationPlan("Kế hoạch thử", **options)
     for stage, channel, audience in rows:
-        plan.add(stage, channel, audience, message=message.format(stage=stage, audience=audience), timing="Tháng 6")
+        text = message.format(opening=STAGE_MESSAGES[stage], audience=audience)
+        plan.add(stage, channel, audience, message=text, timing="Tháng 6")
     return plan
 
 
@@ -79,6 +86,16 @@ def test_a_plan_of_placeholder_messages_gets_at_most_a_quarter(message):
     assert result.criteria[0].id == "placeholder_messages"
     assert "Chỉ 0 trong 12 hoạt động có thông điệp thật" in result.feedback()
     assert sum(c.points for c in result.criteria) == 20  # every criterion met: the cap alone takes the points
+
+
+def test_a_message_that_misses_what_its_stage_needs_gets_a_hint_but_keeps_the_points():
+    plan = plan_of(STRONG)
+    plan.add("implementation", "zalo_oa", "youth", message="Phóng sự về chính sách di dời", timing="Quý IV")
+    result = score_plan(plan)
+    hints = [c.feedback for c in result.criteria if c.id == "message_stage"]
+    assert hints == ["⚠ Thông điệp “Phóng sự về chính sách di dời” (giai đoạn Tổ chức thực thi) chưa nói điều giai "
+                     "đoạn này cần: người dân cần làm gì, ở đâu, đến khi nào (đăng ký, hồ sơ, thủ tục)."]
+    assert result.points == 20 and hints[0] in result.feedback()
 
 
 def test_messages_copied_from_the_scenario_get_at_most_a_quarter():
