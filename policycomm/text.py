@@ -49,7 +49,7 @@ from functools import lru_cache
 from .messages import Bilingual, Finding, TraineeInputError
 
 __all__ = ["normalize_vi", "same_vi", "split_sentences", "message_stats", "check_message",
-           "MAX_MESSAGE_WORDS", "MAX_SENTENCE_WORDS", "KNOWN_ABBREVIATIONS"]
+           "MAX_MESSAGE_WORDS", "MAX_SENTENCE_WORDS", "KNOWN_ABBREVIATIONS", "PATTERNS"]
 
 
 class NotTextError(TraineeInputError, TypeError):
@@ -198,12 +198,14 @@ _URL = r"https?://\S+|www\.\S+|(?<![\w.-])(?:[\w-]+\.)+(?:gov|com|org|net|vn)\b"
 _GO_TO_PLACE = (r"đến (?:ngay )?(?:trụ sở|ủy ban|ubnd|trạm|bộ phận|điểm|cơ sở|bệnh viện|nơi|"
                 r"nhà văn hóa|công an|bưu điện)")
 _EXTRA_CUES = {"when": (_DATE_OR_TIME,), "action": (_PHONE, _URL, _GO_TO_PLACE)}
+#: named patterns (regular expressions on ``normalize_vi`` text) that other checks may ask for by name
+PATTERNS = {"date": _DATE_OR_TIME, "phone": _PHONE, "url": _URL, "go_to_place": _GO_TO_PLACE}
 
 _TOKEN = re.compile(r"[^\s()\[\]{}\"'“”‘’«»,;:!?…]+")
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 # the lookbehinds start a match only at the beginning of a run, which keeps long runs linear
 _BREAK = re.compile(r"(?<![.!?…])(?P<punct>[.!?…]+)[\"'”’»)\]]*(?P<space>\s+)|(?<![ \t])(?P<newline>[ \t]*\n\s*)")
-_LAST_WORD = re.compile(r"[\w/]+$")
+_LAST_WORD = re.compile(r"[\w/\u0300-\u036f]+$")  # combining marks too: "thấp." typed in NFD is no "p."
 _OPENERS = "\"'“‘«([-–•*+"
 _OPEN_BEFORE = re.compile(r"\(\s*(?:(?:sau đây\s+)?(?:gọi|viết)\s+tắt\s+là\s+|gọi là\s+)?$", re.IGNORECASE)
 _CLOSE_AFTER = re.compile(r"\s*\)")

@@ -108,6 +108,7 @@ def test_the_base_install_is_the_library_alone(wheel):
     assert any(f.startswith("policycomm/data/") and f.endswith(".yaml") for f in files)
     assert any(f.startswith("policycomm/messages/") and f.endswith(".yaml") for f in files)
     assert any(f.startswith("policycomm/templates/") and f.endswith(".j2") for f in files)
+    assert "policycomm/data/rubrics/writing/press-release.yaml" in files  # the writing exercises' rubrics
 
 
 def _marker_holds(marker: str) -> bool:

@@ -273,3 +273,14 @@ def test_sentences_keep_every_word(text):
     words = [token for token in text.split() if any(ch.isalnum() for ch in token)]
     assert sum(message_stats(text)["sentence_words"]) == len(words)
     assert [w for s in split_sentences(text) for w in s.split() if any(ch.isalnum() for ch in w)] == words
+
+
+def test_a_sentence_typed_in_nfd_ends_like_the_same_sentence_in_nfc():
+    """A word ending in "p", "q", "h"… with its marks as combining characters (macOS, the Windows Vietnamese
+    keyboard) is not the dotted abbreviation "p." (phường) or "h."."""
+    import unicodedata
+
+    text = "Người có thu nhập thấp. Khi có thẻ, các cụ đi khám. Giá lúa vẫn cao h. Bà con yên tâm. TP. Huế."
+    assert split_sentences(unicodedata.normalize("NFD", text)) == [
+        unicodedata.normalize("NFD", s) for s in split_sentences(text)]
+    assert len(split_sentences(text)) == 4

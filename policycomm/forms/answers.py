@@ -428,14 +428,44 @@ def number(exercise_id: str, unit: str | None = None, prompt: str | None = None,
 
 class _Text(Form):
     def __init__(self, exercise_id, area: bool, rows: int, limit, prompt=None, notebook=None, folder=None,
-                 start: str = ""):
-        self.limit = limit
+                 start: str = "", review: str | None = None):
+        self.limit, self.review_id = limit, review
         self.box = (w.Textarea(value=start, rows=rows, layout=_WIDE) if area else w.Text(value=start, layout=_WIDE))
         self.count = w.HTML("")
         self.box.observe(lambda _: self._count(), names="value")
-        super().__init__(exercise_id, w.VBox([self.box, self.count]) if area else self.box, prompt, notebook, folder)
+        parts = [self.box, self.count]
+        if review:
+            self.review_button = w.Button(description=message("form_writing_review"), icon="check",
+                                          button_style="info")
+            self.review_button.on_click(lambda _: self.show_review())
+            self.review = w.HTML("")
+            self.box.observe(lambda _: self._stale(), names="value")
+            parts += [self.review_button, self.review]
+        super().__init__(exercise_id, w.VBox(parts) if area else self.box, prompt, notebook, folder)
         if area:
             self._count()
+
+    def show_review(self) -> None:
+        """Show under the box what the writing rubric finds in the text (✔ present, ✗ missing, ⚠ to fix).
+
+        No points and nothing of the lecturer's mark scheme; a failure shows one kind sentence.
+        """
+        from policycomm.grading.writing import review_writing
+
+        try:
+            lines = review_writing(self.review_id, self.box.value)
+        except Exception:  # never a traceback in front of a trainee
+            lines = [message("tool_failed")]
+        colours = {"✔": "#060", "✗": "#b00", "⚠": "#a60"}
+        self.review.value = "".join(f"<div style='color:{colours.get(line[:1], '#555')}'>{html.escape(line)}</div>"
+                                    for line in lines)
+        self._reviewed = self.box.value
+
+    def _stale(self):
+        if self.review.value and self.box.value != getattr(self, "_reviewed", None):
+            self.review.value = (f"<i style='color:#555'>{html.escape(message('form_writing_review_stale'))}</i>"
+                                 + self.review.value.replace("color:#", "opacity:0.5;color:#"))
+            self._reviewed = None
 
     def _count(self):
         from policycomm.model.radio import count_words
@@ -467,7 +497,7 @@ def text(exercise_id: str, prompt: str | None = None, notebook=None, folder=None
 
 
 def writing(exercise_id: str, rows: int = 8, limit: int | None = None, prompt: str | None = None,
-            notebook=None, folder=None, start: str = "") -> Form:
+            notebook=None, folder=None, start: str = "", review: str | None = None) -> Form:
     """A longer text (a message, a news item) with a live word count (``limit``: the most words asked for).
 
     ``start`` is the text the box holds until the trainee saves one (a draft to
@@ -476,8 +506,23 @@ def writing(exercise_id: str, rows: int = 8, limit: int | None = None, prompt: s
     >>> form = writing("m04-viet-1", limit=100, folder=__import__("tempfile").mkdtemp())
     >>> form.box.value = "Từ ngày 01/7, miễn học phí."; print(form.count.value)
     <span style='color:#555'>6 / 100 chữ</span>
+
+    ``review`` names a writing exercise (:mod:`policycomm.grading.writing`): the box
+    starts from its template (unless ``start`` is given), ``limit`` defaults to
+    its own, and a "Xem nhận xét" button shows under the box what is present (✔),
+    missing (✗) and to fix (⚠), without points or the lecturer's mark scheme.
+
+    >>> form = writing("m04-cau-8", review="press-release", folder=__import__("tempfile").mkdtemp())
+    >>> form.box.value = "Từ ngày 01/3/2027, người từ 70 tuổi được hỗ trợ tiền mua thẻ bảo hiểm y tế."
+    >>> form.review_button.click(); "✔ Đã có: áp dụng từ ngày nào." in form.review.value
+    True
     """
-    return _Text(exercise_id, True, rows, limit, prompt, notebook, folder, start)
+    if review:
+        from policycomm.grading.writing import load_writing
+
+        rubric = load_writing(review)
+        start, limit = start or rubric.template, limit if limit is not None else rubric.limit
+    return _Text(exercise_id, True, rows, limit, prompt, notebook, folder, start, review)
 
 
 # ---------------------------------------------------------------- plan

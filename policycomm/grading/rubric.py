@@ -84,11 +84,24 @@ def _models():
                 raise ValueError("give either 'findings' (a list of finding codes) or 'property', not both or neither")
             return self
 
+    class StageMessage(Strict):
+        need: Text = Field(description="what a message at this stage says (shown when it does not)")
+        any: list[str] = Field(min_length=1, description="phrases, one of which a fitting message contains")
+
+    class Messages(Strict):
+        min_words: int = Field(default=3, ge=1, description="a shorter message is a placeholder")
+        stages: dict[str, StageMessage] = Field(default_factory=dict, description="stage id -> what its messages say")
+        placeholders: list[str] = Field(default_factory=list, description="texts that are not messages")
+        scenario_text: str = Field(default="", description="the scenario the trainee reads: a copy is no message")
+        min_share: float = Field(default=0.5, gt=0, le=1)
+        cap: float = Field(default=0.25, ge=0, le=1)
+
     class Header(Strict):
         id: str
         title: Text
         step: float = Field(default=0.5, gt=0, description="points are rounded down to a multiple of this")
         scenario: Scenario
+        messages: Messages | None = None
 
     return Scenario, Criterion, Header
 
@@ -103,14 +116,15 @@ class Rubric:
     step: float
     scenario: object
     criteria: tuple
+    messages: object = None  # what counts as a message of an activity (the capstone's `messages`)
 
     @property
     def max_points(self) -> float:
         return float(sum(c.points for c in self.criteria))
 
 
-def rubric_path(name: str | os.PathLike) -> Path:
-    """The file of a rubric given by name (``"capstone"``) or path.
+def rubric_path(name: str | os.PathLike, folder: Path = RUBRIC_DIR) -> Path:
+    """The file of a rubric given by name (``"capstone"``, looked up in ``folder``) or path.
 
     >>> rubric_path("capstone").name
     'capstone.yaml'
@@ -118,7 +132,7 @@ def rubric_path(name: str | os.PathLike) -> Path:
     text = str(name)
     if text.endswith((".yaml", ".yml")) or os.sep in text:
         return Path(text)
-    return RUBRIC_DIR / f"{text}.yaml"
+    return folder / f"{text}.yaml"
 
 
 def load_rubric(name: str | os.PathLike = "capstone") -> Rubric:
@@ -154,7 +168,8 @@ def _load(path: Path, _stamp: int) -> Rubric:
 
     kb, problems = knowledge(), []
     for field, ids, table in (("scenario.audiences", header.scenario.audiences, kb.audiences),
-                              ("scenario.stages", header.scenario.stages or [], kb.stages)):
+                              ("scenario.stages", header.scenario.stages or [], kb.stages),
+                              ("messages.stages", list(header.messages.stages) if header.messages else [], kb.stages)):
         for unknown in [i for i in ids if i not in table]:
             line = (raw["scenario"] or {}).get(LINE_KEY, "?")
             problems.append(f"{path}:{line}: field '{field}': unknown id {unknown!r}; known: {', '.join(table)}")
@@ -172,7 +187,7 @@ def _load(path: Path, _stamp: int) -> Rubric:
         problems.append(f"{path}:{raw.get(LINE_KEY, '?')}: field 'criteria': a rubric needs at least one criterion")
     if problems:
         raise RubricError("\n".join(problems))
-    return Rubric(path, header.id, header.title, header.step, header.scenario, tuple(criteria))
+    return Rubric(path, header.id, header.title, header.step, header.scenario, tuple(criteria), header.messages)
 
 
 # ---------------------------------------------------------------- the trainee's plan as plain data
@@ -315,7 +330,62 @@ def score_plan(plan, rubric: str | os.PathLike | Rubric = "capstone") -> PlanSco
         return PlanScore(rubric.id, 0.0, rubric.max_points, scores)
     findings = fresh.check()
     scores = tuple(_score_criterion(c, fresh, findings, rubric.step) for c in rubric.criteria)
-    return PlanScore(rubric.id, round(sum(s.points for s in scores), 6), rubric.max_points, scores)
+    points = round(sum(s.points for s in scores), 6)
+    if rubric.messages is not None:
+        real, units = _real_messages(fresh, rubric.messages)
+        if real < rubric.messages.min_share * units:
+            cap = _round_down(rubric.messages.cap * rubric.max_points, rubric.step)
+            note = message("rubric_placeholder_messages", real=real, count=units, cap=cap)
+            scores = (CriterionScore("placeholder_messages", note, 0.0, 0.0, note),) + scores
+            points = min(points, cap)
+        scores += tuple(CriterionScore("message_stage", note, 0.0, 0.0, note)
+                        for note in _stage_notes(fresh, rubric.messages))
+    return PlanScore(rubric.id, points, rubric.max_points, scores)
+
+
+def _stage_notes(plan, rules, limit: int = 5) -> list[str]:
+    """Feedback (no points) on the messages that do not say what their stage needs (``messages.stages``)."""
+    from ..model.knowledge import knowledge
+    from .writing import _cue_pattern
+
+    lang, stages, notes, seen = get_language(), knowledge().stages, [], set()
+    for activity in plan.activities:
+        rule, text = rules.stages.get(activity.stage), (activity.message or "").strip()
+        if rule is None or not text or (activity.stage, text) in seen:
+            continue
+        seen.add((activity.stage, text))
+        if not _cue_pattern(rule.any).on(True).search(_normalized(text)):
+            notes.append(message("rubric_message_stage", message=text, stage=stages[activity.stage].name.get(lang),
+                                 need=rule.need.get(lang)))
+    return notes[:limit]
+
+
+def _normalized(text: str) -> str:
+    from ..text import normalize_vi
+
+    return normalize_vi(text)
+
+
+def _real_messages(plan, rules) -> tuple[int, int]:
+    """(how many of the plan's activities have a real message, how many activities) for the capstone's cap.
+
+    An activity here is one stage, audience and message (a row of the plan form with several channels is
+    one); its message is real when it has at least ``min_words`` words, is none of the ``placeholders``,
+    is not the message of an earlier activity, and is not copied from the scenario (as in a writing
+    exercise: :mod:`policycomm.grading.writing`).
+    """
+    from .writing import _copied, _key, _source
+
+    scenario = _source(rules.scenario_text)
+    placeholders = {_key(text) for text in rules.placeholders}
+    units = list(dict.fromkeys((a.stage, a.audience, _key(a.message or "")) for a in plan.activities))
+    seen, real = set(), 0
+    for _, _, words in units:
+        if len(words) >= rules.min_words and words not in placeholders and words not in seen \
+                and not _copied(words, scenario):
+            real += 1
+        seen.add(words)
+    return real, len(units)
 
 
 def check_plan(plan, rubric: str | os.PathLike | None = None):

@@ -148,7 +148,7 @@ class Place(Strict):
     notebook: str | None = None
     cell: str | None = None
     question: str | None = None
-    data: str | None = Field(default=None, pattern=r"^[a-z_]+\.yaml#\S+$")
+    data: str | None = Field(default=None, pattern=r"^[a-z_]+(?:/[a-z_-]+)*\.yaml#\S+$")
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Place":

@@ -20,10 +20,18 @@ STRONG = [
 ]
 
 
-def plan_of(rows, **options) -> CommunicationPlan:
+#: a message that says what each stage needs (capstone.yaml, messages.stages)
+STAGE_MESSAGES = {"agenda": "Lắng nghe khó khăn của", "formulation": "Xin ý kiến về các phương án với",
+                  "drafting": "Mời góp ý dự thảo:", "adoption": "Nghị quyết đã thông qua, báo cho",
+                  "implementation": "Hướng dẫn đăng ký hỗ trợ cho", "evaluation": "Khảo sát kết quả với"}
+
+
+def plan_of(rows, message: str = "{opening} nhóm {audience}", **options) -> CommunicationPlan:
+    """A plan of ``rows``; by default each activity's message fits its stage and names its audience."""
     plan = CommunicationPlan("Kế hoạch thử", **options)
     for stage, channel, audience in rows:
-        plan.add(stage, channel, audience, message="Thông điệp", timing="Tháng 6")
+        text = message.format(opening=STAGE_MESSAGES[stage], audience=audience)
+        plan.add(stage, channel, audience, message=text, timing="Tháng 6")
     return plan
 
 
@@ -68,6 +76,59 @@ def test_a_mediocre_plan_gets_partial_credit_per_criterion():
     feedback = {c.id: c.feedback for c in result.criteria}
     assert "vượt ngân sách 150 triệu đồng" in feedback["within_budget"]
     assert "Đồng bào dân tộc thiểu số vùng núi" in feedback["ethnic_language"]
+
+
+@pytest.mark.parametrize("message", ["x", "Thông điệp", "Đăng tin", "Nội dung thông điệp", "..."])
+def test_a_plan_of_placeholder_messages_gets_at_most_a_quarter(message):
+    """15 activities, 12 of them distinct by stage and audience (two channels for one audience and stage count once)."""
+    result = score_plan(plan_of(STRONG, message=message))
+    assert result.points == 5 and result.max_points == 20
+    assert result.criteria[0].id == "placeholder_messages"
+    assert "Chỉ 0 trong 12 hoạt động có thông điệp thật" in result.feedback()
+    assert sum(c.points for c in result.criteria) == 20  # every criterion met: the cap alone takes the points
+
+
+def test_a_message_that_misses_what_its_stage_needs_gets_a_hint_but_keeps_the_points():
+    plan = plan_of(STRONG)
+    plan.add("implementation", "zalo_oa", "youth", message="Phóng sự về chính sách di dời", timing="Quý IV")
+    result = score_plan(plan)
+    hints = [c.feedback for c in result.criteria if c.id == "message_stage"]
+    assert hints == ["⚠ Thông điệp “Phóng sự về chính sách di dời” (giai đoạn Tổ chức thực thi) chưa nói điều giai "
+                     "đoạn này cần: người dân cần làm gì, ở đâu, đến khi nào (đăng ký, hồ sơ, thủ tục)."]
+    assert result.points == 20 and hints[0] in result.feedback()
+
+
+def test_messages_copied_from_the_scenario_get_at_most_a_quarter():
+    scenario = load_rubric("capstone").messages.scenario_text
+    sentences = [s.strip() + "." for s in scenario.split(".") if s.strip()]
+    plan = CommunicationPlan("Kế hoạch thử")
+    for index, (stage, channel, audience) in enumerate(STRONG):
+        plan.add(stage, channel, audience, message=sentences[index % len(sentences)], timing="Tháng 6")
+    assert score_plan(plan).points == 5
+
+
+def test_one_message_copied_to_every_activity_gets_at_most_a_quarter():
+    result = score_plan(plan_of(STRONG, message="Hộ gia đình vùng sạt lở được hỗ trợ di dời, hãy đăng ký tại xã"))
+    assert result.points == 5 and "Chỉ 1 trong 12 hoạt động" in result.feedback()
+
+
+def test_half_the_activities_with_real_messages_is_enough_and_channels_of_one_row_are_one_activity():
+    plan = CommunicationPlan("Kế hoạch thử")
+    for index, (stage, channel, audience) in enumerate(STRONG):
+        text = f"Thông điệp riêng số {index} cho nhóm {audience}" if index % 2 == 0 else "x"
+        plan.add(stage, channel, audience, message=text, timing="Tháng 6")
+    assert score_plan(plan).points == 20  # 8 of 15 activities
+
+
+def test_the_channels_of_one_row_are_one_activity_for_the_message_rule():
+    from policycomm.forms.reading import plan_of as rows_to_plan
+    from policycomm.grading.rubric import _real_messages
+
+    row = {"stage": "implementation", "audience": "elderly_rural", "channels": ["commune_radio", "village_meeting"],
+           "message": "Hộ vùng sạt lở đăng ký hỗ trợ di dời tại xã", "timing": "Quý IV", "cost": None}
+    plan = rows_to_plan([row, {**row, "audience": "ethnic_mountain"}])
+    assert len(plan.activities) == 4
+    assert _real_messages(plan, load_rubric("capstone").messages) == (1, 2)  # the second row repeats the first
 
 
 def test_missing_messages_and_unsuited_channels_cost_half_a_point_each():

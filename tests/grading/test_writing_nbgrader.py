@@ -1,0 +1,106 @@
+"""The writing exercises graded by real ``nbgrader autograde``: each fixture answer of
+tests/grading/writing/ gets, in the gradebook, the automatic points that test_writing.py asserts.
+
+A throw-away course (in tmp_path) has one notebook with the seven exercises as the course will hold
+them (course/README.md, "Writing exercises"): a hand-graded answer cell showing
+``forms.writing(id, review=...)`` with the mark scheme in its solution region, and an autograded test cell
+with ``check_writing`` and, hidden, ``score_writing``. One submission per kind of answer (strong,
+mediocre, template, scenario, stuffed, empty) holds that answer to all seven exercises in its answers
+file. Takes about 40 s (generate_assignment, six autogrades of one notebook).
+"""
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+from gradingkit import gradebook_rows, nbgrader
+
+from policycomm.forms import write_answers
+from policycomm.grading.writing import load_writing, mark_scheme_comment, writing_exercises
+from test_writing import cases, text_of
+
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOK = "viet"
+KINDS = ("strong", "mediocre", "template", "scenario", "stuffed", "empty")
+
+
+def exercise_id(index: int) -> str:
+    return f"m99-cau-{index + 1}"
+
+
+def source_notebook() -> nbformat.NotebookNode:
+    cells = []
+    for index, name in enumerate(writing_exercises()):
+        rubric, form = load_writing(name), exercise_id(index)
+        cells.append(nbformat.v4.new_markdown_cell(f"## {rubric.title.vi}\n\n{rubric.scenario.vi}"))
+        answer = nbformat.v4.new_code_cell(
+            "from policycomm import forms\n### BEGIN SOLUTION\n### BEGIN MARK SCHEME\n"
+            f"{mark_scheme_comment(name)}\n### END MARK SCHEME\n### END SOLUTION\n"
+            f'forms.writing("{form}", rows=20, review="{name}")')
+        answer.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False, "schema_version": 3,
+                                       "grade_id": f"cau_{index + 1}", "points": rubric.mark_scheme.points}
+        test = nbformat.v4.new_code_cell(
+            "from policycomm import forms\nfrom policycomm.grading.writing import check_writing, score_writing\n"
+            f'check_writing("{name}", forms.answer("{form}"))\n### BEGIN HIDDEN TESTS\n'
+            f'score_writing("{name}", forms.answer("{form}"))\n### END HIDDEN TESTS')
+        test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "schema_version": 3,
+                                     "grade_id": f"cau_{index + 1}_kiem_tra", "points": rubric.max_points}
+        cells += [answer, test]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = tmp_path_factory.mktemp("writing") / "course"
+    (course / "source" / "ps").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.course_id = 'policycomm-writing-test'\nc.Execute.timeout = 60\n"
+        "c.Autograde.exclude_overwriting = {'ps': ['policycomm_answers.json']}\n"
+        "from policycomm.grading.written import configure_autograde\nconfigure_autograde(c)\n", encoding="utf-8")
+    nbformat.write(source_notebook(), course / "source" / "ps" / f"{NOTEBOOK}.ipynb")
+    done = nbgrader(course, "generate_assignment", "ps", "--force")
+    assert done.returncode == 0, done.stderr[-2000:]
+    released = nbformat.read(course / "release" / "ps" / f"{NOTEBOOK}.ipynb", as_version=4)
+    assert "Hướng dẫn chấm" not in json.dumps(released, ensure_ascii=False)  # the mark scheme stays out
+    for kind in KINDS:
+        folder = course / "submitted" / kind / "ps"
+        folder.mkdir(parents=True)
+        nbformat.write(released, folder / f"{NOTEBOOK}.ipynb")
+        answers = {exercise_id(i): text_of(name, cases(name)[kind]) for i, name in enumerate(writing_exercises())}
+        write_answers(folder, f"{NOTEBOOK}.ipynb", {k: v for k, v in answers.items() if v.strip()})
+        (folder / "timestamp.txt").write_text("2026-12-01 08:00:00.000000 UTC")
+    done = nbgrader(course, "autograde", "ps", "--force")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return course, gradebook_rows(course)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_autograde_gives_each_answer_its_points(graded, kind):
+    course, rows = graded
+    for index, name in enumerate(writing_exercises()):
+        case = cases(name)[kind]
+        score, auto_score, _, max_score, _ = rows[(kind, "ps", NOTEBOOK, f"cau_{index + 1}_kiem_tra")]
+        assert max_score == load_writing(name).max_points
+        if "points" in case:
+            assert auto_score == case["points"], (name, kind)
+        else:
+            assert auto_score <= case["at_most"], (name, kind)
+
+
+def test_a_written_answer_waits_for_the_lecturer_and_a_blank_one_scores_nothing(graded):
+    _, rows = graded
+    for index, _ in enumerate(writing_exercises()):
+        assert rows[("strong", "ps", NOTEBOOK, f"cau_{index + 1}")][4] is True  # needs manual grade
+        assert rows[("empty", "ps", NOTEBOOK, f"cau_{index + 1}")][:2] == (0.0, 0.0)
+
+
+def test_the_graded_notebook_holds_no_mark_scheme(graded):
+    course, _ = graded
+    for kind in KINDS:
+        text = (course / "autograded" / kind / "ps" / f"{NOTEBOOK}.ipynb").read_text(encoding="utf-8")
+        assert "Hướng dẫn chấm" not in text and "chỉ dành cho giảng viên" not in text
