@@ -48,8 +48,9 @@ rubric's ``integrity`` sets the numbers):
   cues), it earns at most ``cap`` (a quarter) of the automatic points.
 
 The quality part (is the headline good, is the tone right) is the lecturer's,
-with the rubric's ``mark_scheme``: :func:`mark_scheme_comment` renders it for an
-nbgrader ``### BEGIN MARK SCHEME`` region; nothing here shows it to a trainee.
+with the rubric's ``mark_scheme``: :func:`mark_scheme_markdown` renders it for the
+``=== BEGIN MARK SCHEME ===`` region of the nbgrader task cell where the lecturer
+grades it (``course/README.md``); nothing here shows it to a trainee.
 
 In a notebook: the answer cell ``forms.writing("m04-cau-8", review="press-release")``
 shows the template, and a "Xem nhận xét" button lists what is present (✔),
@@ -78,7 +79,7 @@ from ..messages import get_language, message
 from .rubric import RUBRIC_DIR, CriterionScore, Rubric, RubricError, _round_down, rubric_path
 
 __all__ = ["WRITING_DIR", "load_writing", "writing_exercises", "assess_writing", "review_writing",
-           "score_writing", "check_writing", "mark_scheme_comment", "WritingScore", "Note"]
+           "score_writing", "check_writing", "mark_scheme_markdown", "WritingScore", "Note"]
 
 WRITING_DIR = RUBRIC_DIR / "writing"
 KINDS = ("elements", "avoid", "message", "length", "sections", "spoken")
@@ -661,14 +662,14 @@ def score_writing(exercise: str, answer) -> float:
     return result.points
 
 
-def mark_scheme_comment(exercise: str) -> str:
-    """The lecturer's mark scheme as Python comments, for an nbgrader ``### BEGIN MARK SCHEME`` region.
+def mark_scheme_markdown(exercise: str) -> str:
+    """The lecturer's mark scheme as markdown, for the ``=== BEGIN MARK SCHEME ===`` region of a task cell.
 
     For notebook authors only: no function that a trainee's cell calls shows it.
     """
     rubric = load_writing(exercise)
     scheme = rubric.mark_scheme
-    lines = [f"# Hướng dẫn chấm phần chất lượng ({_number(scheme.points)} điểm, chỉ dành cho giảng viên): "
-             f"{rubric.title.vi}"]
-    lines += [f"# - ({_number(item.points)} điểm) {item.vi}" for item in scheme.items]
+    lines = [f"**Hướng dẫn chấm phần chất lượng** ({_number(scheme.points)} điểm, chỉ dành cho giảng viên): "
+             f"{rubric.title.vi}", ""]
+    lines += [f"- ({_number(item.points)} điểm) {item.vi}" for item in scheme.items]
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from policycomm import yamlfile
 from policycomm.grading.checks import CheckFailed
 from policycomm.grading.rubric import RubricError
 from policycomm.grading.writing import (
-    WRITING_DIR, assess_writing, check_writing, load_writing, mark_scheme_comment, review_writing, score_writing,
+    WRITING_DIR, assess_writing, check_writing, load_writing, mark_scheme_markdown, review_writing, score_writing,
     writing_exercises,
 )
 
@@ -185,7 +185,7 @@ def test_the_feedback_never_contains_the_mark_scheme(exercise, capsys):
             set_language("vi")
     shown.append(capsys.readouterr().out)
     assert not leaks("\n".join(shown), rubric)
-    assert leaks(mark_scheme_comment(exercise), rubric)  # the check can see a leak
+    assert leaks(mark_scheme_markdown(exercise), rubric)  # the check can see a leak
 
 
 def test_the_hidden_test_prints_the_notes_and_returns_the_points(capsys):
@@ -234,9 +234,9 @@ def test_the_radio_airtime_counts_the_script_only_not_the_plan_after_it():
 
 
 def test_the_mark_scheme_is_rendered_for_the_notebook_author_only():
-    comment = mark_scheme_comment("press-release")
-    assert comment.startswith("# Hướng dẫn chấm phần chất lượng (4 điểm, chỉ dành cho giảng viên)")
-    assert all(line.startswith("# ") for line in comment.splitlines()) and comment.count("\n# - (1 điểm)") == 4
+    scheme = mark_scheme_markdown("press-release")
+    assert scheme.startswith("**Hướng dẫn chấm phần chất lượng** (4 điểm, chỉ dành cho giảng viên)")
+    assert scheme.count("\n- (1 điểm)") == 4
 
 
 # ---------------------------------------------------------------- broken rubrics

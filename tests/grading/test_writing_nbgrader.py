@@ -3,8 +3,8 @@ tests/grading/writing/ gets, in the gradebook, the automatic points that test_wr
 
 A throw-away course (in tmp_path) has one notebook with the seven exercises as the course will hold
 them (course/README.md, "Writing exercises"): a hand-graded answer cell showing
-``forms.writing(id, review=...)`` with the mark scheme in its solution region, and an autograded test cell
-with ``check_writing`` and, hidden, ``score_writing``. One submission per kind of answer (strong,
+``forms.writing(id, review=...)`` in a locked cell, an autograded test cell with ``check_writing`` and,
+hidden, ``score_writing``, and a task cell where the lecturer grades the quality, with the mark scheme. One submission per kind of answer (strong,
 mediocre, template, scenario, stuffed, empty) holds that answer to all seven exercises in its answers
 file. Takes about 40 s (generate_assignment, six autogrades of one notebook).
 """
@@ -17,7 +17,7 @@ import pytest
 from gradingkit import gradebook_rows, nbgrader
 
 from policycomm.forms import write_answers
-from policycomm.grading.writing import load_writing, mark_scheme_comment, writing_exercises
+from policycomm.grading.writing import load_writing, mark_scheme_markdown, writing_exercises
 from test_writing import cases, text_of
 
 
@@ -36,19 +36,22 @@ def source_notebook() -> nbformat.NotebookNode:
     for index, name in enumerate(writing_exercises()):
         rubric, form = load_writing(name), exercise_id(index)
         cells.append(nbformat.v4.new_markdown_cell(f"## {rubric.title.vi}\n\n{rubric.scenario.vi}"))
-        answer = nbformat.v4.new_code_cell(
-            "from policycomm import forms\n### BEGIN SOLUTION\n### BEGIN MARK SCHEME\n"
-            f"{mark_scheme_comment(name)}\n### END MARK SCHEME\n### END SOLUTION\n"
-            f'forms.writing("{form}", rows=20, review="{name}")')
-        answer.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False, "schema_version": 3,
-                                       "grade_id": f"cau_{index + 1}", "points": rubric.mark_scheme.points}
+        answer = nbformat.v4.new_code_cell(f'from policycomm import forms\nforms.writing("{form}", rows=20, review="{name}")')
+        answer.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True, "schema_version": 3,
+                                       "grade_id": f"cau_{index + 1}"}
         test = nbformat.v4.new_code_cell(
             "from policycomm import forms\nfrom policycomm.grading.writing import check_writing, score_writing\n"
             f'check_writing("{name}", forms.answer("{form}"))\n### BEGIN HIDDEN TESTS\n'
             f'score_writing("{name}", forms.answer("{form}"))\n### END HIDDEN TESTS')
         test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "schema_version": 3,
                                      "grade_id": f"cau_{index + 1}_kiem_tra", "points": rubric.max_points}
-        cells += [answer, test]
+        task = nbformat.v4.new_markdown_cell("Giảng viên chấm phần chất lượng.\n\n=== BEGIN MARK SCHEME ===\n"
+                                             f"{mark_scheme_markdown(name)}\n=== END MARK SCHEME ===")
+        task.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True, "schema_version": 3,
+                                     "task": True, "grade_id": f"cau_{index + 1}_cham",
+                                     "points": rubric.mark_scheme.points}
+        task.metadata["policycomm"] = {"answer": form}
+        cells += [answer, test, task]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
@@ -95,12 +98,13 @@ def test_autograde_gives_each_answer_its_points(graded, kind):
 def test_a_written_answer_waits_for_the_lecturer_and_a_blank_one_scores_nothing(graded):
     _, rows = graded
     for index, _ in enumerate(writing_exercises()):
-        assert rows[("strong", "ps", NOTEBOOK, f"cau_{index + 1}")][4] is True  # needs manual grade
-        assert rows[("empty", "ps", NOTEBOOK, f"cau_{index + 1}")][:2] == (0.0, 0.0)
+        assert rows[("strong", "ps", NOTEBOOK, f"cau_{index + 1}_cham")][4] is True  # needs manual grade
+        assert rows[("empty", "ps", NOTEBOOK, f"cau_{index + 1}_cham")][:2] == (0.0, 0.0)
 
 
-def test_the_graded_notebook_holds_no_mark_scheme(graded):
+def test_the_mark_scheme_is_the_lecturers_beside_the_answer(graded):
+    """Not in the release (the fixture checks it); in the graded notebook formgrader shows, in the task cells."""
     course, _ = graded
-    for kind in KINDS:
-        text = (course / "autograded" / kind / "ps" / f"{NOTEBOOK}.ipynb").read_text(encoding="utf-8")
-        assert "Hướng dẫn chấm" not in text and "chỉ dành cho giảng viên" not in text
+    graded_nb = nbformat.read(course / "autograded" / "strong" / "ps" / f"{NOTEBOOK}.ipynb", as_version=4)
+    tasks = [c for c in graded_nb.cells if c.metadata.get("nbgrader", {}).get("task")]
+    assert len(tasks) == len(writing_exercises()) and all("Hướng dẫn chấm" in c.source for c in tasks)

@@ -71,12 +71,13 @@ def citations() -> dict[tuple, set[str]]:
 def graded_questions(name: str) -> list[tuple[dict, list[dict]]]:
     """(statement cell ``X_de``, its graded cells) for each graded question of notebook ``name``."""
     cells = notebook_cells(name)
-    graded = {c.get("id"): c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")}
+    graded = {c.get("id"): c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+              or c.get("metadata", {}).get("nbgrader", {}).get("task")}
     found = []
     for cell in cells:
         stem = (cell.get("id") or "").removesuffix("_de")
         if cell["cell_type"] == "markdown" and cell.get("id", "").endswith("_de") and \
-                (checks := [graded[i] for i in (f"{stem}_kiem_tra", stem) if i in graded]):
+                (checks := [graded[i] for i in (f"{stem}_kiem_tra", f"{stem}_cham", stem) if i in graded]):
             found.append((cell, checks))
     return found
 
