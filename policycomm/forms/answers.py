@@ -426,6 +426,15 @@ def number(exercise_id: str, unit: str | None = None, prompt: str | None = None,
     return _Number(exercise_id, unit, prompt, notebook, folder)
 
 
+def _scenario_box(exercise: str) -> w.HTML:
+    """The writing exercise's scenario (:mod:`policycomm.grading.writing`), shown above its writing box."""
+    from policycomm.grading.writing import load_writing
+
+    paragraphs = load_writing(exercise).scenario.vi.strip().split("\n\n")
+    body = "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
+    return w.HTML(f"<div style='background:#f6f8fa;border-left:4px solid #4a7;padding:4px 10px'>{body}</div>")
+
+
 class _Text(Form):
     def __init__(self, exercise_id, area: bool, rows: int, limit, prompt=None, notebook=None, folder=None,
                  start: str = "", review: str | None = None):
@@ -435,6 +444,7 @@ class _Text(Form):
         self.box.observe(lambda _: self._count(), names="value")
         parts = [self.box, self.count]
         if review:
+            parts.insert(0, _scenario_box(review))
             self.review_button = w.Button(description=message("form_writing_review"), icon="check",
                                           button_style="info")
             self.review_button.on_click(lambda _: self.show_review())
@@ -507,8 +517,8 @@ def writing(exercise_id: str, rows: int = 8, limit: int | None = None, prompt: s
     >>> form.box.value = "Từ ngày 01/7, miễn học phí."; print(form.count.value)
     <span style='color:#555'>6 / 100 chữ</span>
 
-    ``review`` names a writing exercise (:mod:`policycomm.grading.writing`): the box
-    starts from its template (unless ``start`` is given), ``limit`` defaults to
+    ``review`` names a writing exercise (:mod:`policycomm.grading.writing`): its
+    scenario is shown above the box, the box starts from its template (unless ``start`` is given), ``limit`` defaults to
     its own, and a "Xem nhận xét" button shows under the box what is present (✔),
     missing (✗) and to fix (⚠), without points or the lecturer's mark scheme.
 
