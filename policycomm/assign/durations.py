@@ -8,10 +8,11 @@ trainees exists yet), not a fact about trainees:
   than reading for pleasure;
 * answering: :data:`MINUTES_PER_FORM` per form, by kind (a text to write
   takes far longer than one choice); a plan :data:`MINUTES_PER_PLAN_ROW` for
-  each activity of its key (the plan the author expects);
+  each activity of its key (the plan the author expects); a writing exercise
+  (``forms.writing(..., review=...)``) its scenario's words to read and its
+  word limit at :data:`COMPOSING_WORDS_PER_MINUTE`;
 * practising: :data:`MINUTES_PER_TOOL` per practice tool;
-* waiting: the cells' own run time, measured by running the notebook
-  (``bench/module_durations.py`` measures it in a browser walk).
+* waiting: the cells' own run time, when measured (``waiting_s``).
 
 Each module's first cell states ``khoảng N phút``; ``tests/course`` holds that
 N is no shorter than this estimate rounded up to 5 minutes.
@@ -23,6 +24,9 @@ N is no shorter than this estimate rounded up to 5 minutes.
 5.5
 >>> rounded_up(estimate(nb).minutes)
 10
+>>> nb.cells.append(nbformat.v4.new_code_cell('forms.writing("m04-cau-8", review="press-release")'))
+>>> estimate(nb).answering               # one choice, then 450 words at 15 a minute
+31.5
 """
 from __future__ import annotations
 
@@ -42,10 +46,14 @@ MINUTES_PER_FORM = {"single": 1.5, "multiple": 2.0, "ordering": 3.0, "stage": 1.
 MINUTES_PER_PLAN_ROW = 6.0
 #: A1: minutes to try one practice tool
 MINUTES_PER_TOOL = 3.0
+#: A1: words a trainee composes a minute in a writing exercise, planning and revising included (a
+#: 450-word press release: 30 minutes)
+COMPOSING_WORDS_PER_MINUTE = 15
 
 _FORM = re.compile(r"\bforms\.(" + "|".join(MINUTES_PER_FORM) + r")\(")
 _TOOL = re.compile(r"\bforms\.(recommend_tool|assess_tool|message_tool|airtime_tool|budget_tool)\(")
 _PROMPT = re.compile(r"""prompt\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REVIEW = re.compile(r"""\bforms\.writing\([^)]*\breview\s*=\s*["']([\w-]+)["']""")
 _STATED = re.compile(r"khoảng (\d+) phút")
 
 
@@ -68,6 +76,7 @@ _MARK_SCHEME = re.compile(r"^=== BEGIN MARK SCHEME ===.*?^=== END MARK SCHEME ==
 def estimate(notebook, waiting_s: float = 0.0) -> Estimate:
     """The time a trainee needs for an nbformat ``notebook``; ``waiting_s``: measured cell run time."""
     from policycomm.forms.keys import answer_key
+    from policycomm.grading.writing import load_writing
     from policycomm.model.radio import count_words
 
     keys = answer_key(notebook)
@@ -80,6 +89,10 @@ def estimate(notebook, waiting_s: float = 0.0) -> Estimate:
         elif cell.cell_type == "code":
             words += sum(count_words(a or b) for a, b in _PROMPT.findall(cell.source))
             answering += sum(MINUTES_PER_FORM[kind] for kind in _FORM.findall(cell.source))
+            for exercise in _REVIEW.findall(cell.source):
+                rubric = load_writing(exercise)
+                words += count_words(rubric.scenario.vi)
+                answering += rubric.limit / COMPOSING_WORDS_PER_MINUTE - MINUTES_PER_FORM["writing"]
             practising += MINUTES_PER_TOOL * len(_TOOL.findall(cell.source))
     return Estimate(round(words / READING_WORDS_PER_MINUTE, 1), answering, practising, round(waiting_s / 60, 1))
 
