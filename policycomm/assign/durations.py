@@ -78,6 +78,7 @@ def estimate(notebook, waiting_s: float = 0.0) -> Estimate:
     from policycomm.forms.keys import answer_key
     from policycomm.grading.writing import load_writing
     from policycomm.model.radio import count_words
+    from policycomm.model.variants import REFERENCE
 
     keys = answer_key(notebook)
     plan_rows = sum(len(key) for key in keys.values()
@@ -90,7 +91,7 @@ def estimate(notebook, waiting_s: float = 0.0) -> Estimate:
             words += sum(count_words(a or b) for a, b in _PROMPT.findall(cell.source))
             answering += sum(MINUTES_PER_FORM[kind] for kind in _FORM.findall(cell.source))
             for exercise in _REVIEW.findall(cell.source):
-                rubric = load_writing(exercise)
+                rubric = load_writing(exercise, REFERENCE)  # the same minutes for every trainee
                 words += count_words(rubric.scenario.vi)
                 answering += rubric.limit / COMPOSING_WORDS_PER_MINUTE - MINUTES_PER_FORM["writing"]
             practising += MINUTES_PER_TOOL * len(_TOOL.findall(cell.source))

@@ -71,7 +71,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -179,6 +179,8 @@ def _models():
 
     class Header(Strict):
         id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+        variants: dict[str, list[str] | list[dict[str, str]]] = Field(
+            default_factory=dict, description="the scenario's parameters, each with its values (model/variants.py)")
         title: Text
         module: str = Field(pattern=r"^\d\d-[a-z0-9-]+$", description="the course module the exercise fits")
         step: float = Field(default=0.5, gt=0)
@@ -188,19 +190,32 @@ def _models():
         integrity: Integrity = Field(default_factory=Integrity)
         mark_scheme: MarkScheme
 
+        @model_validator(mode="after")
+        def _variants(self):
+            for name, values in self.variants.items():
+                if not re.match(r"^[a-z][a-z0-9_]*$", name):
+                    raise ValueError(f"variants: {name!r} is not a parameter name (a-z, 0-9, _)")
+                if len(values) < 2:
+                    raise ValueError(f"variants: {name!r} needs at least two values")
+                if isinstance(values[0], dict) and any(set(v) != set(values[0]) for v in values):
+                    raise ValueError(f"variants: every value of {name!r} needs the same keys")
+            return self
+
     return Criterion, Header
 
 
 @dataclass(frozen=True, kw_only=True)
 class WritingRubric(Rubric):
     """A validated writing rubric: a :class:`~policycomm.grading.rubric.Rubric` (whose ``max_points`` are the
-    automatic points) with the exercise's module, template, integrity rules and the lecturer's mark scheme."""
+    automatic points) with the exercise's module, template, integrity rules, the lecturer's mark scheme and the
+    values of the trainee's ``variant`` ({parameter: value}) that fill it."""
 
     module: str
     limit: int | None
     template: str
     integrity: object
     mark_scheme: object
+    variant: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 def writing_exercises() -> list[str]:
@@ -212,24 +227,30 @@ def writing_exercises() -> list[str]:
     return sorted(path.stem for path in WRITING_DIR.glob("*.yaml"))
 
 
-def load_writing(name: str | os.PathLike) -> WritingRubric:
-    """Read and validate a writing rubric (an id or a path); a broken one raises :class:`RubricError`."""
+def load_writing(name: str | os.PathLike, trainee: str | None = None) -> WritingRubric:
+    """Read and validate a writing rubric (an id or a path), filled with ``trainee``'s variant of its scenario
+    (:mod:`policycomm.model.variants`; by default the trainee this kernel works for,
+    :func:`~policycomm.model.variants.trainee_id`). A broken rubric raises :class:`RubricError`."""
+    from ..model.variants import pick, trainee_id
+
     path = rubric_path(name, WRITING_DIR)
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
         raise RubricError(f"{path}: writing rubric not found; they live in {WRITING_DIR} "
                           f"({', '.join(writing_exercises())})") from None
-    return _load(path, stamp)
+    raw, module, parameters = _read(path, stamp)
+    trainee = trainee_id() if trainee is None else trainee
+    choice = tuple(pick(len(values), module, trainee, path.stem, parameter) for parameter, values in parameters.items())
+    return _load(path, stamp, choice)
 
 
 @lru_cache(maxsize=32)
-def _load(path: Path, _stamp: int) -> WritingRubric:
-    from ..messages import catalogue
-    from ..text import PATTERNS
-    from ..yamlfile import LINE_KEY, YamlFileError, read_yaml, validate, validate_list
+def _read(path: Path, _stamp: int) -> tuple[dict, str, dict]:
+    """The rubric file as data, its module and its parameters; placeholders checked, nothing filled yet."""
+    from ..model.variants import undefined
+    from ..yamlfile import LINE_KEY, YamlFileError, read_yaml, strip_lines
 
-    Criterion, Header = _models()
     try:
         raw = read_yaml(path)
     except YamlFileError as exc:
@@ -237,6 +258,30 @@ def _load(path: Path, _stamp: int) -> WritingRubric:
     if not isinstance(raw, dict):
         raise RubricError(f"{path}: a writing rubric is a mapping with 'id', 'scenario', 'template', 'criteria' "
                           "and 'mark_scheme'")
+    parameters = raw.get("variants") if isinstance(raw.get("variants"), dict) else {}
+    parameters = {k: v for k, v in strip_lines(parameters).items() if isinstance(v, list) and v}
+    where = f"{path}:{raw.get(LINE_KEY, 1)}: field"
+    problems = [f"{where} {p}" for key, value in raw.items() if key not in ("variants", "mark_scheme")
+                for p in undefined(strip_lines(value), parameters, key)]
+    problems += [f"{where} {p}; the mark scheme is the same for every trainee: write it without placeholders"
+                 for p in undefined(strip_lines(raw.get("mark_scheme")), {}, "mark_scheme")]
+    if problems:
+        raise RubricError("\n".join(problems))
+    return raw, str(raw.get("module", "")), parameters
+
+
+@lru_cache(maxsize=64)
+def _load(path: Path, stamp: int, choice: tuple[int, ...]) -> WritingRubric:
+    """The rubric of ``path`` filled with the values of its parameters at the indices ``choice``."""
+    from ..messages import catalogue
+    from ..model.variants import fill_all
+    from ..text import PATTERNS
+    from ..yamlfile import LINE_KEY, validate, validate_list
+
+    raw, _, parameters = _read(path, stamp)
+    values = {parameter: options[n] for (parameter, options), n in zip(parameters.items(), choice)}
+    raw = {key: value if key == "variants" else fill_all(value, values) for key, value in raw.items()}
+    Criterion, Header = _models()
     header, problems = validate(Header, {k: v for k, v in raw.items() if k != "criteria"}, path)
     criteria, more = validate_list(Criterion, raw, "criteria", path)
     problems = [str(p) for p in problems + more]
@@ -265,7 +310,7 @@ def _load(path: Path, _stamp: int) -> WritingRubric:
                                _cue_pattern(c.after) if c.after else None) for c in criteria)
     return WritingRubric(path=path, id=header.id, title=header.title, step=header.step, scenario=header.scenario,
                          criteria=compiled, module=header.module, limit=header.limit, template=header.template,
-                         integrity=header.integrity, mark_scheme=header.mark_scheme)
+                         integrity=header.integrity, mark_scheme=header.mark_scheme, variant=values)
 
 
 @dataclass(frozen=True)
@@ -573,12 +618,14 @@ def _stuffed(rubric: WritingRubric, parts: list[_Part], accents: bool) -> bool:
     return sum(covered) > rubric.integrity.max_cue_share * words or in_cue_lines > 0.5 * words
 
 
-def assess_writing(exercise: str | os.PathLike | WritingRubric, text: str | None) -> WritingScore:
-    """Score ``text`` against the writing rubric ``exercise``: points, per-criterion scores, notes.
+def assess_writing(exercise: str | os.PathLike | WritingRubric, text: str | None,
+                   trainee: str | None = None) -> WritingScore:
+    """Score ``text`` against the writing rubric ``exercise`` (filled with ``trainee``'s variant, by default the
+    trainee this kernel works for): points, per-criterion scores, notes.
 
     ``None`` reads as an empty text. The notes never include the mark scheme.
     """
-    rubric = exercise if isinstance(exercise, WritingRubric) else load_writing(exercise)
+    rubric = exercise if isinstance(exercise, WritingRubric) else load_writing(exercise, trainee)
     lang = get_language()
     text = text if isinstance(text, str) else ""
     accents = _has_accents(text)
@@ -620,13 +667,13 @@ def assess_writing(exercise: str | os.PathLike | WritingRubric, text: str | None
                         round(share, 3), stuffed)
 
 
-def review_writing(exercise: str, text: str | None) -> list[str]:
+def review_writing(exercise: str, text: str | None, trainee: str | None = None) -> list[str]:
     """The notes a trainee reads while writing (no points): one line each, ✔ / ✗ / ⚠ / → advice.
 
     >>> review_writing("press-release", None)
     ['✗ Anh/chị chưa viết bài: hãy viết vào khung trả lời, bắt đầu từ khung mẫu.']
     """
-    return [str(note) for note in assess_writing(exercise, text).notes]
+    return [str(note) for note in assess_writing(exercise, text, trainee).notes]
 
 
 # ---------------------------------------------------------------- test cells
@@ -638,7 +685,8 @@ def _as_text(answer) -> str:
 
 
 def check_writing(exercise: str, answer) -> None:
-    """The visible check of a writing exercise: the answer is a text; prints the notes (no points).
+    """The visible check of a writing exercise: the answer is a text; prints the notes (no points) for the
+    variant of the trainee this kernel works for.
 
     >>> check_writing("press-release", None)
     Traceback (most recent call last):
@@ -652,7 +700,8 @@ def check_writing(exercise: str, answer) -> None:
 
 
 def score_writing(exercise: str, answer) -> float:
-    """The hidden test of a writing exercise: prints the notes and the automatic points, returns the points.
+    """The hidden test of a writing exercise: prints the notes and the automatic points, returns the points;
+    the trainee is graded against their own variant (the one :func:`~policycomm.model.variants.trainee_id` names).
 
     A blank answer or one that is not text fails (0 points) with the checks' kind sentence.
     nbgrader takes the returned number, shown as the cell's result, as partial credit.
@@ -665,9 +714,12 @@ def score_writing(exercise: str, answer) -> float:
 def mark_scheme_markdown(exercise: str) -> str:
     """The lecturer's mark scheme as markdown, for the ``=== BEGIN MARK SCHEME ===`` region of a task cell.
 
-    For notebook authors only: no function that a trainee's cell calls shows it.
+    For notebook authors only: no function that a trainee's cell calls shows it. It is the same for every
+    trainee (it has no placeholders; the title is the reference variant's).
     """
-    rubric = load_writing(exercise)
+    from ..model.variants import REFERENCE
+
+    rubric = load_writing(exercise, REFERENCE)
     scheme = rubric.mark_scheme
     lines = [f"**Hướng dẫn chấm phần chất lượng** ({_number(scheme.points)} điểm, chỉ dành cho giảng viên): "
              f"{rubric.title.vi}", ""]

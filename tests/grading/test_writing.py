@@ -1,6 +1,7 @@
 """Writing exercises (policycomm.grading.writing with policycomm/data/rubrics/writing/*.yaml).
 
-Each exercise has answers in tests/grading/writing/<id>.yaml: strong, mediocre, empty, the template pasted,
+Each exercise has answers in tests/grading/writing/<id>.yaml, written with the placeholders of the rubric's
+variants ({tinh}, …) and filled for the trainee who answers (here binh.tran, and dung.vo where a test says so): strong, mediocre, empty, the template pasted,
 the scenario copied and keyword stuffing, each with the automatic points it must get (``points``) or the most
 it may get (``at_most``). More gamed texts are built here from each rubric's own cue phrases, so every cue a
 rubric adds is tried as stuffing too.
@@ -20,21 +21,31 @@ from policycomm.grading.writing import (
     WRITING_DIR, assess_writing, check_writing, load_writing, mark_scheme_markdown, review_writing, score_writing,
     writing_exercises,
 )
+from policycomm.model.variants import TRAINEE_VARIABLE, fill
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "writing"
 EXERCISES = writing_exercises()
 CASE_KINDS = {"strong", "mediocre", "empty", "template", "scenario", "stuffed"}
+TRAINEES = ("binh.tran", "dung.vo")
+
+
+@pytest.fixture(autouse=True)
+def trainee(monkeypatch):
+    """The trainee these tests' kernel works for, as ``policycomm grade`` names it."""
+    monkeypatch.setenv(TRAINEE_VARIABLE, TRAINEES[0])
+    return TRAINEES[0]
 
 
 def cases(exercise: str) -> dict:
     return yamlfile.strip_lines(yamlfile.read_yaml(FIXTURES / f"{exercise}.yaml"))["cases"]
 
 
-def text_of(exercise: str, case: dict) -> str:
-    rubric = load_writing(exercise)
+def text_of(exercise: str, case: dict, trainee: str | None = None) -> str:
+    """The answer of ``case`` as ``trainee`` (by default the one the kernel works for) writes it."""
+    rubric = load_writing(exercise, trainee)
     text = {"template": rubric.template, "scenario": rubric.scenario.vi}.get(case.get("from"), case.get("text", ""))
-    return text + ("\n" + rubric.scenario.vi) * case.get("text_then_scenario", 0)
+    return fill(text, rubric.variant) + ("\n" + rubric.scenario.vi) * case.get("text_then_scenario", 0)
 
 
 def all_cases():
@@ -63,7 +74,9 @@ def test_every_exercise_has_every_kind_of_answer(exercise):
 
 
 @pytest.mark.parametrize("exercise, name", all_cases())
-def test_each_answer_gets_its_points(exercise, name):
+@pytest.mark.parametrize("who", TRAINEES)
+def test_each_answer_gets_its_points(exercise, name, who, monkeypatch):
+    monkeypatch.setenv(TRAINEE_VARIABLE, who)
     case = cases(exercise)[name]
     result = assess_writing(exercise, text_of(exercise, case))
     if "points" in case:
