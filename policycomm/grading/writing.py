@@ -607,7 +607,7 @@ def _own_sentences(text: str, parts: list[_Part], accents: bool) -> list[str]:
 
 def _stuffed(rubric: WritingRubric, parts: list[_Part], accents: bool) -> bool:
     """More than ``max_cue_share`` of the own words are cues, or most own words are short lines of cues."""
-    patterns = [cue.on(accents) for c in rubric.criteria if c.kind == "elements" for cue in c.patterns]
+    patterns = [cue.on(accents) for c in rubric.criteria if c.kind in ("elements", "sections") for cue in c.patterns]
     own = [p for p in parts if p.own]
     words = sum(p.words for p in own)
     if not words or not patterns:

@@ -268,7 +268,7 @@ def line_of(path: Path, needle: str) -> int:
 
 @pytest.mark.parametrize("old, new, needle, message", [
     ("    kind: message\n", "    kind: mesage\n", "kind: mesage", "entry 'plain_language', field 'kind': Input should be"),
-    ('any: ["@phone", "@url", "đường dây nóng"]', 'any: ["@phones"]', "- id: essentials",
+    ('any: ["{duong_day[so]}", "{duong_day[lien]}"]', 'any: ["@phones"]', "- id: essentials",
      "entry 'essentials', field 'elements': unknown pattern '@phones'"),
     ("    findings: [msg_abbreviation_unexplained,", "    findings: [msg_abbreviaton,", "- id: plain_language",
      "entry 'plain_language', field 'findings': unknown code 'msg_abbreviaton'"),
