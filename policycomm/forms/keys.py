@@ -19,6 +19,11 @@ by itself. :func:`answer_key` reads the keys of a notebook (without running
 it) so that tests and benchmarks can build the answers file of a trainee who
 answers everything as the author did (:func:`write_answers`).
 
+The model answer of a writing exercise whose scenario varies by trainee
+(``forms.writing(id, review=...)``, :mod:`policycomm.model.variants`) is written
+with the rubric's placeholders, e.g. ``"… gọi đường dây nóng {duong_day[so]}"``;
+``answer_key(notebook, trainee)`` fills them with that trainee's variant.
+
 >>> import nbformat, tempfile
 >>> test = nbformat.v4.new_code_cell('### BEGIN HIDDEN TESTS\\nforms.key("m00-cau-1", "B")\\n### END HIDDEN TESTS')
 >>> task = nbformat.v4.new_markdown_cell('=== BEGIN MARK SCHEME ===\\n```python\\nforms.key("m09-cau-2", "Bài mẫu")\\n```')
@@ -72,17 +77,44 @@ def _code_of(cell) -> str:
     return "\n".join(PYTHON_BLOCK.findall(cell.source))
 
 
-def answer_key(notebook) -> dict[str, Any]:
-    """{exercise id: answer} from the ``key(…)`` calls of an nbformat notebook's cells (see the module).
+def _reviews(source: str) -> dict[str, str]:
+    """{exercise id: writing exercise} of every ``writing(id, …, review="…")`` call in ``source``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            review = next((k.value for k in node.keywords if k.arg == "review"), None)
+            if name == "writing" and isinstance(review, ast.Constant):
+                found[node.args[0].value] = review.value
+    return found
+
+
+def answer_key(notebook, trainee: str | None = None) -> dict[str, Any]:
+    """{exercise id: answer} from the ``key(…)`` calls of an nbformat notebook's cells (see the module);
+    with ``trainee``, the model answers of writing exercises are filled with that trainee's variant.
 
     Raises ValueError if one exercise id has two keys.
     """
     found: dict[str, Any] = {}
+    reviews: dict[str, str] = {}
     for cell in notebook.cells:
+        if cell.cell_type == "code":
+            reviews.update(_reviews(cell.source))
         for exercise_id, answer in _key_calls(_code_of(cell)):
             if exercise_id in found:
                 raise ValueError(f"cell {cell.get('id')!r}: the exercise {exercise_id!r} has a second key")
             found[exercise_id] = answer
+    if trainee is not None:
+        from policycomm.grading.writing import load_writing
+        from policycomm.model.variants import fill
+
+        for exercise_id, exercise in reviews.items():
+            if isinstance(found.get(exercise_id), str):
+                found[exercise_id] = fill(found[exercise_id], load_writing(exercise, trainee).variant)
     return found
 
 

@@ -497,9 +497,12 @@ def execute(job: Job, run, limits: Limits, submit) -> None:
     ``submit(function, *args)`` schedules it and returns a future (an
     executor's ``submit``). The futures land in ``job.futures``, in the order
     of ``job.order``. Each cell goes with its kind (test, locked or trainee),
-    which decides how the sandbox isolates it.
+    which decides how the sandbox isolates it. The kernel's environment names the trainee
+    (:data:`~policycomm.model.variants.TRAINEE_VARIABLE`), whose own variant of each scenario the hidden tests grade.
     """
-    env = {"NBGRADER_EXECUTION": "autograde"}
+    from ..model.variants import TRAINEE_VARIABLE
+
+    env = {"NBGRADER_EXECUTION": "autograde", TRAINEE_VARIABLE: job.student}
     files = _regular_files(job.dest) if job.notebooks else []
     for name, notebook in job.notebooks.items():
         cells = [{"source": cell.source, "kind": _kind(cell)} for cell in notebook.cells if cell.cell_type == "code"]

@@ -105,11 +105,12 @@ class Submission:
             (target / relative).write_text(text, encoding="utf-8")
 
 
-def keys_of(notebooks: dict[str, nbformat.NotebookNode]) -> dict[str, dict]:
-    """notebook name -> the answers its source's keys (``forms.key``) give, for notebooks that have keys."""
+def keys_of(notebooks: dict[str, nbformat.NotebookNode], trainee: str) -> dict[str, dict]:
+    """notebook name -> the answers its source's keys (``forms.key``) give, for notebooks that have keys;
+    writing exercises' model answers are filled with ``trainee``'s variant of their scenario."""
     from policycomm.forms.keys import answer_key
 
-    return {name: key for name, nb in notebooks.items() if (key := answer_key(nb))}
+    return {name: key for name, nb in notebooks.items() if (key := answer_key(nb, trainee))}
 
 
 def _transform_answer(value, transform):
@@ -178,11 +179,12 @@ def submissions_for(course: Path, assignment: str, with_cases: bool = True) -> l
     """Every submission of ``assignment`` that the course tests grade."""
     source = {p.name: nbformat.read(p, as_version=4) for p in notebooks(course, "source", assignment)}
     released = {p.name: nbformat.read(p, as_version=4) for p in notebooks(course, "release", assignment)}
-    keys = keys_of(source)
+    keys = keys_of(source, "solution")
     result = [Submission(assignment, "solution", source, answers=keys), Submission(assignment, "release", released, 0)]
     for student, transform in (("nfd", to_nfd), ("tone", other_tone_placement)):
-        answers = {name: _transform_answer(key, transform) for name, key in keys.items()}
-        if answers != keys:
+        own = keys_of(source, student)
+        answers = {name: _transform_answer(key, transform) for name, key in own.items()}
+        if answers != own:
             result.append(Submission(assignment, student, source, answers=answers))
     return result + (load_cases(assignment, released) if with_cases else [])
 

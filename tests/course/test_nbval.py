@@ -1,8 +1,9 @@
 """Every source notebook runs top to bottom under nbval, in a fresh kernel, on a copy of course/source.
 
 The copy holds the answers file that the notebook's keys (``forms.key``) make,
-as if a trainee had answered every form as the author did.
+as if a trainee (``TRAINEE``, whom the kernel works for) had answered every form as the author did.
 """
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from course_cases import ASSIGNMENTS, COURSE, keys_of  # noqa: E402
 
 pytestmark = pytest.mark.slow
+TRAINEE = "an.nguyen"
 
 
 def run_nbval(folder: Path) -> subprocess.CompletedProcess:
@@ -25,7 +27,7 @@ def run_nbval(folder: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-p", "no:xdist",
          "-o", "addopts=", "-q", "--rootdir", str(folder.parent), *notebooks],
-        cwd=folder, capture_output=True, text=True, timeout=900)
+        cwd=folder, capture_output=True, text=True, timeout=900, env=dict(os.environ, POLICYCOMM_TRAINEE=TRAINEE))
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -34,7 +36,8 @@ def test_source_notebooks_run_top_to_bottom(assignment, tmp_path):
     shutil.copytree(COURSE / "source" / assignment, folder)
     from policycomm.forms.keys import write_answers
 
-    for name, answers in keys_of({p.name: nbformat.read(p, as_version=4) for p in folder.glob("*.ipynb")}).items():
+    for name, answers in keys_of({p.name: nbformat.read(p, as_version=4) for p in folder.glob("*.ipynb")},
+                                   TRAINEE).items():
         write_answers(folder, name, answers)
     result = run_nbval(folder)
     assert result.returncode == 0, f"{assignment}: a cell failed under nbval:\n{result.stdout[-4000:]}"

@@ -6,7 +6,12 @@ them (course/README.md, "Writing exercises"): a hand-graded answer cell showing
 ``forms.writing(id, review=...)`` in a locked cell, an autograded test cell with ``check_writing`` and,
 hidden, ``score_writing``, and a task cell where the lecturer grades the quality, with the mark scheme. One submission per kind of answer (strong,
 mediocre, template, scenario, stuffed, empty) holds that answer to all seven exercises in its answers
-file. Takes about 40 s (generate_assignment, six autogrades of one notebook).
+file, written for the student's own variant of each scenario (the student is named after the kind).
+Takes about 40 s (generate_assignment, six autogrades of one notebook).
+
+Each trainee is graded against their own variant: binh.tran and dung.vo submit their own strong answers
+(assignment ``ps``) and each other's (``swap``); real ``nbgrader autograde`` and ``policycomm grade`` give
+the same points, full for their own, fewer for the swapped ones.
 """
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ import json
 
 import nbformat
 import pytest
-from gradingkit import gradebook_rows, nbgrader
+from gradingkit import cell_scores, gradebook_rows, nbgrader
 
 from policycomm.forms import write_answers
 from policycomm.grading.writing import load_writing, mark_scheme_markdown, writing_exercises
@@ -35,7 +40,7 @@ def source_notebook() -> nbformat.NotebookNode:
     cells = []
     for index, name in enumerate(writing_exercises()):
         rubric, form = load_writing(name), exercise_id(index)
-        cells.append(nbformat.v4.new_markdown_cell(f"## {rubric.title.vi}\n\n{rubric.scenario.vi}"))
+        cells.append(nbformat.v4.new_markdown_cell(f"## {rubric.title.vi}"))  # the form shows the scenario
         answer = nbformat.v4.new_code_cell(f'from policycomm import forms\nforms.writing("{form}", rows=20, review="{name}")')
         answer.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True, "schema_version": 3,
                                        "grade_id": f"cau_{index + 1}"}
@@ -57,26 +62,41 @@ def source_notebook() -> nbformat.NotebookNode:
     return nb
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = tmp_path_factory.mktemp("writing") / "course"
-    (course / "source" / "ps").mkdir(parents=True)
+def released_course(root, assignments=("ps",)):
+    """A course in ``root`` whose ``assignments`` each hold the notebook, after ``nbgrader generate_assignment``."""
+    course = root / "course"
+    (course / "source").mkdir(parents=True)
+    excluded = {assignment: ["policycomm_answers.json"] for assignment in assignments}
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\nc.CourseDirectory.course_id = 'policycomm-writing-test'\nc.Execute.timeout = 60\n"
-        "c.Autograde.exclude_overwriting = {'ps': ['policycomm_answers.json']}\n"
+        f"c.Autograde.exclude_overwriting = {excluded!r}\n"
         "from policycomm.grading.written import configure_autograde\nconfigure_autograde(c)\n", encoding="utf-8")
-    nbformat.write(source_notebook(), course / "source" / "ps" / f"{NOTEBOOK}.ipynb")
-    done = nbgrader(course, "generate_assignment", "ps", "--force")
-    assert done.returncode == 0, done.stderr[-2000:]
+    for assignment in assignments:
+        (course / "source" / assignment).mkdir()
+        nbformat.write(source_notebook(), course / "source" / assignment / f"{NOTEBOOK}.ipynb")
+        done = nbgrader(course, "generate_assignment", assignment, "--force")
+        assert done.returncode == 0, done.stderr[-2000:]
+    return course
+
+
+def submit_texts(course, student: str, assignment: str, texts: dict[str, str]) -> None:
+    """``submitted/<student>/<assignment>/`` with the released notebook and ``texts`` ({exercise: text}) saved."""
+    released = nbformat.read(course / "release" / assignment / f"{NOTEBOOK}.ipynb", as_version=4)
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    nbformat.write(released, folder / f"{NOTEBOOK}.ipynb")
+    answers = {exercise_id(i): texts[name] for i, name in enumerate(writing_exercises())}
+    write_answers(folder, f"{NOTEBOOK}.ipynb", {k: v for k, v in answers.items() if v.strip()})
+    (folder / "timestamp.txt").write_text("2026-12-01 08:00:00.000000 UTC")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = released_course(tmp_path_factory.mktemp("writing"))
     released = nbformat.read(course / "release" / "ps" / f"{NOTEBOOK}.ipynb", as_version=4)
     assert "Hướng dẫn chấm" not in json.dumps(released, ensure_ascii=False)  # the mark scheme stays out
     for kind in KINDS:
-        folder = course / "submitted" / kind / "ps"
-        folder.mkdir(parents=True)
-        nbformat.write(released, folder / f"{NOTEBOOK}.ipynb")
-        answers = {exercise_id(i): text_of(name, cases(name)[kind]) for i, name in enumerate(writing_exercises())}
-        write_answers(folder, f"{NOTEBOOK}.ipynb", {k: v for k, v in answers.items() if v.strip()})
-        (folder / "timestamp.txt").write_text("2026-12-01 08:00:00.000000 UTC")
+        submit_texts(course, kind, "ps", {name: text_of(name, cases(name)[kind], kind) for name in writing_exercises()})
     done = nbgrader(course, "autograde", "ps", "--force")
     assert done.returncode == 0, done.stderr[-3000:]
     return course, gradebook_rows(course)
@@ -108,3 +128,58 @@ def test_the_mark_scheme_is_the_lecturers_beside_the_answer(graded):
     graded_nb = nbformat.read(course / "autograded" / "strong" / "ps" / f"{NOTEBOOK}.ipynb", as_version=4)
     tasks = [c for c in graded_nb.cells if c.metadata.get("nbgrader", {}).get("task")]
     assert len(tasks) == len(writing_exercises()) and all("Hướng dẫn chấm" in c.source for c in tasks)
+
+
+# ---------------------------------------------------------------- each trainee against their own variant
+
+TRAINEES = ("binh.tran", "dung.vo")
+
+
+def strong(trainee: str) -> dict[str, str]:
+    return {name: text_of(name, cases(name)["strong"], trainee) for name in writing_exercises()}
+
+
+@pytest.fixture(scope="module")
+def variants_graded(tmp_path_factory):
+    """(gradebook of real nbgrader autograde, gradebook of policycomm grade) for the same submissions."""
+    import shutil
+
+    from policycomm.grading.cohort import grade_cohort
+
+    course = released_course(tmp_path_factory.mktemp("variants"), ("ps", "swap"))
+    me, other = TRAINEES
+    for trainee, neighbour in ((me, other), (other, me)):
+        submit_texts(course, trainee, "ps", strong(trainee))
+        submit_texts(course, trainee, "swap", strong(neighbour))
+    reference = course.parent / "reference"
+    shutil.copytree(course, reference)
+    for assignment in ("ps", "swap"):
+        done = nbgrader(reference, "autograde", assignment, "--force")
+        assert done.returncode == 0, done.stderr[-3000:]
+    summary = grade_cohort(str(course), progress=False)
+    assert summary.graded == 4
+    return gradebook_rows(reference), gradebook_rows(course)
+
+
+def test_two_trainees_have_different_scenarios():
+    for name in writing_exercises():
+        mine, theirs = (load_writing(name, trainee) for trainee in TRAINEES)
+        assert mine.variant != theirs.variant and mine.scenario.vi != theirs.scenario.vi, name
+        assert strong(TRAINEES[0])[name] != strong(TRAINEES[1])[name]
+
+
+def test_nbgrader_and_policycomm_grade_give_each_trainee_the_same_points(variants_graded):
+    nbgrader_rows, policycomm_rows = variants_graded
+    assert cell_scores(policycomm_rows) == cell_scores(nbgrader_rows)
+
+
+@pytest.mark.parametrize("grader", ["nbgrader autograde", "policycomm grade"])
+def test_own_answers_get_full_points_and_swapped_ones_lose_points(variants_graded, grader):
+    rows = dict(zip(["nbgrader autograde", "policycomm grade"], variants_graded))[grader]
+    for trainee in TRAINEES:
+        for index, name in enumerate(writing_exercises()):
+            cell = f"cau_{index + 1}_kiem_tra"
+            own = rows[(trainee, "ps", NOTEBOOK, cell)][1]
+            swapped = rows[(trainee, "swap", NOTEBOOK, cell)][1]
+            assert own == load_writing(name, trainee).max_points, (trainee, name)
+            assert swapped < own, (trainee, name, swapped)
