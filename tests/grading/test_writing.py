@@ -325,3 +325,14 @@ def test_a_form_without_review_is_unchanged(tmp_path):
 
     form = forms.writing("m04-cau-9", folder=tmp_path)
     assert form.box.value == "" and not hasattr(form, "review_button")
+
+
+# ---------------------------------------------------------------- each trainee's own variant
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_a_strong_answer_copied_from_a_neighbour_with_another_variant_loses_points(exercise):
+    mine, theirs = TRAINEES
+    for me, neighbour in ((mine, theirs), (theirs, mine)):
+        own = assess_writing(exercise, text_of(exercise, cases(exercise)["strong"], me), me)
+        copied = assess_writing(exercise, text_of(exercise, cases(exercise)["strong"], neighbour), me)
+        assert own.points == own.max_points and copied.points < own.points, copied.feedback()

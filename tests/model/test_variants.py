@@ -1,0 +1,160 @@
+"""Each trainee's variant of a scenario (policycomm.model.variants) and the writing rubrics' parameters."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import nbformat
+import pytest
+
+from policycomm.grading.rubric import RubricError
+from policycomm.grading.writing import WRITING_DIR, load_writing, writing_exercises
+from policycomm.model.variants import REFERENCE, TRAINEE_VARIABLE, fill, pick, trainee_id, undefined, variant
+
+PARAMETERS = {"tinh": ["Sơn Hà", "Lâm Giang", "Vân Sơn", "Phú Hà"], "so": ["1", "2", "3", "4", "5"]}
+COHORT = [f"hoc.vien.{n}" for n in range(200)]
+
+
+def test_the_same_trainee_always_gets_the_same_variant():
+    first = variant(PARAMETERS, "04-thong-diep", "binh.tran", "press-release")
+    assert all(variant(PARAMETERS, "04-thong-diep", "binh.tran", "press-release") == first for _ in range(5))
+    assert variant(PARAMETERS, trainee=REFERENCE) == {"tinh": "Sơn Hà", "so": "1"}
+
+
+def test_the_variant_depends_on_trainee_assignment_exercise_and_parameter():
+    base = ("04-thong-diep", "binh.tran", "press-release", "tinh")
+    picks = {pick(1000, *base)}
+    for position, other in enumerate(("05-thong-tin-co-so", "dung.vo", "radio-item", "so")):
+        changed = list(base)
+        changed[position] = other
+        picks.add(pick(1000, *changed))
+    assert len(picks) == 5
+
+
+def test_a_cohort_gets_every_value_in_about_equal_shares():
+    counts = Counter(variant(PARAMETERS, "04-thong-diep", who, "press-release")["tinh"] for who in COHORT)
+    assert set(counts) == set(PARAMETERS["tinh"]) and min(counts.values()) >= 30
+
+
+def test_placeholders_are_filled_in_capitals_and_from_mappings():
+    values = {"tinh": "Sơn Hà", "duong_day": {"so": "0215 381 2345"}}
+    assert fill("TỈNH {tinh:upper} – gọi {duong_day[so]} {{ }}", values) == "TỈNH SƠN HÀ – gọi 0215 381 2345 { }"
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("{huyen}", "names no parameter"), ("{tinh[ten]}", "are texts, not mappings"),
+    ("{duong_day}", "needs one of the keys"), ("{duong_day[fax]}", "needs one of the keys"),
+    ("{tinh:lower}", "unknown format"), ("a { b", "brace"),
+])
+def test_a_wrong_placeholder_is_named(text, problem):
+    parameters = {"tinh": ["A", "B"], "duong_day": [{"so": "1"}, {"so": "2"}]}
+    found = undefined({"scenario": {"vi": text}}, parameters, "")
+    assert len(found) == 1 and found[0].startswith("scenario.vi: ") and problem in found[0]
+
+
+def test_the_trainee_is_the_one_the_grader_names_else_the_autograded_folder_else_the_login(monkeypatch, tmp_path):
+    from policycomm.trainee.start import username
+
+    monkeypatch.delenv(TRAINEE_VARIABLE, raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    assert trainee_id() == username()
+    folder = tmp_path / "autograded" / "dung.vo" / "04-thong-diep"
+    folder.mkdir(parents=True)
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert trainee_id() == "dung.vo"
+    monkeypatch.setenv(TRAINEE_VARIABLE, "binh.tran")
+    assert trainee_id() == "binh.tran"
+
+
+# ---------------------------------------------------------------- the writing rubrics
+
+def texts_of(rubric) -> list[str]:
+    """Every text of a filled rubric that a trainee reads or a criterion matches."""
+    texts = [rubric.scenario.vi, rubric.scenario.en, rubric.template, rubric.title.vi]
+    for criterion in rubric.criteria:
+        texts += [criterion.title.vi, criterion.advice.vi]
+        texts += [cue for element in criterion.elements for cue in element.any]
+        texts += [element.label.vi for element in criterion.elements]
+    return texts
+
+
+def reference_parameters(exercise: str) -> dict:
+    from policycomm import yamlfile
+
+    return yamlfile.strip_lines(yamlfile.read_yaml(WRITING_DIR / f"{exercise}.yaml"))["variants"]
+
+
+@pytest.mark.parametrize("exercise", writing_exercises())
+def test_every_rubric_has_parameters_and_every_variant_is_filled(exercise):
+    reference = load_writing(exercise, REFERENCE)
+    assert len(reference.variant) >= 2
+    seen = set()
+    for trainee in COHORT[:40]:
+        rubric = load_writing(exercise, trainee)
+        assert not [t for t in texts_of(rubric) if re.search(r"[{}]", t)], trainee
+        seen.add(tuple(sorted(map(str, rubric.variant.values()))))
+    combinations = math.prod(len(values) for values in reference_parameters(exercise).values())
+    assert len(seen) >= min(20, 0.8 * combinations)  # neighbours mostly read different scenarios
+
+
+@pytest.mark.parametrize("exercise", writing_exercises())
+def test_a_criterion_looks_for_a_fact_of_the_trainees_own_scenario(exercise):
+    """So a text copied from a neighbour with another variant misses it."""
+    reference = load_writing(exercise, REFERENCE)
+    cues = [cue for criterion in reference.criteria if criterion.kind == "elements"
+            for element in criterion.elements for cue in element.any]
+    values = [v for value in reference.variant.values() for v in (value.values() if isinstance(value, dict) else [value])]
+    assert any(value in cue for value in values for cue in cues)
+
+
+def broken(tmp_path, old: str, new: str):
+    text = (WRITING_DIR / "press-release.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "press-release.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("ỦY BAN NHÂN DÂN TỈNH {tinh:upper}", "ỦY BAN NHÂN DÂN TỈNH {tinh_moi:upper}",
+     r"press-release.yaml:\d+: field template: the placeholder \{tinh_moi\} names no parameter"),
+    ("- {points: 1, vi: \"Tiêu đề ngắn", "- {points: 1, vi: \"Tiêu đề ngắn về tỉnh {tinh}",
+     r"field mark_scheme.items\[0\].vi: .* the mark scheme is the same for every trainee"),
+    ('  so_nguoi: ["18.000", "21.500", "15.000", "24.000"]', '  so_nguoi: ["18.000"]',
+     "'so_nguoi' needs at least two values"),
+])
+def test_a_rubric_with_a_wrong_placeholder_is_refused_with_its_file_and_field(tmp_path, old, new, message):
+    with pytest.raises(RubricError, match=message):
+        load_writing(broken(tmp_path, old, new), "binh.tran")
+
+
+# ---------------------------------------------------------------- the notebook shows the trainee's own variant
+
+def test_the_form_shows_the_trainees_own_scenario_and_template(tmp_path, monkeypatch):
+    from policycomm import forms
+
+    shown = {}
+    for trainee in ("binh.tran", "dung.vo"):
+        monkeypatch.setenv(TRAINEE_VARIABLE, trainee)
+        rubric = load_writing("press-release", trainee)
+        form = forms.writing("m04-cau-8", review="press-release", folder=tmp_path / trainee)
+        scenario = form.field.children[0].value  # the scenario box above the writing box
+        shown[trainee] = (form.box.value, scenario)
+        assert form.box.value == rubric.template
+        assert rubric.variant["duong_day"]["so"] in scenario
+    assert shown["binh.tran"] != shown["dung.vo"]
+
+
+def test_the_answer_key_fills_model_answers_for_a_trainee():
+    from policycomm.forms.keys import answer_key
+
+    form = nbformat.v4.new_code_cell('forms.writing("m04-cau-8", review="press-release")')
+    test = nbformat.v4.new_code_cell('### BEGIN HIDDEN TESTS\nforms.key("m04-cau-8", "Gọi {duong_day[so]}.")\n'
+                                     'forms.key("m04-cau-1", "B")\n### END HIDDEN TESTS')
+    notebook = nbformat.v4.new_notebook(cells=[form, test])
+    assert answer_key(notebook) == {"m04-cau-8": "Gọi {duong_day[so]}.", "m04-cau-1": "B"}
+    for trainee in ("binh.tran", "dung.vo"):
+        number = load_writing("press-release", trainee).variant["duong_day"]["so"]
+        assert answer_key(notebook, trainee) == {"m04-cau-8": f"Gọi {number}.", "m04-cau-1": "B"}
