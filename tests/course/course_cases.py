@@ -30,9 +30,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 CASES = Path(__file__).parent / "cases"
-#: every assignment of course/source; POLICYCOMM_ASSIGNMENTS="00-lam-quen,01-..." narrows a local run
+#: every assignment of course/source; POLICYCOMM_ASSIGNMENTS="04,05" (names or their beginnings) narrows a local run
 ASSIGNMENTS = sorted(d.name for d in (COURSE / "source").iterdir() if d.is_dir() and not d.name.startswith(".")
-                     and d.name in (os.environ.get("POLICYCOMM_ASSIGNMENTS") or d.name).split(","))
+                     and d.name.startswith(tuple((os.environ.get("POLICYCOMM_ASSIGNMENTS") or d.name).split(","))))
 
 SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*", re.S | re.M)
 #: a task cell's mark scheme (the lecturer's only)
@@ -175,17 +175,37 @@ def load_cases(assignment: str, released: dict[str, nbformat.NotebookNode]) -> l
     return found
 
 
+#: the other ways of typing the same Vietnamese: every answer in Unicode NFD, the other tone placement
+SPELLINGS = {"nfd": to_nfd, "tone": other_tone_placement}
+
+
+def respelled(source: dict[str, nbformat.NotebookNode]) -> dict[str, dict]:
+    """spelling -> the answers of the ``source`` notebooks' keys typed that way (for a trainee named after the
+    spelling, whose variant fills the model answers), for the spellings that change some answer."""
+    found = {}
+    for spelling, transform in SPELLINGS.items():
+        keys = keys_of(source, spelling)
+        answers = {name: _transform_answer(key, transform) for name, key in keys.items()}
+        if answers != keys:
+            found[spelling] = answers
+    return found
+
+
+def spelling_cases() -> list[tuple[str, str]]:
+    """(assignment, spelling) for every assignment of course/source whose answers that spelling changes."""
+    return [(assignment, spelling) for assignment in ASSIGNMENTS
+            for spelling in respelled({p.name: nbformat.read(p, as_version=4)
+                                       for p in notebooks(COURSE, "source", assignment)})]
+
+
 def submissions_for(course: Path, assignment: str, with_cases: bool = True) -> list[Submission]:
     """Every submission of ``assignment`` that the course tests grade."""
     source = {p.name: nbformat.read(p, as_version=4) for p in notebooks(course, "source", assignment)}
     released = {p.name: nbformat.read(p, as_version=4) for p in notebooks(course, "release", assignment)}
     keys = keys_of(source, "solution")
     result = [Submission(assignment, "solution", source, answers=keys), Submission(assignment, "release", released, 0)]
-    for student, transform in (("nfd", to_nfd), ("tone", other_tone_placement)):
-        own = keys_of(source, student)
-        answers = {name: _transform_answer(key, transform) for name, key in own.items()}
-        if answers != own:
-            result.append(Submission(assignment, student, source, answers=answers))
+    result += [Submission(assignment, spelling, source, answers=answers)
+               for spelling, answers in respelled(source).items()]
     return result + (load_cases(assignment, released) if with_cases else [])
 
 

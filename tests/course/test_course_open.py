@@ -332,15 +332,34 @@ def _wait_for_idle_kernel(page) -> None:
     page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=300_000)
 
 
-def _refresh_start_page(page, expected: str) -> str:
+def _answer_dialog(page, artifacts_dir: Path, seen: list[str]) -> None:
+    """Answer a dialog JupyterLab put over the page as a trainee would (its default button), keeping its text
+    and a screenshot in the artefacts: under load, keys pressed while the kernel reconnects can raise one."""
+    dialog = page.locator(".jp-Dialog")
+    if not dialog.count():
+        return
+    seen.append(" ".join(dialog.first.inner_text().split()))
+    page.screenshot(path=str(artifacts_dir / f"dialog-{len(seen)}.png"))
+    (artifacts_dir / "dialogs.txt").write_text("\n".join(seen) + "\n", encoding="utf-8")
+    accept = dialog.locator(".jp-Dialog-button.jp-mod-accept")
+    if accept.count():
+        accept.first.click()
+    else:
+        page.keyboard.press("Escape")
+    dialog.first.wait_for(state="detached", timeout=30_000)
+
+
+def _refresh_start_page(page, expected: str, artifacts_dir: Path) -> str:
     """Do what the page asks (click the table, press Shift + Enter) until the table shows ``expected``.
 
     Keys that reach a kernel still connecting clear the table and run nothing: then select the cell again
     from the text above it (click it, arrow down) and press again. Clicking the table leaves the code folded."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    dialogs: list[str] = []
     for attempt in range(4):
         _wait_for_idle_kernel(page)
+        _answer_dialog(page, artifacts_dir, dialogs)
         if attempt == 0:
             page.locator(f"{TABLE} td").first.click()
         else:
@@ -348,13 +367,14 @@ def _refresh_start_page(page, expected: str) -> str:
             page.keyboard.press("ArrowDown")
         page.keyboard.press("Shift+Enter")
         try:
-            page.wait_for_selector(f"{TABLE} >> text={expected}", timeout=60_000)
+            page.wait_for_selector(f"{TABLE} >> text={expected}", timeout=90_000)
         except PlaywrightTimeout:
             continue
         assert not page.locator(f"{PANEL} .jp-CodeCell .cm-content").first.is_visible(), "the code unfolded"
         return page.locator(TABLE).inner_text()
     shown = page.locator(f"{PANEL} .jp-CodeCell").first.inner_text()
-    raise AssertionError(f"the start page never showed {expected!r}; its cell shows:\n{shown}")
+    raise AssertionError(f"the start page never showed {expected!r}; its cell shows:\n{shown}\n"
+                         f"dialogs answered on the way: {dialogs}")
 
 
 @pytest.mark.browser
@@ -397,7 +417,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
 
         page.goto(f"{url}/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb?token={TOKEN}")
         page.wait_for_selector(TABLE, timeout=180_000)
-        table = _refresh_start_page(page, "đã nộp")
+        table = _refresh_start_page(page, "đã nộp", artifacts_dir)
         assert "3 / 3 câu" in table
         page.screenshot(path=str(artifacts_dir / "3-start-page-submitted.png"))
 
@@ -408,7 +428,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
                                                                          "assignment_id": MODULES[0]})
         assert fetched["success"], fetched
 
-        table = _refresh_start_page(page, "đã chấm")
+        table = _refresh_start_page(page, "đã chấm", artifacts_dir)
         assert "đã chấm: 2 / 3 điểm" in table and "Xem nhận xét" in table
         page.screenshot(path=str(artifacts_dir / "4-start-page-graded.png"))
         page.click(f"{TABLE} a:has-text('Xem nhận xét')")
