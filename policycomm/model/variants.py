@@ -30,7 +30,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["REFERENCE", "TRAINEE_VARIABLE", "trainee_id", "pick", "variant", "fill", "fill_all", "placeholders", "undefined"]
+__all__ = ["REFERENCE", "TRAINEE_VARIABLE", "trainee_id", "username", "pick", "variant", "fill", "fill_all",
+           "placeholders", "undefined"]
 
 #: the trainee id of the reference variant: the first value of every parameter (the rubric as its author reads it)
 REFERENCE = ""
@@ -43,15 +44,23 @@ SPECS = {"": str, "upper": str.upper}
 def trainee_id() -> str:
     """The trainee this kernel works for: the one ``policycomm grade`` names (:data:`TRAINEE_VARIABLE`); under
     ``nbgrader autograde`` the student folder the notebook runs in (``autograded/<student>/<assignment>``);
-    otherwise the trainee's own nbgrader student id (:func:`policycomm.trainee.start.username`)."""
+    otherwise the trainee's own nbgrader student id (:func:`username`)."""
     named = os.environ.get(TRAINEE_VARIABLE, "").strip()
     if named:
         return named
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
         return Path.cwd().parent.name
-    from ..trainee.start import username
-
     return username()
+
+
+def username() -> str:
+    """The trainee's nbgrader student id, by nbgrader's rule (``nbgrader.utils.get_username``, which a cell
+    does not import: importing nbgrader loads all its server extensions): the login name, or
+    ``JUPYTERHUB_USER`` for the Jupyter Docker stacks' ``jovyan``."""
+    import getpass
+
+    name = getpass.getuser()
+    return os.environ.get("JUPYTERHUB_USER", name) if name == "jovyan" else name
 
 
 def pick(count: int, assignment: str, trainee: str, exercise: str, parameter: str) -> int:

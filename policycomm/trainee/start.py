@@ -287,13 +287,10 @@ def nbgrader_config(home: Path | None = None):
 
 
 def username() -> str:
-    """The trainee's nbgrader student id, by nbgrader's rule (``nbgrader.utils.get_username``, which the cell
-    does not import: importing nbgrader loads all its server extensions): the login name, or
-    ``JUPYTERHUB_USER`` for the Jupyter Docker stacks' ``jovyan``."""
-    import getpass
+    """The trainee's nbgrader student id (:func:`policycomm.model.variants.username`)."""
+    from policycomm.model.variants import username as student_id
 
-    name = getpass.getuser()
-    return os.environ.get("JUPYTERHUB_USER", name) if name == "jovyan" else name
+    return student_id()
 
 
 def course_modules(home: Path | None = None, config=None) -> list[ModuleStatus]:

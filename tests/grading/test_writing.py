@@ -1,9 +1,9 @@
 """Writing exercises (policycomm.grading.writing with policycomm/data/rubrics/writing/*.yaml).
 
 Each exercise has answers in tests/grading/writing/<id>.yaml, written with the placeholders of the rubric's
-variants ({tinh}, …) and filled for the trainee who answers (here binh.tran, and dung.vo where a test says so): strong, mediocre, empty, the template pasted,
-the scenario copied and keyword stuffing, each with the automatic points it must get (``points``) or the most
-it may get (``at_most``). More gamed texts are built here from each rubric's own cue phrases, so every cue a
+variants ({tinh}, …) and filled for the trainee who answers (here binh.tran, and dung.vo where a test says
+so): strong, mediocre, empty, the template pasted, the scenario copied and keyword stuffing, each with the
+automatic points it must get (``points``) or the most it may get (``at_most``). More gamed texts are built here from each rubric's own cue phrases, so every cue a
 rubric adds is tried as stuffing too.
 """
 from __future__ import annotations

@@ -10,7 +10,9 @@ import pytest
 
 from policycomm.grading.rubric import RubricError
 from policycomm.grading.writing import WRITING_DIR, load_writing, writing_exercises
-from policycomm.model.variants import REFERENCE, TRAINEE_VARIABLE, fill, pick, trainee_id, undefined, variant
+from policycomm.model.variants import (
+    REFERENCE, TRAINEE_VARIABLE, fill, pick, trainee_id, undefined, username, variant,
+)
 
 PARAMETERS = {"tinh": ["Sơn Hà", "Lâm Giang", "Vân Sơn", "Phú Hà"], "so": ["1", "2", "3", "4", "5"]}
 COHORT = [f"hoc.vien.{n}" for n in range(200)]
@@ -39,7 +41,8 @@ def test_a_cohort_gets_every_value_in_about_equal_shares():
 
 def test_placeholders_are_filled_in_capitals_and_from_mappings():
     values = {"tinh": "Sơn Hà", "duong_day": {"so": "0215 381 2345"}}
-    assert fill("TỈNH {tinh:upper} – gọi {duong_day[so]} {{ }}", values) == "TỈNH SƠN HÀ – gọi 0215 381 2345 { }"
+    filled = fill("TỈNH {tinh:upper} – gọi {duong_day[so]} {{ }}", values)
+    assert filled == "TỈNH SƠN HÀ – gọi 0215 381 2345 { }"
 
 
 @pytest.mark.parametrize("text, problem", [
@@ -54,8 +57,6 @@ def test_a_wrong_placeholder_is_named(text, problem):
 
 
 def test_the_trainee_is_the_one_the_grader_names_else_the_autograded_folder_else_the_login(monkeypatch, tmp_path):
-    from policycomm.trainee.start import username
-
     monkeypatch.delenv(TRAINEE_VARIABLE, raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     assert trainee_id() == username()
@@ -105,7 +106,8 @@ def test_a_criterion_looks_for_a_fact_of_the_trainees_own_scenario(exercise):
     reference = load_writing(exercise, REFERENCE)
     cues = [cue for criterion in reference.criteria if criterion.kind == "elements"
             for element in criterion.elements for cue in element.any]
-    values = [v for value in reference.variant.values() for v in (value.values() if isinstance(value, dict) else [value])]
+    values = [v for value in reference.variant.values()
+              for v in (value.values() if isinstance(value, dict) else [value])]
     assert any(value in cue for value in values for cue in cues)
 
 
