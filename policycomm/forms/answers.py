@@ -427,7 +427,8 @@ def number(exercise_id: str, unit: str | None = None, prompt: str | None = None,
 
 
 def _scenario_box(exercise: str) -> w.HTML:
-    """The writing exercise's scenario (:mod:`policycomm.grading.writing`), shown above its writing box."""
+    """The writing exercise's scenario (:mod:`policycomm.grading.writing`), shown above its writing box: the
+    variant of the trainee this kernel works for (:func:`policycomm.model.variants.trainee_id`)."""
     from policycomm.grading.writing import load_writing
 
     paragraphs = load_writing(exercise).scenario.vi.strip().split("\n\n")
@@ -518,7 +519,8 @@ def writing(exercise_id: str, rows: int = 8, limit: int | None = None, prompt: s
     <span style='color:#555'>6 / 100 chữ</span>
 
     ``review`` names a writing exercise (:mod:`policycomm.grading.writing`): its
-    scenario is shown above the box, the box starts from its template (unless ``start`` is given), ``limit`` defaults to
+    scenario, in the trainee's own variant (:mod:`policycomm.model.variants`), is shown above the box, the box
+    starts from its template (unless ``start`` is given), ``limit`` defaults to
     its own, and a "Xem nhận xét" button shows under the box what is present (✔),
     missing (✗) and to fix (⚠), without points or the lecturer's mark scheme.
 
