@@ -42,7 +42,7 @@ import os
 import re
 from typing import Any
 
-__all__ = ["key", "answer_key", "write_answers"]
+__all__ = ["key", "answer_key", "for_trainee", "write_answers"]
 
 
 def key(exercise_id: str, answer: Any) -> None:
@@ -100,22 +100,27 @@ def answer_key(notebook, trainee: str | None = None) -> dict[str, Any]:
     Raises ValueError if one exercise id has two keys.
     """
     found: dict[str, Any] = {}
-    reviews: dict[str, str] = {}
     for cell in notebook.cells:
-        if cell.cell_type == "code":
-            reviews.update(_reviews(cell.source))
         for exercise_id, answer in _key_calls(_code_of(cell)):
             if exercise_id in found:
                 raise ValueError(f"cell {cell.get('id')!r}: the exercise {exercise_id!r} has a second key")
             found[exercise_id] = answer
-    if trainee is not None:
-        from policycomm.grading.writing import load_writing
-        from policycomm.model.variants import fill
+    return found if trainee is None else for_trainee(notebook, found, trainee)
 
-        for exercise_id, exercise in reviews.items():
-            if isinstance(found.get(exercise_id), str):
-                found[exercise_id] = fill(found[exercise_id], load_writing(exercise, trainee).variant)
-    return found
+
+def for_trainee(notebook, answers: dict[str, Any], trainee: str) -> dict[str, Any]:
+    """``answers`` ({exercise id: answer}) with the texts answering the notebook's writing exercises
+    (``forms.writing(id, review=...)``) filled with ``trainee``'s variant of their scenario."""
+    from policycomm.grading.writing import load_writing
+    from policycomm.model.variants import fill
+
+    reviews: dict[str, str] = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            reviews.update(_reviews(cell.source))
+    return {exercise_id: fill(answer, load_writing(reviews[exercise_id], trainee).variant)
+            if exercise_id in reviews and isinstance(answer, str) else answer
+            for exercise_id, answer in answers.items()}
 
 
 def write_answers(folder: str | os.PathLike, notebook: str, answers: dict[str, Any]) -> None:

@@ -11,7 +11,8 @@ covered without touching the tests):
 ``case-*``    the partial submissions declared in ``tests/course/cases/<assignment>.yaml``:
               the released notebooks with the answers a trainee saved through the forms
               (``answers:``), files as they are (``files:``, a broken answers file) and cells whose
-              source the trainee changed (``cells:``).
+              source the trainee changed (``cells:``). A text answering a writing exercise may use the
+              placeholders of its rubric's variants (``{tinh}``), filled for the case's trainee.
 """
 from __future__ import annotations
 
@@ -147,6 +148,8 @@ def read_cases(assignment: str) -> dict:
 
 def load_cases(assignment: str, released: dict[str, nbformat.NotebookNode]) -> list[Submission]:
     """The partial submissions declared in ``cases/<assignment>.yaml``, built on the released notebooks."""
+    from policycomm.forms.keys import for_trainee
+
     path = CASES / f"{assignment}.yaml"
     spec = read_cases(assignment)
     if not spec:
@@ -169,6 +172,7 @@ def load_cases(assignment: str, released: dict[str, nbformat.NotebookNode]) -> l
         if not isinstance(case.get("total"), (int, float)):
             raise ValueError(f"{path}: case {name!r} needs 'total', the exact score it must get")
         others = {k: v for k, v in released.items() if k != notebook}
+        answers = for_trainee(nb, answers, f"case-{name}")
         found.append(Submission(assignment, f"case-{name}", {notebook: nb, **others}, case["total"],
                                 case.get("why", ""), {notebook: answers} if answers else {},
                                 {str(k): str(v) for k, v in (case.get("files") or {}).items()}))
