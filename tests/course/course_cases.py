@@ -30,9 +30,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 CASES = Path(__file__).parent / "cases"
-#: every assignment of course/source; POLICYCOMM_ASSIGNMENTS="00-lam-quen,01-..." narrows a local run
+#: the assignments (names or module numbers) a local run is narrowed to: POLICYCOMM_ASSIGNMENTS="00-lam-quen,08"
+_CHOSEN = set(filter(None, os.environ.get("POLICYCOMM_ASSIGNMENTS", "").split(",")))
+#: every assignment of course/source, or those of POLICYCOMM_ASSIGNMENTS
 ASSIGNMENTS = sorted(d.name for d in (COURSE / "source").iterdir() if d.is_dir() and not d.name.startswith(".")
-                     and d.name in (os.environ.get("POLICYCOMM_ASSIGNMENTS") or d.name).split(","))
+                     and (not _CHOSEN or {d.name, d.name.split("-")[0]} & _CHOSEN))
 
 SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*", re.S | re.M)
 #: a task cell's mark scheme (the lecturer's only)
