@@ -1,5 +1,5 @@
-"""The course's topics (policycomm/data/topics.yaml): they load, cut across modules, and every topic a grade
-cell of the course declares is one of them."""
+"""The course's skills and topics (policycomm/data/topics.yaml): they load, topics cut across modules, and every
+topic a grade cell of the course declares is one of them."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from policycomm.model.knowledge import DATA_DIR, KnowledgeError
-from policycomm.model.topics import load_topics, topic, topics
+from policycomm.model.topics import load_topics, skill, skills, topic, topics
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = {path.name for path in (ROOT / "course" / "source").iterdir() if path.is_dir()}
@@ -17,7 +17,7 @@ MODULES = {path.name for path in (ROOT / "course" / "source").iterdir() if path.
 
 def test_the_topics_load_and_cut_across_the_modules():
     every = topics()
-    assert 8 <= len(every) <= 12
+    assert 8 <= len(every) <= 13
     assert all(t.name.vi and t.name.en and t.description.vi and t.description.en for t in every)
     unknown = {t.id: sorted(set(t.modules) - MODULES) for t in every if set(t.modules) - MODULES}
     assert not unknown, f"topics name modules that course/source/ lacks: {unknown}"
@@ -35,6 +35,13 @@ def test_every_topic_a_grade_cell_declares_is_known():
             if name:
                 declared.setdefault(name, path.parent.name)
     assert not {name: where for name, where in declared.items() if name not in known}
+
+
+def test_the_four_skills_load_in_the_order_of_their_demand():
+    assert [s.id for s in skills()] == ["recall", "choice", "judgement", "writing"]
+    assert all(s.name.vi and s.name.en and s.description.vi and s.description.en for s in skills())
+    with pytest.raises(KeyError, match="judgement"):
+        skill("judgment")
 
 
 def test_an_unknown_topic_names_the_close_one():
