@@ -3,8 +3,9 @@
 ``write_report(course, out)`` writes:
 
 - ``index.html``: score distribution, mastery per assignment, per skill and
-  per topic, each trainee's mastery per skill, trainees who need help, grading problems from the journal, and a link to
-  the item analysis (``policycomm quiz analyze``) when its output is found;
+  per topic, each trainee's mastery per skill, trainees who need help,
+  grading problems from the journal, and a link to the item analysis
+  (``policycomm quiz analyze``) when its output is found;
 - ``scores.csv`` and ``scores.xlsx``: one row per trainee, for the institution
   (points per assignment, totals, the share of each skill's points);
 - ``moodle.csv``: the same points as Moodle's gradebook imports them
@@ -193,8 +194,8 @@ def collect_grades(course_dir: str, db_url: str | None = None) -> ClassGrades:
                     for grade in notebook.grades:
                         cell = declared.get((assignment.name, notebook.name, grade.name))
                         rows.append(CellScore(submission.student.id, assignment.name, notebook.name, grade.name,
-                                              cell and cell.topic, float(grade.score or 0),
-                                              float(grade.max_score or 0), cell and cell.skill))
+                                              cell.topic if cell else None, float(grade.score or 0),
+                                              float(grade.max_score or 0), cell.skill if cell else None))
     return ClassGrades(trainees, rows, maxima)
 
 

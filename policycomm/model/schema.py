@@ -218,7 +218,7 @@ class Topic(Strict):
 
 
 class Skill(Strict):
-    """What kind of thinking a grade cell asks for (``topics.yaml``, ``skills:``); grade cells name it in their metadata."""
+    """The kind of thinking a grade cell rewards (``skills:`` in ``topics.yaml``); grade cells name it in metadata."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Text
