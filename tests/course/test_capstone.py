@@ -146,7 +146,7 @@ def test_the_plan_is_a_plan_form_graded_by_the_rubric_and_the_reflection_a_writt
         {"grade": False, "solution": False, "locked": True}  # the grader restores it: no trainee code runs
     task = cells["cau_2_cham"]
     assert task.cell_type == "markdown" and nbgrader_meta(task)["task"] and task.metadata["policycomm"] == \
-        {"answer": REFLECTION_ID}
+        {"answer": REFLECTION_ID, "skill": "writing", "topic": "planning_evaluation"}
     assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in nb.cells if c.cell_type == "code")
 
 
