@@ -1,0 +1,57 @@
+"""``policycomm hub roster``: the class's trainees into the gradebook and onto the class server.
+
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="policycomm")
+>>> register(parser.add_subparsers(dest="action"))
+>>> args = parser.parse_args(["roster", "hoc-vien.csv", "--course", "khoa"])
+>>> args.roster, args.course, args.hub_db_url
+('hoc-vien.csv', 'khoa', None)
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from ..messages import message
+
+
+def register(subparsers) -> None:
+    """Add ``roster`` to ``policycomm hub``."""
+    roster = subparsers.add_parser("roster", help=message("roster_help"), description=message("roster_description"))
+    roster.add_argument("roster", metavar="FILE", help=message("roster_help_file"))
+    roster.add_argument("--course", default=".", help=message("grade_help_course"))
+    roster.add_argument("--db-url", help=message("grade_help_db_url"))
+    roster.add_argument("--hub-db-url", help=message("roster_help_hub_db_url"))
+    roster.set_defaults(func=run_roster)
+
+
+def run_roster(args) -> int:
+    """Handler of ``policycomm hub roster``: 0 when every row was good, 1 when some were left out."""
+    from nbgrader.coursedir import CourseDirectory
+
+    from ..grading.cohort import GradingError, config_value, load_course_config
+    from .roster import RosterError, add_hub_accounts, add_students, read_roster
+
+    course = os.path.abspath(args.course)
+    try:
+        people, problems = read_roster(args.roster)
+        config = load_course_config(course)
+    except (RosterError, GradingError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    db_url = args.db_url or CourseDirectory(config=config, root=course).db_url
+    added, warnings = add_students(people, db_url, config_value(config, "CourseDirectory", "course_id", ""))
+    for problem in sorted(problems + warnings, key=lambda p: p.line):
+        print(problem.text())
+    print(message("roster_summary", added=len(added), known=len(people) - len(added), bad=len(problems)))
+    if not args.hub_db_url:
+        print(message("roster_no_hub"))
+        return 1 if problems else 0
+    passwords = add_hub_accounts(people, args.hub_db_url)
+    if passwords:
+        print(message("roster_credentials_title", count=len(passwords)))
+        for person in people:
+            if person.username in passwords:
+                print(message("roster_credentials", id=person.code, name=person.name, unit=person.unit or "-",
+                              username=person.username, password=passwords[person.username]))
+    return 1 if problems else 0
