@@ -1,4 +1,5 @@
-"""``policycomm hub roster``: the class's trainees into the gradebook and onto the class server.
+"""``policycomm hub roster`` (the class's trainees into the gradebook and onto the class server) and
+``policycomm hub start`` (the class server).
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="policycomm")
@@ -23,6 +24,13 @@ def register(subparsers) -> None:
     roster.add_argument("--db-url", help=message("grade_help_db_url"))
     roster.add_argument("--hub-db-url", help=message("roster_help_hub_db_url"))
     roster.set_defaults(func=run_roster)
+
+    start = subparsers.add_parser("start", help=message("hub_start_help"), description=message("hub_start_description"))
+    start.add_argument("--folder", default="hub", help=message("hub_help_folder"))
+    start.add_argument("--port", type=int, default=8000, help=message("hub_help_port"))
+    start.add_argument("--ip", default="0.0.0.0", help=message("hub_help_ip"))
+    start.add_argument("--lecturer", action="append", default=[], metavar="LOGIN", help=message("hub_help_lecturer"))
+    start.set_defaults(func=run_start)
 
 
 def run_roster(args) -> int:
@@ -55,3 +63,16 @@ def run_roster(args) -> int:
                 print(message("roster_credentials", id=person.code, name=person.name, unit=person.unit or "-",
                               username=person.username, password=passwords[person.username]))
     return 1 if problems else 0
+
+
+def run_start(args) -> int:
+    """Handler of ``policycomm hub start``: 1 when the server cannot start (otherwise JupyterHub runs here)."""
+    from .server import CONFIG_FILE, HubError, start
+
+    print(message("hub_starting", config=os.path.join(os.path.abspath(args.folder), CONFIG_FILE)), flush=True)
+    try:
+        start(args.folder, args.port, args.ip, args.lecturer)
+    except HubError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
