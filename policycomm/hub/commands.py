@@ -47,15 +47,25 @@ def run_roster(args) -> int:
     except (RosterError, GradingError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    from sqlalchemy.exc import SQLAlchemyError
+
     db_url = args.db_url or CourseDirectory(config=config, root=course).db_url
-    added, warnings = add_students(people, db_url, config_value(config, "CourseDirectory", "course_id", ""))
+    try:
+        added, warnings = add_students(people, db_url, config_value(config, "CourseDirectory", "course_id", ""))
+    except SQLAlchemyError:
+        print(message("roster_no_gradebook", db=db_url), file=sys.stderr)
+        return 1
     for problem in sorted(problems + warnings, key=lambda p: p.line):
         print(problem.text())
     print(message("roster_summary", added=len(added), known=len(people) - len(added), bad=len(problems)))
     if not args.hub_db_url:
         print(message("roster_no_hub"))
         return 1 if problems else 0
-    passwords = add_hub_accounts(people, args.hub_db_url)
+    try:
+        passwords = add_hub_accounts(people, args.hub_db_url)
+    except SQLAlchemyError:
+        print(message("roster_no_hub_db", db=args.hub_db_url), file=sys.stderr)
+        return 1
     if passwords:
         print(message("roster_credentials_title", count=len(passwords)))
         for person in people:

@@ -148,3 +148,12 @@ def test_without_a_hub_only_the_gradebook_is_filled_and_a_broken_file_says_what_
     assert "không phải CSV UTF-8" in roster(course, latin1).stderr
     no_name_column = roster_file(tmp_path, "HV001,Hà\r\n", header="Mã học viên,Tên\r\n")
     assert "thiếu cột họ tên" in roster(course, no_name_column).stderr
+
+
+@pytest.mark.slow
+def test_an_unreachable_postgresql_gradebook_is_named_and_nothing_is_added(course, tmp_path):
+    from policycomm.hub.server import free_port
+
+    db_url = f"postgresql+psycopg2://postgres@127.0.0.1:{free_port()}/gradebook"
+    done = roster(course, roster_file(tmp_path), "--db-url", db_url)
+    assert done.returncode == 1 and f"Không mở được cơ sở dữ liệu {db_url}" in done.stderr
