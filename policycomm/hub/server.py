@@ -78,36 +78,49 @@ def config_text(port: int, lecturers: list[str], ip: str = "0.0.0.0") -> str:
             f"configure(c, port={port}, ip={ip!r}, lecturers={sorted(lecturers)!r})\n")
 
 
-def bound_address(folder: str) -> tuple[str, int]:
-    """``(ip, port)`` where the folder's configuration has JupyterHub listen."""
-    from urllib.parse import urlsplit
-
+def load_config(folder: str):
+    """The folder's JupyterHub configuration, as JupyterHub will read it (from inside the folder)."""
     from traitlets.config.loader import PyFileConfigLoader
 
     here = os.getcwd()
     os.chdir(folder)
     try:
-        url = urlsplit(PyFileConfigLoader(CONFIG_FILE, path=folder).load_config().JupyterHub.bind_url)
+        return PyFileConfigLoader(CONFIG_FILE, path=folder).load_config()
     finally:
         os.chdir(here)
-    return url.hostname or "0.0.0.0", url.port or 8000
 
 
-def start(folder: str, port: int, ip: str, lecturers: list[str]) -> bool:
-    """Write the folder's configuration if it has none (``True`` when written), check what JupyterHub
-    needs, and become JupyterHub (this process is replaced; it does not return)."""
+def lecturer_accounts(config) -> dict[str, str]:
+    """Create the NativeAuthenticator accounts the lecturers lack; login name -> generated password."""
+    from .roster import Person, add_hub_accounts
+
+    lecturers = [Person(0, name, name) for name in sorted(config.Authenticator.admin_users)]
+    return add_hub_accounts(lecturers, config.JupyterHub.db_url) if lecturers else {}
+
+
+def start(folder: str, port: int, ip: str, lecturers: list[str]) -> None:
+    """Write the folder's configuration if it has none, check what JupyterHub needs, print the passwords of
+    new lecturer accounts, and become JupyterHub (this process is replaced; it does not return)."""
+    from urllib.parse import urlsplit
+
+    from ..messages import message
+
     folder = os.path.abspath(folder)
     os.makedirs(folder, exist_ok=True)
-    config = os.path.join(folder, CONFIG_FILE)
-    if not os.path.exists(config):
-        with open(config, "w", encoding="utf-8") as handle:
+    config_path = os.path.join(folder, CONFIG_FILE)
+    if not os.path.exists(config_path):
+        with open(config_path, "w", encoding="utf-8") as handle:
             handle.write(config_text(port, lecturers, ip))
     if shutil.which("configurable-http-proxy") is None:
         raise HubError("hub_no_proxy")
-    check_port(*bound_address(folder))
+    config = load_config(folder)
+    url = urlsplit(config.JupyterHub.bind_url)
+    check_port(url.hostname or "0.0.0.0", url.port or 8000)
     os.umask(0o077)  # the database (password hashes) and the secrets are root's alone
     if os.path.exists(os.path.join(folder, DATABASE)):
         os.chmod(os.path.join(folder, DATABASE), 0o600)
+    for username, password in lecturer_accounts(config).items():
+        print(message("hub_lecturer_account", username=username, password=password))
     jupyterhub = os.path.join(os.path.dirname(sys.executable), "jupyterhub")
     os.chdir(folder)
     sys.stdout.flush()

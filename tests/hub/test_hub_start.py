@@ -67,6 +67,15 @@ def test_a_trainee_from_the_roster_logs_in_and_a_taken_port_is_named(tmp_path):
         wait_for(f"{base}/hub/login", server, log)
         answer, cookies = log_in(base, "hv001", password)
         assert answer.status_code == 302 and "jupyterhub-hub-login" in cookies, log.read_text()[-4000:]
+        import requests
+
+        trainee_admin = requests.get(f"{base}/hub/admin", cookies=cookies, allow_redirects=False, timeout=30)
+        assert trainee_admin.status_code == 403  # a trainee is no admin
+        lecturer = log.read_text().split("tên đăng nhập gv01, mật khẩu ")[1].split(" ")[0]
+        answer, cookies = log_in(base, "gv01", lecturer)
+        assert answer.status_code == 302
+        admin_page = requests.get(f"{base}/hub/admin", cookies=cookies, allow_redirects=False, timeout=30)
+        assert admin_page.status_code == 200  # the lecturer is the hub's admin
         answer, cookies = log_in(base, "hv001", "khong-dung")
         assert answer.status_code != 302 and "jupyterhub-hub-login" not in cookies
         answer, cookies = log_in(base, "nguoi-la", password)  # nobody can sign up or log in unlisted
