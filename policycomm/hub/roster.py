@@ -132,7 +132,8 @@ def read_roster(path: str) -> tuple[list[Person], list[RowProblem]]:
 def add_students(people: list[Person], db_url: str, course_id: str) -> tuple[list[Person], list[RowProblem]]:
     """Add to the nbgrader gradebook the people it does not have yet; ``(added, warnings)``.
 
-    A person whose id is already there with another name is left as is, with a warning.
+    A student already there without a name (nbgrader adds one when it grades an unknown submitter) gets the
+    roster's name and email; one with another name is left as is, with a warning.
     """
     from nbgrader.api import Gradebook
 
@@ -149,9 +150,15 @@ def add_students(people: list[Person], db_url: str, course_id: str) -> tuple[lis
                                       last_name=person.last_name, email=person.email or None,
                                       lms_user_id=person.code)
                 added.append(person)
-            elif _clean(f"{student.last_name or ''} {student.first_name or ''}") != person.name:
-                warnings.append(RowProblem(person.line, "roster_other_name", {
-                    "id": person.code, "known": _clean(f"{student.last_name or ''} {student.first_name or ''}")}))
+                continue
+            known_name = _clean(f"{student.last_name or ''} {student.first_name or ''}")
+            if not known_name:
+                gradebook.update_or_create_student(person.username, first_name=person.first_name,
+                                                   last_name=person.last_name,
+                                                   email=student.email or person.email or None,
+                                                   lms_user_id=student.lms_user_id or person.code)
+            elif known_name != person.name:
+                warnings.append(RowProblem(person.line, "roster_other_name", {"id": person.code, "known": known_name}))
     return added, warnings
 
 
