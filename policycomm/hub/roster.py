@@ -22,7 +22,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..messages import message
+from ..messages import CodedError, message
 
 #: column -> the header the training office writes (compared without case, accents as written)
 COLUMNS = {"code": "mã học viên", "name": "họ tên", "unit": "đơn vị", "email": "email"}
@@ -72,15 +72,8 @@ class RowProblem:
         return message("roster_line", line=self.line, problem=message(self.code, **self.fields))
 
 
-class RosterError(ValueError):
+class RosterError(CodedError):
     """The file cannot be read as a roster at all (nothing was added)."""
-
-    def __init__(self, code: str, **fields):
-        self.code, self.fields = code, fields
-        super().__init__(code)
-
-    def __str__(self) -> str:
-        return message(self.code, **self.fields)
 
 
 def _clean(value: str) -> str:

@@ -17,21 +17,14 @@ import shutil
 import socket
 import sys
 
+from ..messages import CodedError
+
 CONFIG_FILE = "jupyterhub_config.py"
 DATABASE = "jupyterhub.sqlite"
 
 
-class HubError(ValueError):
+class HubError(CodedError):
     """The class server cannot start; the message says what to do."""
-
-    def __init__(self, code: str, **fields):
-        self.code, self.fields = code, fields
-        super().__init__(code)
-
-    def __str__(self) -> str:
-        from ..messages import message
-
-        return message(self.code, **self.fields)
 
 
 def free_port() -> int:
