@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_ARGS ?= -n 2
 
-.PHONY: course test system-deps sandbox-deps bench quiz-check quiz-export clean
+.PHONY: course test hub hub-deps system-deps sandbox-deps bench quiz-check quiz-export clean
 
 # `pip install policycomm` is the library alone; the extras add the course, grading, PostgreSQL and tests.
 $(VENV)/.created:
@@ -18,6 +18,10 @@ $(VENV)/.installed-base: $(VENV)/.created setup.cfg pyproject.toml
 
 $(VENV)/.installed-course: $(VENV)/.created setup.cfg pyproject.toml
 	$(PY) -m pip install --quiet -e '.[course]'
+	touch $@
+
+$(VENV)/.installed-hub: $(VENV)/.created setup.cfg pyproject.toml
+	$(PY) -m pip install --quiet -e '.[course,grading,postgres,hub]'
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.created setup.cfg pyproject.toml
@@ -48,8 +52,19 @@ sandbox-deps:
 course: $(VENV)/.installed-course sandbox-deps
 	$(PY) -m policycomm.cli course open
 
+# JupyterHub's proxy, configurable-http-proxy, from npm (Node.js from Debian when missing).
+hub-deps:
+	@command -v configurable-http-proxy >/dev/null 2>&1 || { \
+	  command -v npm >/dev/null 2>&1 || { echo "Installing Debian package: npm"; $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }; \
+	  echo "Installing configurable-http-proxy from npm"; $(SUDO) npm install --global --silent configurable-http-proxy; }
+
+# The class server: JupyterHub on port 8000, its files in hub/ (accounts: policycomm hub roster).
+hub: $(VENV)/.installed-hub hub-deps
+	$(PY) -m policycomm.cli hub start --folder hub
+
 # Install everything and run the whole test suite.
-test: $(VENV)/.installed-test system-deps
+test: $(VENV)/.installed-test system-deps hub-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks: each prints ratios against an anchor measured in the same run.

@@ -21,10 +21,11 @@ from .messages import LANGUAGES, message, set_language
 COMMAND_MODULES: dict[str | None, list[str]] = {
     "course": ["policycomm.assign.commands"],
     "quiz": ["policycomm.quiz.commands", "policycomm.quiz.analysis_commands"],
+    "hub": ["policycomm.hub.commands"],
     None: ["policycomm.grading.commands", "policycomm.handbook.commands"],
 }
 #: group verb -> message code of its help
-GROUP_HELP = {"course": "cli_help_course", "quiz": "cli_help_quiz"}
+GROUP_HELP = {"course": "cli_help_course", "quiz": "cli_help_quiz", "hub": "cli_help_hub"}
 
 
 def _register(module_name: str, subparsers) -> None:

@@ -190,6 +190,13 @@ def load_course_config(course_dir: str):
         raise GradingError("gr_bad_config", path=os.path.join(course_dir, "nbgrader_config.py"), error=exc) from exc
 
 
+def alembic_on_path() -> None:
+    """Put this Python's ``bin`` on PATH: nbgrader runs ``alembic`` there when it creates a gradebook."""
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
 def config_value(config, section: str, name: str, default):
     return config[section][name] if section in config and name in config[section] else default
 
@@ -333,9 +340,7 @@ class Course:
     """
 
     def __init__(self, course_dir: str, config, db_url: str | None = None):
-        bin_dir = os.path.dirname(sys.executable)  # nbgrader runs `alembic` when it creates a database
-        if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-            os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+        alembic_on_path()
         from nbgrader.api import Gradebook
         from nbgrader.coursedir import CourseDirectory
 

@@ -2,10 +2,12 @@
 
 ``write_report(course, out)`` writes:
 
-- ``index.html``: score distribution, mean per assignment and per topic,
-  trainees who need help, grading problems from the journal, and a link to
-  the item analysis (``policycomm quiz analyze``) when its output is found;
-- ``scores.csv`` and ``scores.xlsx``: one row per trainee, for the institution;
+- ``index.html``: score distribution, mastery per assignment, per skill and
+  per topic, each trainee's mastery per skill, trainees who need help,
+  grading problems from the journal, and a link to the item analysis
+  (``policycomm quiz analyze``) when its output is found;
+- ``scores.csv`` and ``scores.xlsx``: one row per trainee, for the institution
+  (points per assignment, totals, the share of each skill's points);
 - ``moodle.csv``: the same points as Moodle's gradebook imports them
   (:func:`moodle_table`);
 - ``feedback/<student>/<assignment>/<notebook>.html``: each trainee's answers,
@@ -24,12 +26,14 @@ scored 0 shows 0. Totals, shares, means and the distribution count only the
 assignments each trainee submitted; what is missing is counted and listed
 apart (the "submitted" columns, and "not submitted" under trainees who need help).
 
-Topics: a grade cell's topic is ``metadata.policycomm.topic`` of that cell in
-``source/``, an id of ``policycomm/data/topics.yaml`` shown by its name. When
-no grade cell declares one, the report has no by-topic table.
+Skills and topics: a grade cell declares what it tests in its metadata in
+``source/``, ``"policycomm": {"skill": ..., "topic": ...}``, ids of
+``policycomm/data/topics.yaml`` shown by their names (:func:`grade_cells`
+reads them, :func:`course_points` adds up the course's points by each). The
+report has a by-skill or by-topic table only when some grade cell declares one.
 
->>> topic_of({"policycomm": {"topic": "crisis"}}), topic_of({})
-('crisis', None)
+>>> topic_of({"policycomm": {"topic": "crisis"}}), topic_of({}), skill_of({"policycomm": {"skill": "recall"}})
+('crisis', None, 'recall')
 """
 from __future__ import annotations
 
@@ -43,10 +47,19 @@ from ..messages import message
 HELP_BELOW = 0.5
 
 
+def _declared(cell_metadata: dict, key: str) -> str | None:
+    value = (cell_metadata.get("policycomm") or {}).get(key)
+    return str(value) if value else None
+
+
 def topic_of(cell_metadata: dict) -> str | None:
     """The topic a grade cell declares (``metadata.policycomm.topic``), or None."""
-    topic = (cell_metadata.get("policycomm") or {}).get("topic")
-    return str(topic) if topic else None
+    return _declared(cell_metadata, "topic")
+
+
+def skill_of(cell_metadata: dict) -> str | None:
+    """The skill a grade cell declares (``metadata.policycomm.skill``), or None."""
+    return _declared(cell_metadata, "skill")
 
 
 def topic_name(topic_id: str) -> str:
@@ -62,6 +75,63 @@ def topic_name(topic_id: str) -> str:
     return known.name.get(get_language()) if known else topic_id
 
 
+def skill_name(skill_id: str) -> str:
+    """A skill's name in the current language; an id that ``topics.yaml`` lacks stays as it is.
+
+    >>> skill_name("judgement"), skill_name("not_a_skill")
+    ('Xử lý tình huống', 'not_a_skill')
+    """
+    from ..messages import get_language
+    from ..model.topics import load_skills
+
+    known = load_skills().get(skill_id)
+    return known.name.get(get_language()) if known else skill_id
+
+
+@dataclass
+class GradeCell:
+    """A grade cell of a notebook in ``source/``: an autograded test cell, a manually graded answer or a task."""
+
+    assignment: str
+    notebook: str
+    cell: str
+    points: float
+    skill: str | None
+    topic: str | None
+
+
+def grade_cells(course_dir: str) -> list[GradeCell]:
+    """Every grade cell of ``source/<assignment>/<notebook>.ipynb``, in order, with what it declares."""
+    import glob
+
+    import nbformat
+
+    cells = []
+    for path in sorted(glob.glob(os.path.join(course_dir, "source", "*", "*.ipynb"))):
+        assignment, notebook = os.path.basename(os.path.dirname(path)), os.path.basename(path)[:-len(".ipynb")]
+        for cell in nbformat.read(path, as_version=4).cells:
+            grader = cell.metadata.get("nbgrader", {})
+            if grader.get("grade") or grader.get("task"):
+                cells.append(GradeCell(assignment, notebook, grader.get("grade_id", ""),
+                                       float(grader.get("points") or 0), skill_of(cell.metadata),
+                                       topic_of(cell.metadata)))
+    return cells
+
+
+def course_points(course_dir: str) -> dict[str, dict]:
+    """The points of the course's grade cells added up per skill and per topic.
+
+    ``{"skill": {skill: points}, "topic": {topic: points}}``; a cell that declares no skill (no topic)
+    counts under None, so the points of each add up to the course's total.
+    """
+    totals: dict[str, dict] = {"skill": {}, "topic": {}}
+    for cell in grade_cells(course_dir):
+        for key in totals:
+            value = getattr(cell, key)
+            totals[key][value] = totals[key].get(value, 0.0) + cell.points
+    return totals
+
+
 @dataclass
 class CellScore:
     student: str
@@ -71,6 +141,7 @@ class CellScore:
     topic: str | None
     score: float
     max_score: float
+    skill: str | None = None
 
 
 @dataclass
@@ -106,32 +177,25 @@ class ClassGrades:
 
 
 def collect_grades(course_dir: str, db_url: str | None = None) -> ClassGrades:
-    """Every trainee and every grade of every submission in the gradebook, with its topic."""
-    import nbformat
+    """Every trainee and every grade of every submission in the gradebook, with its skill and topic."""
     from nbgrader.api import Gradebook
 
     db_url = db_url or f"sqlite:///{os.path.join(course_dir, 'gradebook.db')}"
-    metadata = {}
+    declared = {(c.assignment, c.notebook, c.cell): c for c in grade_cells(course_dir)}
     rows, maxima = [], {}
     with Gradebook(db_url) as gradebook:
         trainees = [Trainee(s.id, s.first_name or "", s.last_name or "", s.email or "")
                     for s in sorted(gradebook.students, key=lambda s: s.id)]
         for assignment in sorted(gradebook.assignments, key=lambda a: a.name):
-            for notebook in assignment.notebooks:
-                path = os.path.join(course_dir, "source", assignment.name, f"{notebook.name}.ipynb")
-                if os.path.exists(path):
-                    for cell in nbformat.read(path, as_version=4).cells:
-                        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                        metadata[(assignment.name, notebook.name, grade_id)] = dict(cell.metadata)
             if assignment.submissions:
                 maxima[assignment.name] = float(assignment.max_score or 0)
             for submission in assignment.submissions:
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
-                        cell_md = metadata.get((assignment.name, notebook.name, grade.name), {})
+                        cell = declared.get((assignment.name, notebook.name, grade.name))
                         rows.append(CellScore(submission.student.id, assignment.name, notebook.name, grade.name,
-                                              topic_of(cell_md), float(grade.score or 0),
-                                              float(grade.max_score or 0)))
+                                              cell.topic if cell else None, float(grade.score or 0),
+                                              float(grade.max_score or 0), cell.skill if cell else None))
     return ClassGrades(trainees, rows, maxima)
 
 
@@ -172,7 +236,8 @@ def write_report(course_dir: str, out_dir: str, db_url: str | None = None) -> Wr
 
 
 def trainee_table(grades: ClassGrades):
-    """One row per trainee: points per assignment (empty where not submitted), then totals over what was submitted.
+    """One row per trainee: points per assignment (empty where not submitted), then totals over what was
+    submitted, then the share (%) of each declared skill's points earned in what was submitted.
 
     >>> grades = ClassGrades([Trainee("an"), Trainee("binh")],
     ...                      [CellScore("an", "ps1", "n", "q1", None, 0.0, 4.0)], {"ps1": 4.0, "ps2": 6.0})
@@ -195,6 +260,12 @@ def trainee_table(grades: ClassGrades):
     table[total] = points.sum(axis=1, min_count=1)
     table[most] = submitted.mul(maxima, axis=1).sum(axis=1).where(submitted.any(axis=1))
     table[percent] = (100 * table[total] / table[most].where(table[most] > 0)).round(1)
+    columns = skill_columns(scores)
+    if columns:
+        sums = scores.dropna(subset=["skill"]).groupby(["student", "skill"])[["score", "max_score"]].sum()
+        shares = (100 * sums["score"] / sums["max_score"].where(sums["max_score"] > 0)).round(1).unstack("skill")
+        for skill_id, column in columns.items():
+            table[column] = shares[skill_id].reindex(students)
     table.insert(0, message("rp_col_name"), [names.get(student, "") for student in students])
     table = table.rename_axis(message("rp_trainee")).reset_index()
     table.columns.name = None
@@ -260,11 +331,22 @@ def _item_analysis_link(course_dir: str, out_dir: str) -> str | None:
     return None
 
 
-def _shares(scores, by: str, label=str) -> list[tuple]:
-    """(label of the value, points of the class, maximum, share or None) per value of ``by``."""
+def _shares(scores, by: str, label=str, order=None) -> list[tuple]:
+    """(label of the value, points of the class, maximum, share or None) per value of ``by`` (in ``order``)."""
     sums = scores.groupby(by)[["score", "max_score"]].sum()
+    if order is not None:
+        sums = sums.reindex(order)
     return [(label(name), r.score, r.max_score, r.score / r.max_score if r.max_score > 0 else None)
             for name, r in sums.iterrows()]
+
+
+def skill_columns(scores) -> dict[str, str]:
+    """skill id -> its column in the trainee table, for the skills the grades declare, in ``topics.yaml``'s order."""
+    from ..model.topics import load_skills
+
+    present = set(scores["skill"].dropna())
+    ordered = [s for s in load_skills() if s in present] + sorted(present - set(load_skills()))
+    return {s: message("rp_col_skill", skill=skill_name(s)) for s in ordered}
 
 
 def class_page(grades: ClassGrades, table, journal: dict, feedback: dict, item_link: str | None,
@@ -294,9 +376,14 @@ def class_page(grades: ClassGrades, table, journal: dict, feedback: dict, item_l
     submitted = scores.groupby("assignment")["student"].nunique()
     by_assignment = [(name, int(submitted.get(name, 0)), *rest)
                      for name, *rest in _shares(scores, "assignment")]
+    columns = skill_columns(scores)
+    by_skill = _shares(scores.dropna(subset=["skill"]), "skill", skill_name, order=list(columns))
+    skill_rows = [(row[trainee], row[message("rp_col_name")], [row[c] for c in columns.values()])
+                  for _, row in table.iterrows()]
     return render("class_report.html.j2", trainees=table.shape[0],
                   submitted=int((table[message("rp_col_submitted")] > 0).sum()), mean=table[percent].mean(),
-                  help_below=100 * HELP_BELOW, by_assignment=by_assignment,
+                  help_below=100 * HELP_BELOW, by_assignment=by_assignment, by_skill=by_skill,
+                  skill_names=[skill_name(s) for s in columns], skill_rows=skill_rows,
                   by_topic=_shares(scores.dropna(subset=["topic"]), "topic", topic_name), need_help=need_help,
                   problems=problems, item_link=item_link, feedback=feedback, moodle_file=MOODLE_FILE,
                   left_out=list(left_out))

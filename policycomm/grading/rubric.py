@@ -13,8 +13,8 @@ neither a changed budget nor an overridden method changes the score.
 
 In the capstone's test cell the plan is the trainee's saved plan form,
 ``plan = forms.plan_of(forms.answer("m09-ke-hoach"), budget=..., audiences=...)``:
-``check_plan(plan)`` checks its form (the visible check) and
-``check_plan(plan, rubric="capstone")`` (hidden) prints the feedback per
+``check_plan(plan, hints="capstone")`` checks its form and gives the rubric's hints on its messages, without
+points (the visible check), and ``check_plan(plan, rubric="capstone")`` (hidden) prints the feedback per
 criterion and returns the points. nbgrader 0.9's
 ``utils.determine_grade`` takes a number shown as a test cell's result as
 partial credit (0 on an error or any stderr output; a number above the
@@ -332,15 +332,36 @@ def score_plan(plan, rubric: str | os.PathLike | Rubric = "capstone") -> PlanSco
     scores = tuple(_score_criterion(c, fresh, findings, rubric.step) for c in rubric.criteria)
     points = round(sum(s.points for s in scores), 6)
     if rubric.messages is not None:
-        real, units = _real_messages(fresh, rubric.messages)
-        if real < rubric.messages.min_share * units:
-            cap = _round_down(rubric.messages.cap * rubric.max_points, rubric.step)
+        real, units, cap = _message_cap(fresh, rubric)
+        if cap is not None:
             note = message("rubric_placeholder_messages", real=real, count=units, cap=cap)
             scores = (CriterionScore("placeholder_messages", note, 0.0, 0.0, note),) + scores
             points = min(points, cap)
         scores += tuple(CriterionScore("message_stage", note, 0.0, 0.0, note)
                         for note in _stage_notes(fresh, rubric.messages))
     return PlanScore(rubric.id, points, rubric.max_points, scores)
+
+
+def _message_cap(plan, rubric: Rubric) -> tuple[int, int, float | None]:
+    """(activities with a real message, activities, the points the plan is capped at or None) under ``rubric``."""
+    real, units = _real_messages(plan, rubric.messages)
+    capped = real < rubric.messages.min_share * units
+    return real, units, _round_down(rubric.messages.cap * rubric.max_points, rubric.step) if capped else None
+
+
+def message_hints(plan, rubric: str | os.PathLike | Rubric = "capstone") -> list[str]:
+    """What ``rubric``'s message rules say of ``plan``, as hints without points: one kind sentence each.
+
+    Too few real messages (the cap of the score, said as a warning) and messages that do not say what their
+    stage needs; nothing for a plan whose messages are all right, or for a rubric without message rules.
+    """
+    rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    if rubric.messages is None or not plan.activities:
+        return []
+    real, units, cap = _message_cap(plan, rubric)
+    hints = [message("rubric_placeholder_hint", real=real, count=units, cap=cap, max_points=rubric.max_points)
+             ] if cap is not None else []
+    return hints + _stage_notes(plan, rubric.messages)
 
 
 def _stage_notes(plan, rules, limit: int = 5) -> list[str]:
@@ -388,11 +409,12 @@ def _real_messages(plan, rules) -> tuple[int, int]:
     return real, len(units)
 
 
-def check_plan(plan, rubric: str | os.PathLike | None = None):
+def check_plan(plan, rubric: str | os.PathLike | None = None, hints: str | os.PathLike | None = None):
     """The capstone's check: the form of a plan, or (with ``rubric``) its score.
 
     Without ``rubric``: the plan must be a ``CommunicationPlan`` with at least one
-    activity; prints what the plan's own check finds, to help improve it.
+    activity; prints what the plan's own check finds and, with ``hints`` (a rubric),
+    what that rubric says of its messages (:func:`message_hints`), to help improve it.
     With ``rubric``: prints the feedback per criterion and returns the points.
 
     >>> from policycomm.model.plan import CommunicationPlan
@@ -413,7 +435,8 @@ def check_plan(plan, rubric: str | os.PathLike | None = None):
     fresh = _plain_plan(plan, own)
     print(message("check_ok_form"))
     print(message("rubric_form_summary", count=len(fresh.activities), cost=fresh.total_cost()))
-    notes = [f for f in fresh.check() if f.severity != "ok"]
+    notes = [str(f) for f in fresh.check() if f.severity != "ok"]
+    notes += message_hints(fresh, hints) if hints is not None else []
     if notes:
         print(message("rubric_self_check"))
         for note in notes:

@@ -9,7 +9,7 @@
 - :mod:`.crisis`: crisis-communication frameworks and the holding-statement check;
 - :mod:`.scenario` and :mod:`.simulation`: crisis simulations as data, and the engine that plays them;
 - :mod:`.radio`: word counts and airtime of a commune-radio item;
-- :mod:`.topics`: the course's topics, which grade cells name and the class report adds up by.
+- :mod:`.topics`: the course's skills and topics, which grade cells name and the class report adds up by.
 
 >>> from policycomm.model import lookup
 >>> lookup.channel("commune_radio").two_way

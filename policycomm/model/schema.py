@@ -215,3 +215,11 @@ class Topic(Strict):
     name: Text
     description: Text
     modules: list[str] = Field(min_length=1, description="folders of course/source/ whose modules teach it")
+
+
+class Skill(Strict):
+    """The kind of thinking a grade cell rewards (``skills:`` in ``topics.yaml``); grade cells name it in metadata."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    description: Text

@@ -146,7 +146,7 @@ def test_the_plan_is_a_plan_form_graded_by_the_rubric_and_the_reflection_a_writt
         {"grade": False, "solution": False, "locked": True}  # the grader restores it: no trainee code runs
     task = cells["cau_2_cham"]
     assert task.cell_type == "markdown" and nbgrader_meta(task)["task"] and task.metadata["policycomm"] == \
-        {"answer": REFLECTION_ID}
+        {"answer": REFLECTION_ID, "skill": "writing", "topic": "planning_evaluation"}
     assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in nb.cells if c.cell_type == "code")
 
 
@@ -165,6 +165,28 @@ def test_the_form_offers_the_scenarios_audiences_and_the_six_stages(tmp_path, mo
     assert [key for key, _ in form.audience_pairs] == list(scenario.audiences)
     assert [key for key, _ in form.stage_pairs] == [s.id for s in stages() if not s.overlay]
     assert form.value is None and not (tmp_path / "policycomm_answers.json").exists()  # the key is not an answer
+
+
+@pytest.mark.parametrize("kind", ["placeholder", "strong"])
+def test_the_visible_check_warns_of_placeholder_messages_before_grading(kind, tmp_path, monkeypatch, capsys):
+    """Run the released check of question 1 on a saved plan: a plan of placeholder messages hears, in one kind
+    sentence per hint, what the rubric's message rules will say; the author's plan hears no hint."""
+    from policycomm.forms.keys import answer_key, write_answers
+    from policycomm.grading.hidden_tests import without_hidden
+
+    key = answer_key(source_notebook())[PLAN]
+    write_answers(tmp_path, NOTEBOOK, {PLAN: key if kind == "strong" else [{**r, "message": "Thông điệp"} for r in key]})
+    monkeypatch.chdir(tmp_path)
+    exec(without_hidden(cells_by_id(source_notebook())["cau_1_kiem_tra"].source), {})  # noqa: S102 - the course's cell
+    shown = capsys.readouterr().out
+    hints = [line.strip() for line in shown.splitlines() if line.strip().startswith("• ")]
+    assert shown.startswith("✔ Đã nhận câu trả lời") and "Traceback" not in shown
+    if kind == "strong":
+        assert hints == [] and "⚠" not in shown
+        return
+    assert hints[0].startswith("• ⚠ Chỉ 0 trong 12 hoạt động có thông điệp thật") and "tối đa 5/20 điểm" in hints[0]
+    assert all(hint.startswith("• ⚠ ") and "hãy" in hint.lower() and hint.endswith(".") for hint in hints)
+    assert not [row["message"] for row in key if row["message"] in shown]  # the model plan stays hidden
 
 
 def test_strong_mediocre_and_empty_plans_get_their_exact_scores(capstone):

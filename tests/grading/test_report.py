@@ -106,6 +106,38 @@ def test_class_report_and_exports(reported):
     assert "<td>ps1</td><td>4 / 5</td>" in by_assignment and "<td>ps2</td><td>3 / 5</td>" in by_assignment
 
 
+def _rows(index: str, heading: str) -> list[list[str]]:
+    """The cells of the table under ``heading`` in the class report, row by row, without the header."""
+    table = index.split(f"<h2>{heading}</h2>")[1].split("</table>")[0]
+    return [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]]
+
+
+@pytest.mark.slow
+def test_mastery_per_skill_and_per_topic_adds_up_the_declared_cells(reported):
+    """The fixture's cells: ps1 best channel (2, choice, channels), audiences (1, recall), top three (3, choice,
+    channels), headline (1, writing, messages), why pretest (1, writing, messages, left to the lecturer: 0);
+    ps2 first hour (2, judgement, crisis). an, binh, chi and dao submitted ps1; an, binh and chi ps2."""
+    _, out = reported
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert _rows(index, "Theo kỹ năng") == [  # in the order of topics.yaml, not of the alphabet
+        ["Ghi nhớ", "2.0 / 4.0", "50%"], ["Lựa chọn theo mô hình", "14.0 / 20.0", "70%"],
+        ["Xử lý tình huống", "2.0 / 6.0", "33%"], ["Viết", "3.0 / 8.0", "38%"]]
+    per_trainee = index.split("Mức thành thạo từng kỹ năng của mỗi học viên")[1].split("</table>")[0]
+    assert "<th>Ghi nhớ</th><th>Lựa chọn theo mô hình</th><th>Xử lý tình huống</th><th>Viết</th>" in per_trainee
+    assert "<td>binh</td><td>Trần Văn Bình</td><td>0%</td><td>80%</td><td>0%</td><td>50%</td>" in per_trainee
+    assert "<td>dao</td><td>Đào Thuỳ Dương</td><td>100%</td><td>100%</td><td>—</td><td>50%</td>" in per_trainee
+    assert "<td>em</td><td>Lò Văn Ếm</td><td>—</td><td>—</td><td>—</td><td>—</td>" in per_trainee
+    # by the topics the cells declare, across notebooks: channel choice is 5 points of ps1's 8, times 4 trainees
+    assert _rows(index, "Theo chủ đề") == [
+        ["Công chúng", "2.0 / 4.0", "50%"], ["Chọn kênh truyền thông", "14.0 / 20.0", "70%"],
+        ["Khủng hoảng và cảnh báo", "2.0 / 6.0", "33%"], ["Viết thông điệp và biên tập", "3.0 / 8.0", "38%"]]
+    assert _rows(index, "Theo bài") == [["ps1", "4 / 5", "19.0 / 32.0", "59%"], ["ps2", "3 / 5", "2.0 / 6.0", "33%"]]
+    csv = pd.read_csv(out / "scores.csv", encoding="utf-8-sig").set_index("Học viên")
+    assert csv.loc["binh", "Lựa chọn theo mô hình (%)"] == 80 and csv.loc["an", "Viết (%)"] == 50
+    assert pd.isna(csv.loc["dao", "Xử lý tình huống (%)"])  # ps2 not submitted: no share, not 0
+    assert csv.loc["chi", "Xử lý tình huống (%)"] == 0
+
+
 @pytest.mark.slow
 def test_the_moodle_file_is_what_moodle_imports(reported):
     _, out = reported
@@ -169,22 +201,24 @@ VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫ
 SCRIPT = "<script>alert(1)</script>"
 
 
-def _class_page(student: str, topic: str | None) -> str:
+def _class_page(student: str, topic: str | None, skill: str | None = None) -> str:
     from policycomm.grading.report import CellScore, ClassGrades, Trainee, class_page, trainee_table
 
     grades = ClassGrades([Trainee(student), Trainee("an")],
-                         [CellScore(student, "ps1", "channels", "q1", topic, 1.0, 4.0),
-                          CellScore("an", "ps1", "channels", "q1", topic, 4.0, 4.0)], {"ps1": 4.0})
+                         [CellScore(student, "ps1", "channels", "q1", topic, 1.0, 4.0, skill),
+                          CellScore("an", "ps1", "channels", "q1", topic, 4.0, 4.0, skill)], {"ps1": 4.0})
     journal = {("ps1", student): {"problems": [{"code": "tampering", "notebook": "ps1/channels.ipynb",
                                                 "detail": "q1 (sys.modules)"}]}}
     feedback = {student: [("ps1/channels", f"feedback/{student}/ps1/channels.html")]}
     return class_page(grades, trainee_table(grades), journal, feedback, None)
 
 
-def test_without_declared_topics_the_report_has_no_by_topic_table():
-    assert "Theo chủ đề" not in _class_page("binh", None)
-    page = _class_page("binh", "crisis")
+def test_without_declared_topics_and_skills_the_report_has_no_table_of_them():
+    page = _class_page("binh", None)
+    assert "Theo chủ đề" not in page and "Theo kỹ năng" not in page
+    page = _class_page("binh", "crisis", "judgement")
     assert "Theo chủ đề" in page and "Khủng hoảng và cảnh báo" in page.split("Theo chủ đề")[1]
+    assert "<td>Xử lý tình huống</td><td>5.0 / 8.0</td><td>62%</td>" in page.split("Theo kỹ năng")[1]
 
 
 def test_a_submitted_zero_stays_zero_and_an_unsubmitted_assignment_is_empty():
@@ -217,10 +251,11 @@ def _outside_data(page: str, *data: str) -> str:
 def test_the_english_class_report_has_no_vietnamese_outside_the_data():
     set_language("en")
     try:
-        page = _class_page("Nguyễn Thị Hà", "kênh")
+        page = _class_page("Nguyễn Thị Hà", "kênh", "writing")
     finally:
         set_language("vi")
     assert "Class report" in page and "Trainees who need help" in page and "tampered with the grader" in page
+    assert "<h2>By skill</h2>" in page and "<th>Writing</th>" in page
     assert not VIETNAMESE.findall(_outside_data(page, "Nguyễn Thị Hà", "kênh", "q1 (sys.modules)"))
 
 

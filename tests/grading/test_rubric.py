@@ -1,6 +1,8 @@
 """The rubric engine: policycomm.grading.rubric with policycomm/data/rubrics/capstone.yaml."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from policycomm.grading.checks import CheckFailed
@@ -93,9 +95,45 @@ def test_a_message_that_misses_what_its_stage_needs_gets_a_hint_but_keeps_the_po
     plan.add("implementation", "zalo_oa", "youth", message="Phóng sự về chính sách di dời", timing="Quý IV")
     result = score_plan(plan)
     hints = [c.feedback for c in result.criteria if c.id == "message_stage"]
-    assert hints == ["⚠ Thông điệp “Phóng sự về chính sách di dời” (giai đoạn Tổ chức thực thi) chưa nói điều giai "
-                     "đoạn này cần: người dân cần làm gì, ở đâu, đến khi nào (đăng ký, hồ sơ, thủ tục)."]
+    assert hints == ["⚠ Hãy viết lại thông điệp “Phóng sự về chính sách di dời” (giai đoạn Tổ chức thực thi) cho hợp "
+                     "với giai đoạn này, tức là nói về: người dân cần làm gì, ở đâu, đến khi nào (đăng ký, hồ sơ, "
+                     "thủ tục)."]
     assert result.points == 20 and hints[0] in result.feedback()
+
+
+def hints_shown(plan, capsys) -> list[str]:
+    """The self-check hints the capstone's visible check prints for ``plan`` (the lines under their heading)."""
+    assert check_plan(plan, hints="capstone") is None
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("✔ Đã nhận câu trả lời")
+    heading = "Gợi ý tự kiểm tra (chưa phải điểm):"
+    return [line.strip().removeprefix("• ") for line in lines[lines.index(heading) + 1:]] if heading in lines else []
+
+
+def one_kind_sentence(text: str) -> bool:
+    """One Vietnamese sentence that says what to do: one full stop, at the end (quoted text aside), with "hãy"."""
+    unquoted = re.sub(r"“[^”]*”", "“”", text)
+    return unquoted.endswith(".") and unquoted.count(".") == 1 and "hãy" in unquoted.lower() and \
+        not re.search(r"[a-z]+_[a-z]+|\b(message|stage|plan|points)\b", unquoted)
+
+
+@pytest.mark.parametrize("placeholder", ["Thông điệp", "x", "Tuyên truyền chính sách"])
+def test_the_visible_check_warns_of_placeholder_messages_in_kind_sentences_without_the_key(placeholder, capsys):
+    """The trainee learns before grading what the rubric's message rules will say: each hint one sentence."""
+    hints = hints_shown(plan_of(STRONG, message=placeholder), capsys)
+    assert hints[0].startswith("⚠ Chỉ ") and "tối đa 5/20 điểm" in hints[0]
+    assert len(hints) >= 2 and all(one_kind_sentence(hint) for hint in hints), hints
+    assert "Hãy viết lại thông điệp “" in hints[1] and "(giai đoạn Hoạch định chủ trương, xác định vấn đề)" in hints[1]
+    shown = " ".join(hints)
+    for right in STAGE_MESSAGES.values():  # the messages that would fit are not given away
+        assert right not in shown
+    rubric = load_rubric("capstone")
+    assert not [cue for stage in rubric.messages.stages.values() for cue in stage.any if f"“{cue}”" in shown]
+
+
+def test_the_visible_check_of_a_good_plan_gives_no_hint_and_its_score_is_the_graders(capsys):
+    assert hints_shown(plan_of(STRONG), capsys) == []
+    assert score_plan(plan_of(STRONG)).points == 20
 
 
 def test_messages_copied_from_the_scenario_get_at_most_a_quarter():

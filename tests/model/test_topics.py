@@ -1,15 +1,14 @@
-"""The course's topics (policycomm/data/topics.yaml): they load, cut across modules, and every topic a grade
-cell of the course declares is one of them."""
+"""The course's skills and topics (policycomm/data/topics.yaml): they load and topics cut across modules
+(tests/course/test_balance.py checks that every grade cell declares a known skill and topic)."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from policycomm.model.knowledge import DATA_DIR, KnowledgeError
-from policycomm.model.topics import load_topics, topic, topics
+from policycomm.model.topics import load_topics, skill, skills, topic, topics
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = {path.name for path in (ROOT / "course" / "source").iterdir() if path.is_dir()}
@@ -17,7 +16,7 @@ MODULES = {path.name for path in (ROOT / "course" / "source").iterdir() if path.
 
 def test_the_topics_load_and_cut_across_the_modules():
     every = topics()
-    assert 8 <= len(every) <= 12
+    assert 8 <= len(every) <= 13
     assert all(t.name.vi and t.name.en and t.description.vi and t.description.en for t in every)
     unknown = {t.id: sorted(set(t.modules) - MODULES) for t in every if set(t.modules) - MODULES}
     assert not unknown, f"topics name modules that course/source/ lacks: {unknown}"
@@ -26,15 +25,11 @@ def test_the_topics_load_and_cut_across_the_modules():
     assert taught == MODULES, f"modules no topic covers: {sorted(MODULES - taught)}"
 
 
-def test_every_topic_a_grade_cell_declares_is_known():
-    known = set(load_topics())
-    declared = {}
-    for path in sorted((ROOT / "course" / "source").glob("*/*.ipynb")):
-        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-            name = (cell["metadata"].get("policycomm") or {}).get("topic")
-            if name:
-                declared.setdefault(name, path.parent.name)
-    assert not {name: where for name, where in declared.items() if name not in known}
+def test_the_four_skills_load_in_the_order_of_their_demand():
+    assert [s.id for s in skills()] == ["recall", "choice", "judgement", "writing"]
+    assert all(s.name.vi and s.name.en and s.description.vi and s.description.en for s in skills())
+    with pytest.raises(KeyError, match="judgement"):
+        skill("judgment")
 
 
 def test_an_unknown_topic_names_the_close_one():

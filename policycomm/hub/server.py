@@ -1,0 +1,120 @@
+"""``policycomm hub start``: JupyterHub for a class, configured in one file of the hub's folder.
+
+The folder holds ``jupyterhub_config.py`` (written once, then the lecturer's to
+edit), JupyterHub's database (``jupyterhub.sqlite``, where ``policycomm hub
+roster --hub-db-url`` puts the trainees' accounts) and the cookie secret that
+JupyterHub generates, both readable by root only. Logins are NativeAuthenticator
+accounts that the roster created and authorised; nobody can sign up. The
+proxy is configurable-http-proxy from npm (``make hub-deps``).
+
+>>> print(config_text(8000, ["gv01"]).splitlines()[-1])
+configure(c, port=8000, ip='0.0.0.0', lecturers=['gv01'])
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sys
+
+from ..messages import CodedError
+
+CONFIG_FILE = "jupyterhub_config.py"
+DATABASE = "jupyterhub.sqlite"
+
+
+class HubError(CodedError):
+    """The class server cannot start; the message says what to do."""
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def check_port(ip: str, port: int) -> None:
+    """Raise :class:`HubError` when ``port`` is taken on ``ip``."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((ip, port))
+        except OSError:
+            raise HubError("hub_port_in_use", port=port) from None
+
+
+def configure(c, port: int, ip: str = "0.0.0.0", lecturers: list[str] = ()) -> None:
+    """Set JupyterHub's configuration ``c`` for a class (called from the folder's ``jupyterhub_config.py``)."""
+    folder = os.getcwd()
+    c.JupyterHub.bind_url = f"http://{ip}:{port}"
+    c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{free_port()}"  # the hub's own API, for the proxy only
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{free_port()}"
+    c.JupyterHub.db_url = f"sqlite:///{os.path.join(folder, DATABASE)}"
+    c.JupyterHub.cookie_secret_file = os.path.join(folder, "jupyterhub_cookie_secret")
+    c.JupyterHub.authenticator_class = "nativeauthenticator.NativeAuthenticator"
+    c.NativeAuthenticator.enable_signup = False  # accounts come from `policycomm hub roster`
+    c.Authenticator.allow_all = True  # NativeAuthenticator lets in only authorised accounts with their password
+    c.Authenticator.admin_users = set(lecturers)
+    c.Spawner.default_url = "/lab"
+
+
+def config_text(port: int, lecturers: list[str], ip: str = "0.0.0.0") -> str:
+    """The documented ``jupyterhub_config.py`` of a class server."""
+    return ("# The class server of the policycomm course (JupyterHub), written by `policycomm hub start`.\n"
+            "# port: where trainees open the course, http://<this machine>:<port>; ip: 0.0.0.0 listens on every\n"
+            "# network, 127.0.0.1 on this machine only; lecturers: login names with the hub's admin page.\n"
+            "# Accounts: `policycomm hub roster FILE --hub-db-url sqlite:///<this folder>/jupyterhub.sqlite`.\n"
+            "# Any JupyterHub setting may follow the configure() line, e.g. c.Spawner.mem_limit = '1G'.\n"
+            "c = get_config()  # noqa: F821\n"
+            "from policycomm.hub.server import configure  # noqa: E402\n\n"
+            f"configure(c, port={port}, ip={ip!r}, lecturers={sorted(lecturers)!r})\n")
+
+
+def load_config(folder: str):
+    """The folder's JupyterHub configuration, as JupyterHub will read it (from inside the folder)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        return PyFileConfigLoader(CONFIG_FILE, path=folder).load_config()
+    finally:
+        os.chdir(here)
+
+
+def lecturer_accounts(config) -> dict[str, str]:
+    """Create the NativeAuthenticator accounts the lecturers lack; login name -> generated password."""
+    from .roster import Person, add_hub_accounts
+
+    lecturers = [Person(0, name, name) for name in sorted(config.Authenticator.admin_users)]
+    return add_hub_accounts(lecturers, config.JupyterHub.db_url) if lecturers else {}
+
+
+def start(folder: str, port: int, ip: str, lecturers: list[str]) -> None:
+    """Write the folder's configuration if it has none, check what JupyterHub needs, print the passwords of
+    new lecturer accounts, and become JupyterHub (this process is replaced; it does not return)."""
+    from urllib.parse import urlsplit
+
+    from ..messages import message
+
+    folder = os.path.abspath(folder)
+    os.makedirs(folder, exist_ok=True)
+    config_path = os.path.join(folder, CONFIG_FILE)
+    if not os.path.exists(config_path):
+        with open(config_path, "w", encoding="utf-8") as handle:
+            handle.write(config_text(port, lecturers, ip))
+    if shutil.which("configurable-http-proxy") is None:
+        raise HubError("hub_no_proxy")
+    config = load_config(folder)
+    url = urlsplit(config.JupyterHub.bind_url)
+    check_port(url.hostname or "0.0.0.0", url.port or 8000)
+    os.umask(0o077)  # the database (password hashes) and the secrets are root's alone
+    if os.path.exists(os.path.join(folder, DATABASE)):
+        os.chmod(os.path.join(folder, DATABASE), 0o600)
+    for username, password in lecturer_accounts(config).items():
+        print(message("hub_lecturer_account", username=username, password=password))
+    jupyterhub = os.path.join(os.path.dirname(sys.executable), "jupyterhub")
+    os.chdir(folder)
+    sys.stdout.flush()
+    os.execv(jupyterhub, [jupyterhub, "-f", CONFIG_FILE])
