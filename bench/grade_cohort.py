@@ -45,16 +45,16 @@ def run(*args, cwd: Path) -> float:
     return time.perf_counter() - started
 
 
-def solved(source_nb, released_nb, share: float, rng: random.Random):
+def solved(source_nb, released_nb, share: float, rng: random.Random, trainee: str):
     """The released notebook with a share of its exercises answered as in the source.
 
     Returns the notebook and the answers its forms would have saved ({exercise id:
-    answer}, from the source's ``forms.key``); an answer typed in a solution cell
-    (a course without forms) is copied into the cell.
+    answer}, from the source's ``forms.key``, writing exercises in ``trainee``'s variant);
+    an answer typed in a solution cell (a course without forms) is copied into the cell.
     """
     from policycomm.forms.keys import answer_key
 
-    keys = answer_key(source_nb)
+    keys = answer_key(source_nb, trainee)
     typed = {c.metadata["nbgrader"]["grade_id"]: SOLUTION.sub("", c.source) for c in source_nb.cells
              if c.metadata.get("nbgrader", {}).get("solution") and "forms.key(" not in c.source}
     nb = nbformat.from_dict(json.loads(json.dumps(released_nb)))
@@ -83,7 +83,8 @@ def build_cohort(course: Path, trainees: int, seed: int = 7) -> dict[str, int]:
                 source = nbformat.read(course / "source" / assignment_dir.name / path.name, as_version=4)
                 if kind == "missing_notebook" and index == 0:
                     continue
-                nb, answers = solved(source, released, {"partial": 0.5, "untouched": 0.0}.get(kind, 1.0), rng)
+                nb, answers = solved(source, released, {"partial": 0.5, "untouched": 0.0}.get(kind, 1.0), rng,
+                                     folder.parent.name)
                 write_answers(folder, path.name, answers)
                 for cell in nb.cells:
                     nbg = cell.metadata.get("nbgrader", {})
