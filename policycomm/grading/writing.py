@@ -30,6 +30,16 @@ the quality part. Criteria are of six kinds:
     spoken style: no abbreviation to read aloud, no brackets, no sentence
     longer than ``max_sentence_words``; each problem costs ``per_finding``.
 
+**Each trainee has their own variant** of the scenario: the rubric's
+``variants`` lists parameters (the province, the hotline, the figures …), each
+with its values, and its texts, cues and labels name them as placeholders
+(``{tinh}``, ``{tinh:upper}``, ``{duong_day[so]}``); :func:`load_writing` fills
+them with the values :mod:`policycomm.model.variants` draws for the trainee,
+by default the one this kernel works for (the trainee in their own kernel, the
+student being graded under ``nbgrader autograde`` or ``policycomm grade``).
+Criteria that look for a fact of the scenario (the hotline number) so look for
+the trainee's own.
+
 **Gaming** is defined and scored the same way for every exercise (the
 rubric's ``integrity`` sets the numbers):
 
@@ -241,7 +251,8 @@ def load_writing(name: str | os.PathLike, trainee: str | None = None) -> Writing
                           f"({', '.join(writing_exercises())})") from None
     raw, module, parameters = _read(path, stamp)
     trainee = trainee_id() if trainee is None else trainee
-    choice = tuple(pick(len(values), module, trainee, path.stem, parameter) for parameter, values in parameters.items())
+    choice = tuple(pick(len(values), module, trainee, path.stem, parameter)
+                   for parameter, values in parameters.items())
     return _load(path, stamp, choice)
 
 
@@ -607,7 +618,8 @@ def _own_sentences(text: str, parts: list[_Part], accents: bool) -> list[str]:
 
 def _stuffed(rubric: WritingRubric, parts: list[_Part], accents: bool) -> bool:
     """More than ``max_cue_share`` of the own words are cues, or most own words are short lines of cues."""
-    patterns = [cue.on(accents) for c in rubric.criteria if c.kind in ("elements", "sections") for cue in c.patterns]
+    patterns = [cue.on(accents) for c in rubric.criteria if c.kind in ("elements", "sections")
+                for cue in c.patterns]
     own = [p for p in parts if p.own]
     words = sum(p.words for p in own)
     if not words or not patterns:
