@@ -58,7 +58,8 @@ rubric's ``integrity`` sets the numbers):
   cues), it earns at most ``cap`` (a quarter) of the automatic points.
 
 The quality part (is the headline good, is the tone right) is the lecturer's,
-with the rubric's ``mark_scheme``: :func:`mark_scheme_markdown` renders it for the
+with the exercise's mark scheme, which lives in the course folder (``course/mark-schemes/<id>.yaml``), not
+in this package a trainee's kernel imports: :func:`mark_scheme_markdown` renders it for the
 ``=== BEGIN MARK SCHEME ===`` region of the nbgrader task cell where the lecturer
 grades it (``course/README.md``); nothing here shows it to a trainee.
 
@@ -89,7 +90,7 @@ from ..messages import get_language, message
 from .rubric import RUBRIC_DIR, CriterionScore, Rubric, RubricError, _round_down, rubric_path
 
 __all__ = ["WRITING_DIR", "load_writing", "writing_exercises", "assess_writing", "review_writing",
-           "score_writing", "check_writing", "mark_scheme_markdown", "WritingScore", "Note"]
+           "score_writing", "check_writing", "load_mark_scheme", "mark_scheme_markdown", "WritingScore", "Note"]
 
 WRITING_DIR = RUBRIC_DIR / "writing"
 KINDS = ("elements", "avoid", "message", "length", "sections", "spoken")
@@ -198,7 +199,6 @@ def _models():
         scenario: Text
         template: str = Field(min_length=1)
         integrity: Integrity = Field(default_factory=Integrity)
-        mark_scheme: MarkScheme
 
         @model_validator(mode="after")
         def _variants(self):
@@ -211,20 +211,19 @@ def _models():
                     raise ValueError(f"variants: every value of {name!r} needs the same keys")
             return self
 
-    return Criterion, Header
+    return Criterion, Header, MarkScheme
 
 
 @dataclass(frozen=True, kw_only=True)
 class WritingRubric(Rubric):
     """A validated writing rubric: a :class:`~policycomm.grading.rubric.Rubric` (whose ``max_points`` are the
-    automatic points) with the exercise's module, template, integrity rules, the lecturer's mark scheme and the
-    values of the trainee's ``variant`` ({parameter: value}) that fill it."""
+    automatic points) with the exercise's module, template, integrity rules and the values of the trainee's
+    ``variant`` ({parameter: value}) that fill it. The lecturer's mark scheme is not here: :func:`load_mark_scheme`."""
 
     module: str
     limit: int | None
     template: str
     integrity: object
-    mark_scheme: object
     variant: dict = field(default_factory=dict, hash=False, compare=False)
 
 
@@ -267,15 +266,12 @@ def _read(path: Path, _stamp: int) -> tuple[dict, str, dict]:
     except YamlFileError as exc:
         raise RubricError(str(exc)) from None
     if not isinstance(raw, dict):
-        raise RubricError(f"{path}: a writing rubric is a mapping with 'id', 'scenario', 'template', 'criteria' "
-                          "and 'mark_scheme'")
+        raise RubricError(f"{path}: a writing rubric is a mapping with 'id', 'scenario', 'template' and 'criteria'")
     parameters = raw.get("variants") if isinstance(raw.get("variants"), dict) else {}
     parameters = {k: v for k, v in strip_lines(parameters).items() if isinstance(v, list) and v}
     where = f"{path}:{raw.get(LINE_KEY, 1)}: field"
-    problems = [f"{where} {p}" for key, value in raw.items() if key not in ("variants", "mark_scheme")
+    problems = [f"{where} {p}" for key, value in raw.items() if key != "variants"
                 for p in undefined(strip_lines(value), parameters, key)]
-    problems += [f"{where} {p}; the mark scheme is the same for every trainee: write it without placeholders"
-                 for p in undefined(strip_lines(raw.get("mark_scheme")), {}, "mark_scheme")]
     if problems:
         raise RubricError("\n".join(problems))
     return raw, str(raw.get("module", "")), parameters
@@ -292,7 +288,7 @@ def _load(path: Path, stamp: int, choice: tuple[int, ...]) -> WritingRubric:
     raw, _, parameters = _read(path, stamp)
     values = {parameter: options[n] for (parameter, options), n in zip(parameters.items(), choice)}
     raw = {key: value if key == "variants" else fill_all(value, values) for key, value in raw.items()}
-    Criterion, Header = _models()
+    Criterion, Header, _ = _models()
     header, problems = validate(Header, {k: v for k, v in raw.items() if k != "criteria"}, path)
     criteria, more = validate_list(Criterion, raw, "criteria", path)
     problems = [str(p) for p in problems + more]
@@ -321,7 +317,7 @@ def _load(path: Path, stamp: int, choice: tuple[int, ...]) -> WritingRubric:
                                _cue_pattern(c.after) if c.after else None) for c in criteria)
     return WritingRubric(path=path, id=header.id, title=header.title, step=header.step, scenario=header.scenario,
                          criteria=compiled, module=header.module, limit=header.limit, template=header.template,
-                         integrity=header.integrity, mark_scheme=header.mark_scheme, variant=values)
+                         integrity=header.integrity, variant=values)
 
 
 @dataclass(frozen=True)
@@ -723,16 +719,49 @@ def score_writing(exercise: str, answer) -> float:
     return result.points
 
 
-def mark_scheme_markdown(exercise: str) -> str:
+def mark_scheme_path(exercise: str, course: str | os.PathLike | None = None) -> Path:
+    """Where the lecturer's mark scheme of ``exercise`` lives: ``<course>/mark-schemes/<exercise>.yaml``, beside
+    the course's source notebooks (by default the repository's ``course/``), never in the package."""
+    from ..assign.course import DEFAULT_COURSE
+
+    return Path(course or DEFAULT_COURSE) / "mark-schemes" / f"{exercise}.yaml"
+
+
+def load_mark_scheme(exercise: str, course: str | os.PathLike | None = None):
+    """The lecturer's mark scheme of a writing exercise (its points and items, which add up), validated; the
+    same for every trainee, so it has no placeholders. A broken or missing one raises :class:`RubricError`.
+
+    >>> load_mark_scheme("press-release").points
+    4.0
+    """
+    from ..model.variants import undefined
+    from ..yamlfile import LINE_KEY, YamlFileError, read_yaml, strip_lines, validate
+
+    path = mark_scheme_path(exercise, course)
+    try:
+        raw = read_yaml(path)
+    except YamlFileError as exc:
+        raise RubricError(str(exc)) from None
+    *_, MarkScheme = _models()
+    scheme, problems = validate(MarkScheme, raw if isinstance(raw, dict) else {}, path)
+    where = f"{path}:{raw.get(LINE_KEY, 1) if isinstance(raw, dict) else 1}: field"
+    problems = [str(p) for p in problems]
+    problems += [f"{where} {p}; the mark scheme is the same for every trainee: write it without placeholders"
+                 for p in undefined(strip_lines(raw), {}, "mark_scheme")]
+    if problems:
+        raise RubricError("\n".join(problems))
+    return scheme
+
+
+def mark_scheme_markdown(exercise: str, course: str | os.PathLike | None = None) -> str:
     """The lecturer's mark scheme as markdown, for the ``=== BEGIN MARK SCHEME ===`` region of a task cell.
 
-    For notebook authors only: no function that a trainee's cell calls shows it. It is the same for every
-    trainee (it has no placeholders; the title is the reference variant's).
+    For notebook authors only: it is read from the course folder (:func:`mark_scheme_path`), which no trainee's
+    kernel has; the title is the reference variant's.
     """
     from ..model.variants import REFERENCE
 
-    rubric = load_writing(exercise, REFERENCE)
-    scheme = rubric.mark_scheme
+    rubric, scheme = load_writing(exercise, REFERENCE), load_mark_scheme(exercise, course)
     lines = [f"**Hướng dẫn chấm phần chất lượng** ({_number(scheme.points)} điểm, chỉ dành cho giảng viên): "
              f"{rubric.title.vi}", ""]
     lines += [f"- ({_number(item.points)} điểm) {item.vi}" for item in scheme.items]

@@ -12,14 +12,16 @@ import re
 import unicodedata
 from pathlib import Path
 
+import nbformat
 import pytest
 
+import policycomm
 from policycomm import yamlfile
 from policycomm.grading.checks import CheckFailed
 from policycomm.grading.rubric import RubricError
 from policycomm.grading.writing import (
-    WRITING_DIR, assess_writing, check_writing, load_writing, mark_scheme_markdown, review_writing, score_writing,
-    writing_exercises,
+    WRITING_DIR, assess_writing, check_writing, load_mark_scheme, load_writing, mark_scheme_markdown, mark_scheme_path,
+    review_writing, score_writing, writing_exercises,
 )
 from policycomm.model.variants import TRAINEE_VARIABLE, fill
 
@@ -64,7 +66,7 @@ def test_seven_exercises_each_with_a_module_and_points():
     for exercise in EXERCISES:
         rubric = load_writing(exercise)
         assert rubric.module in modules
-        assert 6 <= rubric.max_points <= 7 and rubric.mark_scheme.points >= 3
+        assert 6 <= rubric.max_points <= 7 and load_mark_scheme(exercise).points >= 3
         assert "[" in rubric.template and "Tình huống giả định" in rubric.scenario.vi
 
 
@@ -163,15 +165,15 @@ def test_a_short_word_is_not_found_inside_another_word_with_other_accents():
 
 # ---------------------------------------------------------------- what the trainee reads
 
-def scheme_sentences(rubric) -> list[str]:
-    return [text for item in rubric.mark_scheme.items for text in (item.vi, item.en)]
+def scheme_sentences(exercise: str) -> list[str]:
+    return [text for item in load_mark_scheme(exercise).items for text in (item.vi, item.en)]
 
 
-def leaks(shown: str, rubric) -> list[str]:
+def leaks(shown: str, exercise: str) -> list[str]:
     """Mark-scheme sentences, or any six words in a row of one, found in ``shown``."""
     plain = " ".join(shown.split()).casefold()
     found = []
-    for sentence in scheme_sentences(rubric):
+    for sentence in scheme_sentences(exercise):
         words = sentence.casefold().split()
         runs = [" ".join(words[i:i + 6]) for i in range(max(1, len(words) - 5))]
         found += [run for run in runs if run in plain]
@@ -197,8 +199,30 @@ def test_the_feedback_never_contains_the_mark_scheme(exercise, capsys):
         finally:
             set_language("vi")
     shown.append(capsys.readouterr().out)
-    assert not leaks("\n".join(shown), rubric)
-    assert leaks(mark_scheme_markdown(exercise), rubric)  # the check can see a leak
+    assert not leaks("\n".join(shown), exercise)
+    assert leaks(mark_scheme_markdown(exercise), exercise)  # the check can see a leak
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_the_mark_scheme_is_in_no_file_of_the_package_a_trainee_imports(exercise):
+    package = Path(policycomm.__file__).parent
+    shown = " ".join(" ".join(path.read_text(encoding="utf-8", errors="replace").split())
+                     for path in package.rglob("*") if path.is_file()
+                     and path.suffix in (".py", ".yaml", ".j2", ".json", ".md", ".html"))
+    sentences = [" ".join(sentence.split()) for sentence in scheme_sentences(exercise)]
+    assert not [sentence for sentence in sentences if sentence in shown]
+    assert all(sentence in mark_scheme_markdown(exercise) for sentence in sentences[::2])  # the Vietnamese ones
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_the_task_cell_of_the_exercise_holds_its_mark_scheme(exercise):
+    """The course notebook's task cell has the mark scheme as :func:`mark_scheme_markdown` renders it now."""
+    module = load_writing(exercise).module
+    cells = [cell.source for path in (ROOT / "course" / "source" / module).glob("*.ipynb")
+             for cell in nbformat.read(path, as_version=4).cells
+             if cell.metadata.get("nbgrader", {}).get("task")]
+    assert any(mark_scheme_markdown(exercise) in source for source in cells), \
+        f"{module}: paste mark_scheme_markdown({exercise!r}) into the mark scheme region of its task cell"
 
 
 def test_the_hidden_test_prints_the_notes_and_returns_the_points(capsys):
@@ -276,8 +300,6 @@ def line_of(path: Path, needle: str) -> int:
      "entry 'length', field 'words': Value error, 'min' must not be above 'max'"),
     ("    words: {min: 250, max: 450}", "    seconds: {min: 60, max: 90}", "- id: length",
      "entry 'length', field '\\(entry\\)'.*'seconds' needs 'words_per_minute'"),
-    ("    - {points: 1, vi: \"Tiêu đề", "    - {points: 2, vi: \"Tiêu đề", "  points: 4",
-     "field 'mark_scheme': Value error, the items add up to 5 points, not 4"),
     ("    per_finding: 0.5\n  - id: length", "    per_finding: 0.5\n    per_fnding: 1\n  - id: length", "per_fnding",
      "entry 'plain_language', field 'per_fnding': Extra inputs"),
 ])
@@ -286,6 +308,20 @@ def test_a_broken_rubric_names_file_line_and_field(tmp_path, old, new, needle, m
     with pytest.raises(RubricError, match=message) as error:
         load_writing(path)
     assert f"press-release.yaml:{line_of(path, needle)}:" in str(error.value)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('- {points: 1, vi: "Tiêu đề', '- {points: 2, vi: "Tiêu đề', r"\.yaml:5: .*the items add up to 5 points, not 4"),
+    ('- {points: 1, vi: "Tiêu đề ngắn', '- {points: 1, vi: "Tiêu đề ngắn về tỉnh {tinh}',
+     r"field mark_scheme.items\[0\].vi: .* the mark scheme is the same for every trainee"),
+])
+def test_a_broken_mark_scheme_is_refused_with_its_file(tmp_path, old, new, message):
+    text = mark_scheme_path("press-release").read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / "mark-schemes").mkdir()
+    (tmp_path / "mark-schemes" / "press-release.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RubricError, match=message):
+        load_mark_scheme("press-release", tmp_path)
 
 
 def test_a_rubric_whose_id_is_not_its_file_name_is_refused(tmp_path):
@@ -311,7 +347,8 @@ def test_the_form_starts_from_the_template_and_reviews_on_request(tmp_path):
     assert form.review.value == ""
     form.review_button.click()
     shown = form.review.value
-    assert "✗ Chưa có: áp dụng từ ngày nào." in shown and "Điểm phần chấm" not in shown and not leaks(shown, rubric)
+    assert "✗ Chưa có: áp dụng từ ngày nào." in shown and "Điểm phần chấm" not in shown
+    assert not leaks(shown, "press-release")
     form.box.value += " Từ ngày 01/3/2027."
     assert "Bài đã thay đổi sau lần xem nhận xét trước" in form.review.value
     form.review_button.click()

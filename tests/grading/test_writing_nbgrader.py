@@ -22,7 +22,7 @@ import pytest
 from gradingkit import cell_scores, gradebook_rows, nbgrader
 
 from policycomm.forms import write_answers
-from policycomm.grading.writing import load_writing, mark_scheme_markdown, writing_exercises
+from policycomm.grading.writing import load_mark_scheme, load_writing, mark_scheme_markdown, writing_exercises
 from test_writing import cases, text_of
 
 
@@ -54,7 +54,7 @@ def source_notebook() -> nbformat.NotebookNode:
                                              f"{mark_scheme_markdown(name)}\n=== END MARK SCHEME ===")
         task.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True, "schema_version": 3,
                                      "task": True, "grade_id": f"cau_{index + 1}_cham",
-                                     "points": rubric.mark_scheme.points}
+                                     "points": load_mark_scheme(name).points}
         task.metadata["policycomm"] = {"answer": form}
         cells += [answer, test, task]
     nb = nbformat.v4.new_notebook(cells=cells)
