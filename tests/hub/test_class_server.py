@@ -1,0 +1,151 @@
+"""The class server as a class, on loopback: each trainee's JupyterLab runs as their own system user, homes are
+private, and an assignment goes lecturer → exchange → trainee → exchange → lecturer with nbgrader's own commands.
+
+It creates system users, so it runs as root (as CI does); the users and their homes are removed afterwards.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from hubkit import credentials, log_in, new_logins, policycomm, remove_users, wait_for
+from policycomm.hub.server import free_port
+from policycomm.trainee.start import START_PAGE
+
+pytestmark = pytest.mark.slow
+
+
+def run_as(name: str, *command: str, cwd=None) -> subprocess.CompletedProcess:
+    """Run ``command`` as the system user ``name`` (their uid and group only), in their home."""
+    user = pwd.getpwnam(name)
+    env = {"HOME": user.pw_dir, "USER": name, "LOGNAME": name, "PATH": os.environ["PATH"], "LANG": "C.UTF-8",
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    return subprocess.run(command, user=user.pw_uid, group=user.pw_gid, extra_groups=[], env=env,
+                          cwd=cwd or user.pw_dir, capture_output=True, text=True, timeout=300)
+
+
+def nbgrader(*args: str) -> list[str]:
+    return [sys.executable, "-m", "nbgrader", *args]
+
+
+def lecturer_course(folder: Path) -> Path:
+    """A one-assignment nbgrader course of the course id the class server's trainees use."""
+    from policycomm.assign.course import COURSE_ID
+
+    (folder / "source" / "m00").mkdir(parents=True)
+    (folder / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n")
+    nb = new_notebook(cells=[new_markdown_cell("# Bài 00. Làm quen"), new_code_cell("print('Xin chào')")])
+    nbformat.write(nb, folder / "source" / "m00" / "bai.ipynb")
+    return folder
+
+
+def server_uids(name: str) -> set[int]:
+    """The uids of the processes whose JupyterHub user is ``name`` (the trainee's single-user server)."""
+    uids = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if f"JUPYTERHUB_USER={name}".encode() in (entry / "environ").read_bytes().split(b"\0"):
+                uids.add(entry.stat().st_uid)
+        except OSError:
+            continue
+    return uids
+
+
+def start_server(base: str, session, name: str, log) -> None:
+    """Start the trainee's server through the hub's REST API with their login cookie; wait until it is ready."""
+    xsrf = session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf")
+    answer = session.post(f"{base}/hub/api/users/{name}/server", headers={"X-XSRFToken": xsrf}, timeout=60)
+    assert answer.status_code in (201, 202), answer.text
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        server = session.get(f"{base}/hub/api/users/{name}", timeout=30).json()["servers"].get("", {})
+        if server.get("ready"):
+            return
+        time.sleep(1)
+    pytest.fail(f"the server of {name} did not start:\n{log.read_text()[-4000:]}")
+
+
+def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(tmp_path, hub_folder):
+    if os.geteuid() != 0:
+        pytest.fail("the class server test creates system users for its trainees: run it as root (CI does)")
+    a, b = new_logins(2)
+    hub = hub_folder
+    hub.mkdir()
+    course = lecturer_course(tmp_path / "course")
+    roster = tmp_path / "hoc-vien.csv"
+    roster.write_text(f"Mã học viên,Họ tên,Đơn vị,Email\n{a},Nguyễn Thị Hà,UBND xã Tân Lập,\n"
+                      f"{b},Trần Văn Bình,UBND phường Hà Đông,\n", encoding="utf-8-sig")
+    port = free_port()
+    log = tmp_path / "hub.log"
+    server = None
+    try:
+        enrolled = subprocess.run(policycomm("hub", "roster", roster, "--course", course, "--system-users",
+                                             "--hub-db-url", f"sqlite:///{hub}/jupyterhub.sqlite"),
+                                  capture_output=True, text=True, timeout=300)
+        assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
+        assert "Đã tạo 2 người dùng hệ thống mới" in enrolled.stdout
+        passwords = credentials(enrolled.stdout)
+        homes = {name: Path(pwd.getpwnam(name).pw_dir) for name in (a, b)}
+        for name, home in homes.items():
+            assert home.stat().st_uid == pwd.getpwnam(name).pw_uid
+            assert stat.S_IMODE(home.stat().st_mode) == 0o700
+
+        with open(log, "w") as out:
+            server = subprocess.Popen(policycomm("hub", "start", "--folder", hub, "--port", port, "--ip", "127.0.0.1"),
+                                      stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/hub/login", server, log)
+        exchange = hub / "exchange"
+        assert stat.S_IMODE(exchange.stat().st_mode) == 0o1777
+        for step in (["generate_assignment", "m00", "--force"],
+                     ["release_assignment", "m00", f"--Exchange.root={exchange}", "--force"]):
+            done = subprocess.run(nbgrader(*step), cwd=course, capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stdout + done.stderr
+
+        for name in (a, b):
+            answer, session = log_in(base, name, passwords[name])
+            assert answer.status_code == 302, log.read_text()[-4000:]
+            start_server(base, session, name, log)
+            assert server_uids(name) == {pwd.getpwnam(name).pw_uid}, log.read_text()[-4000:]
+            page = homes[name] / START_PAGE  # written by the trainee's own server, in their home
+            assert page.stat().st_uid == pwd.getpwnam(name).pw_uid
+            assert "Làm quen" in page.read_text(encoding="utf-8")  # the released module, read from the exchange
+            config = json.loads((homes[name] / ".jupyter" / "jupyter_server_config.json").read_text())
+            assert config["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+
+        peek = run_as(b, sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(homes[a]))
+        assert peek.returncode != 0 and "PermissionError" in peek.stderr  # B cannot read A's home
+
+        fetched = run_as(a, *nbgrader("fetch_assignment", "m00"))
+        assert fetched.returncode == 0, fetched.stdout + fetched.stderr
+        notebook = homes[a] / "m00" / "bai.ipynb"
+        assert notebook.stat().st_uid == pwd.getpwnam(a).pw_uid
+        submitted = run_as(a, *nbgrader("submit", "m00"))
+        assert submitted.returncode == 0, submitted.stdout + submitted.stderr
+        inbound = exchange / "policycomm" / "inbound"
+        peek = run_as(b, sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(inbound))
+        assert peek.returncode != 0 and "PermissionError" in peek.stderr  # B cannot list the submissions
+
+        collected = subprocess.run(nbgrader("collect", "m00", f"--Exchange.root={exchange}"), cwd=course,
+                                   capture_output=True, text=True, timeout=300)
+        assert collected.returncode == 0, collected.stdout + collected.stderr
+        assert (course / "submitted" / a / "m00" / "bai.ipynb").is_file()
+        assert not (course / "submitted" / b).exists()
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=120)
+        remove_users([a, b])
