@@ -124,7 +124,11 @@ def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(t
             assert page.stat().st_uid == pwd.getpwnam(name).pw_uid
             assert "Làm quen" in page.read_text(encoding="utf-8")  # the released module, read from the exchange
             config = json.loads((homes[name] / ".jupyter" / "jupyter_server_config.json").read_text())
-            assert config["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+            extensions = config["ServerApp"]["jpserver_extensions"]
+            assert not extensions["nbgrader.server_extensions.formgrader"]  # the lecturer's tools are off
+            assert not extensions["nbgrader.server_extensions.course_list"]
+            assert "policycomm.trainee" in (homes[name] / ".ipython" / "profile_default"
+                                            / "ipython_kernel_config.py").read_text()
 
         peek = run_as(b, sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(homes[a]))
         assert peek.returncode != 0 and "PermissionError" in peek.stderr  # B cannot read A's home
