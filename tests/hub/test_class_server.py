@@ -64,18 +64,40 @@ def server_uids(name: str) -> set[int]:
     return uids
 
 
-def start_server(base: str, session, name: str, log) -> None:
-    """Start the trainee's server through the hub's REST API with their login cookie; wait until it is ready."""
-    xsrf = session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf")
-    answer = session.post(f"{base}/hub/api/users/{name}/server", headers={"X-XSRFToken": xsrf}, timeout=60)
+def xsrf(session) -> str:
+    return session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf")
+
+
+def start_server(base: str, session, name: str, log) -> str:
+    """Start the trainee's server through the hub's REST API with their login cookie, wait until it is ready;
+    a token of theirs for the server's own REST API."""
+    answer = session.post(f"{base}/hub/api/users/{name}/server", headers={"X-XSRFToken": xsrf(session)}, timeout=60)
     assert answer.status_code in (201, 202), answer.text
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         server = session.get(f"{base}/hub/api/users/{name}", timeout=30).json()["servers"].get("", {})
         if server.get("ready"):
-            return
+            break
         time.sleep(1)
-    pytest.fail(f"the server of {name} did not start:\n{log.read_text()[-4000:]}")
+    else:
+        pytest.fail(f"the server of {name} did not start:\n{log.read_text()[-4000:]}")
+    answer = session.post(f"{base}/hub/api/users/{name}/tokens", headers={"X-XSRFToken": xsrf(session)},
+                          json={"note": "nbgrader", "expires_in": 3600}, timeout=60)
+    assert answer.status_code == 201, answer.text
+    return answer.json()["token"]
+
+
+def assignment_action(base: str, name: str, token: str, action: str, assignment: str) -> dict:
+    """POST to the nbgrader endpoint ``/assignments/<action>`` of the trainee's server (what JupyterLab's
+    Assignments panel calls), authenticated with the trainee's token."""
+    import requests
+
+    from policycomm.assign.course import COURSE_ID
+
+    answer = requests.post(f"{base}/user/{name}/assignments/{action}", headers={"Authorization": f"token {token}"},
+                           data={"course_id": COURSE_ID, "assignment_id": assignment}, timeout=300)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
 
 
 def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(tmp_path, hub_folder):
@@ -115,10 +137,11 @@ def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(t
             done = subprocess.run(nbgrader(*step), cwd=course, capture_output=True, text=True, timeout=300)
             assert done.returncode == 0, done.stdout + done.stderr
 
+        tokens = {}
         for name in (a, b):
             answer, session = log_in(base, name, passwords[name])
             assert answer.status_code == 302, log.read_text()[-4000:]
-            start_server(base, session, name, log)
+            tokens[name] = start_server(base, session, name, log)
             assert server_uids(name) == {pwd.getpwnam(name).pw_uid}, log.read_text()[-4000:]
             page = homes[name] / START_PAGE  # written by the trainee's own server, in their home
             assert page.stat().st_uid == pwd.getpwnam(name).pw_uid
@@ -133,12 +156,12 @@ def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(t
         peek = run_as(b, sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(homes[a]))
         assert peek.returncode != 0 and "PermissionError" in peek.stderr  # B cannot read A's home
 
-        fetched = run_as(a, *nbgrader("fetch_assignment", "m00"))
-        assert fetched.returncode == 0, fetched.stdout + fetched.stderr
+        fetched = assignment_action(base, a, tokens[a], "fetch", "m00")
+        assert fetched["success"] and fetched["value"][0]["status"] == "fetched", fetched
         notebook = homes[a] / "m00" / "bai.ipynb"
-        assert notebook.stat().st_uid == pwd.getpwnam(a).pw_uid
-        submitted = run_as(a, *nbgrader("submit", "m00"))
-        assert submitted.returncode == 0, submitted.stdout + submitted.stderr
+        assert notebook.stat().st_uid == pwd.getpwnam(a).pw_uid  # fetched by A's own server
+        submitted = assignment_action(base, a, tokens[a], "submit", "m00")
+        assert submitted["success"], submitted
         inbound = exchange / "policycomm" / "inbound"
         peek = run_as(b, sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(inbound))
         assert peek.returncode != 0 and "PermissionError" in peek.stderr  # B cannot list the submissions
