@@ -172,7 +172,9 @@ def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(t
         assert (course / "submitted" / a / "m00" / "bai.ipynb").is_file()
         assert not (course / "submitted" / b).exists()
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=120)
-        remove_users([a, b])
+        try:
+            if server is not None and server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)  # the hub stops the trainees' servers as it stops
+                server.wait(timeout=120)
+        finally:
+            remove_users([a, b])
