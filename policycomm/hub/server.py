@@ -5,8 +5,9 @@ edit), JupyterHub's database (``jupyterhub.sqlite``, where ``policycomm hub
 roster --hub-db-url`` puts the trainees' accounts) and the cookie secret that
 JupyterHub generates, both readable by root only, and nbgrader's exchange
 (``exchange/``, mode 1777: every trainee writes into it, as nbgrader's exchange
-needs, and the sticky bit keeps each one from removing another's files). Logins are NativeAuthenticator accounts that the
-roster created and authorised; nobody can sign up. Each trainee's JupyterLab
+needs, and the sticky bit keeps each one from removing another's files).
+Logins are NativeAuthenticator accounts that the roster created and
+authorised; nobody can sign up. Each trainee's JupyterLab
 runs as the system user of the same name (``policycomm hub roster
 --system-users``), in their home, with the trainee environment
 (:mod:`policycomm.hub.trainee`). The proxy is configurable-http-proxy from npm
