@@ -2,6 +2,9 @@
 private, and an assignment goes lecturer → exchange → trainee → exchange → lecturer with nbgrader's own commands.
 
 It creates system users, so it runs as root (as CI does); the users and their homes are removed afterwards.
+The hub, and every command run as a trainee, runs where other users reach this test run's Python
+(:func:`hubkit.python_reachable`): a real class server has its Python where trainees reach it, but a test
+machine's may sit in root's home, and the test changes nothing outside its own temporary folders.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from hubkit import credentials, log_in, new_logins, policycomm, remove_users, wait_for
+from hubkit import credentials, log_in, new_logins, policycomm, python_reachable, remove_users, wait_for
 from policycomm.hub.server import free_port
 from policycomm.trainee.start import START_PAGE
 
@@ -27,12 +30,14 @@ pytestmark = pytest.mark.slow
 
 
 def run_as(name: str, *command: str, cwd=None) -> subprocess.CompletedProcess:
-    """Run ``command`` as the system user ``name`` (their uid and group only), in their home."""
+    """Run ``command`` as the system user ``name`` (their uid and group only), in their home, where the hub runs
+    the trainees' servers."""
     user = pwd.getpwnam(name)
     env = {"HOME": user.pw_dir, "USER": name, "LOGNAME": name, "PATH": os.environ["PATH"], "LANG": "C.UTF-8",
            "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
-    return subprocess.run(command, user=user.pw_uid, group=user.pw_gid, extra_groups=[], env=env,
-                          cwd=cwd or user.pw_dir, capture_output=True, text=True, timeout=300)
+    as_user = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--", *command]
+    return subprocess.run(python_reachable(as_user), env=env, cwd=cwd or user.pw_dir, capture_output=True,
+                          text=True, timeout=300)
 
 
 def nbgrader(*args: str) -> list[str]:
@@ -126,8 +131,8 @@ def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(t
             assert stat.S_IMODE(home.stat().st_mode) == 0o700
 
         with open(log, "w") as out:
-            server = subprocess.Popen(policycomm("hub", "start", "--folder", hub, "--port", port, "--ip", "127.0.0.1"),
-                                      stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            server = subprocess.Popen(python_reachable(policycomm("hub", "start", "--folder", hub, "--port", port,
+                                                                  "--ip", "127.0.0.1")), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/hub/login", server, log)
         exchange = hub / "exchange"

@@ -1,4 +1,9 @@
-"""`policycomm hub start`: a real JupyterHub and configurable-http-proxy on loopback, logins from the roster."""
+"""`policycomm hub start`: a real JupyterHub and configurable-http-proxy on loopback, logins from the roster.
+
+The hub runs where other users reach this test run's Python (:func:`hubkit.python_reachable`): a real class
+server has its Python where trainees reach it, and the start rightly refuses one they cannot, but a test
+machine's may sit in root's home, and the test changes nothing outside its own temporary folders.
+"""
 from __future__ import annotations
 
 import os
@@ -9,7 +14,7 @@ import sys
 
 import pytest
 
-from hubkit import credentials, log_in, policycomm, wait_for
+from hubkit import credentials, log_in, policycomm, python_reachable, wait_for
 from policycomm.hub.server import free_port
 
 pytestmark = pytest.mark.slow
@@ -30,8 +35,8 @@ def test_a_trainee_from_the_roster_logs_in_and_a_taken_port_is_named(tmp_path, h
     port = free_port()
     log = tmp_path / "hub.log"
     with open(log, "w") as out:
-        server = subprocess.Popen(policycomm("hub", "start", "--folder", hub, "--port", port, "--ip", "127.0.0.1",
-                                             "--lecturer", "gv01"),
+        server = subprocess.Popen(python_reachable(policycomm("hub", "start", "--folder", hub, "--port", port,
+                                                              "--ip", "127.0.0.1", "--lecturer", "gv01")),
                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -52,8 +57,8 @@ def test_a_trainee_from_the_roster_logs_in_and_a_taken_port_is_named(tmp_path, h
         answer, session = log_in(base, "nguoi-la", password)  # nobody can sign up or log in unlisted
         assert answer.status_code != 302 and "jupyterhub-hub-login" not in session.cookies
 
-        again = subprocess.run(policycomm("hub", "start", "--folder", hub), capture_output=True, text=True,
-                               timeout=300)
+        again = subprocess.run(python_reachable(policycomm("hub", "start", "--folder", hub)), capture_output=True,
+                               text=True, timeout=300)
         assert again.returncode == 1
         assert f"Cổng {port} đang được chương trình khác dùng" in again.stderr and "Traceback" not in again.stderr
     finally:
