@@ -59,9 +59,10 @@ hub-deps:
 	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }; \
 	  echo "Installing configurable-http-proxy from npm"; $(SUDO) npm install --global --silent configurable-http-proxy; }
 
-# The class server: JupyterHub on port 8000, its files in hub/ (accounts: policycomm hub roster).
+# The class server: JupyterHub on port 8000, its files in hub/ (accounts: policycomm hub roster); as root,
+# which runs each trainee's JupyterLab as their own system user.
 hub: $(VENV)/.installed-hub hub-deps
-	$(PY) -m policycomm.cli hub start --folder hub
+	$(SUDO) $(PY) -m policycomm.cli hub start --folder hub
 
 # Install everything and run the whole test suite.
 test: $(VENV)/.installed-test system-deps hub-deps

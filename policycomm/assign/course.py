@@ -58,8 +58,9 @@ CODE_FONTS = "Menlo, Consolas, 'Noto Sans Mono', 'Liberation Mono', monospace"
 #: JupyterLab's language (the jupyterlab-language-pack-vi-VN package of the [course] extra)
 LAB_LOCALE = "vi_VN"
 #: the kernel configuration of the trainee: the policycomm.trainee extension
-KERNEL_CONFIG = ("# The trainee's kernels, written by `policycomm course open`: one kind sentence for every error,\n"
-                 "# the course's checks there before the first cell runs (policycomm/trainee/__init__.py).\n"
+KERNEL_CONFIG = ("# The trainee's kernels, written by `policycomm course open` or the class server: one kind\n"
+                 "# sentence for every error, the course's checks there before the first cell runs\n"
+                 "# (policycomm/trainee/__init__.py).\n"
                  "c = get_config()  # noqa: F821\n"
                  "c.InteractiveShellApp.extensions = [\"policycomm.trainee\"]\n")
 HIDDEN_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
@@ -181,7 +182,7 @@ def write_trainee_config(run: CourseRun) -> None:
 
     run.config_dir.mkdir(parents=True, exist_ok=True)
     (run.config_dir / "nbgrader_config.py").write_text(
-        "# The trainee's nbgrader settings, written by `policycomm course open`.\n"
+        "# The trainee's nbgrader settings, written by `policycomm course open` or the class server.\n"
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         f"c.Exchange.root = {str(run.exchange)!r}\n"

@@ -5,12 +5,13 @@
 >>> parser = argparse.ArgumentParser(prog="policycomm")
 >>> register(parser.add_subparsers(dest="action"))
 >>> args = parser.parse_args(["roster", "hoc-vien.csv", "--course", "khoa"])
->>> args.roster, args.course, args.hub_db_url
-('hoc-vien.csv', 'khoa', None)
+>>> args.roster, args.course, args.hub_db_url, args.system_users
+('hoc-vien.csv', 'khoa', None, False)
 """
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 from ..messages import message
@@ -23,6 +24,7 @@ def register(subparsers) -> None:
     roster.add_argument("--course", default=".", help=message("grade_help_course"))
     roster.add_argument("--db-url", help=message("grade_help_db_url"))
     roster.add_argument("--hub-db-url", help=message("roster_help_hub_db_url"))
+    roster.add_argument("--system-users", action="store_true", help=message("roster_help_system_users"))
     roster.set_defaults(func=run_roster)
 
     start = subparsers.add_parser("start", help=message("hub_start_help"), description=message("hub_start_description"))
@@ -39,7 +41,7 @@ def run_roster(args) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from ..grading.cohort import GradingError, config_value, load_course_config
-    from .roster import RosterError, add_hub_accounts, add_students, read_roster
+    from .roster import RosterError, add_hub_accounts, add_students, add_system_users, read_roster
 
     course = os.path.abspath(args.course)
     try:
@@ -71,6 +73,19 @@ def run_roster(args) -> int:
             if person.username in passwords:
                 print(message("roster_credentials", id=person.code, name=person.name, unit=person.unit or "-",
                               username=person.username, password=passwords[person.username]))
+    if not args.system_users:
+        print(message("roster_no_system_users"))
+        return 1 if problems else 0
+    if os.geteuid() != 0:
+        print(message("roster_system_users_need_root"), file=sys.stderr)
+        return 1
+    try:
+        created = add_system_users(people)
+    except subprocess.CalledProcessError as exc:
+        print(message("roster_useradd_failed", username=exc.cmd[-1], detail=exc.stderr.decode().strip()),
+              file=sys.stderr)
+        return 1
+    print(message("roster_system_users", count=len(created)))
     return 1 if problems else 0
 
 

@@ -5,7 +5,9 @@ with a Vietnamese list separator, semicolons) with the columns ``mã học
 viên``, ``họ tên``, ``đơn vị`` and ``email``. Each good row becomes an
 nbgrader student (id = the login name, the code in lower case; family name
 first, as Vietnamese names are written) and, when the class server's database
-is given, a NativeAuthenticator account with a generated first-login password.
+is given, a NativeAuthenticator account with a generated first-login password
+and, run by root, a system user of the same name (the class server runs each
+trainee's JupyterLab as that user, in a home only they can read).
 A bad row is reported with its line number and left out; the others go on.
 Whoever is already there is left as is, so running it again adds only the new
 people.
@@ -17,6 +19,7 @@ people.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import secrets
 import unicodedata
@@ -184,3 +187,23 @@ def add_hub_accounts(people: list[Person], hub_db_url: str) -> dict[str, str]:
         session.close()
         session.get_bind().dispose()
     return passwords
+
+
+def add_system_users(people: list[Person]) -> list[str]:
+    """Create a system user for each person the system does not know (run as root): same name as the login,
+    a home of mode 0700, no password (they log in through the class server only). Returns the names created."""
+    import pwd
+    import subprocess
+
+    created = []
+    for person in people:
+        try:
+            pwd.getpwnam(person.username)
+            continue
+        except KeyError:
+            pass
+        subprocess.run(["useradd", "--create-home", "--user-group", "--shell", "/bin/bash", person.username],
+                       check=True, capture_output=True)
+        os.chmod(pwd.getpwnam(person.username).pw_dir, 0o700)
+        created.append(person.username)
+    return created

@@ -3,9 +3,15 @@
 The folder holds ``jupyterhub_config.py`` (written once, then the lecturer's to
 edit), JupyterHub's database (``jupyterhub.sqlite``, where ``policycomm hub
 roster --hub-db-url`` puts the trainees' accounts) and the cookie secret that
-JupyterHub generates, both readable by root only. Logins are NativeAuthenticator
-accounts that the roster created and authorised; nobody can sign up. The
-proxy is configurable-http-proxy from npm (``make hub-deps``).
+JupyterHub generates, both readable by root only, and nbgrader's exchange
+(``exchange/``, mode 1777: every trainee writes into it, as nbgrader's exchange
+needs, and the sticky bit keeps each one from removing another's files).
+Logins are NativeAuthenticator accounts that the roster created and
+authorised; nobody can sign up. Each trainee's JupyterLab
+runs as the system user of the same name (``policycomm hub roster
+--system-users``), in their home, with the trainee environment
+(:mod:`policycomm.hub.trainee`). The proxy is configurable-http-proxy from npm
+(``make hub-deps``).
 
 >>> print(config_text(8000, ["gv01"]).splitlines()[-1])
 configure(c, port=8000, ip='0.0.0.0', lecturers=['gv01'])
@@ -16,11 +22,16 @@ import os
 import shutil
 import socket
 import sys
+from pathlib import Path
+from urllib.parse import quote
 
 from ..messages import CodedError
+from ..trainee.start import START_PAGE
+from .trainee import EXCHANGE_VARIABLE
 
 CONFIG_FILE = "jupyterhub_config.py"
 DATABASE = "jupyterhub.sqlite"
+EXCHANGE = "exchange"
 
 
 class HubError(CodedError):
@@ -44,6 +55,15 @@ def check_port(ip: str, port: int) -> None:
             raise HubError("hub_port_in_use", port=port) from None
 
 
+def check_reachable(path: str) -> None:
+    """Raise :class:`HubError` when other users cannot reach ``path`` (a folder on its way is closed to them)."""
+    import stat
+
+    for folder in [path, *Path(path).parents]:
+        if not os.stat(folder).st_mode & stat.S_IXOTH:
+            raise HubError("hub_private_folder", folder=folder, path=path)
+
+
 def configure(c, port: int, ip: str = "0.0.0.0", lecturers: list[str] = ()) -> None:
     """Set JupyterHub's configuration ``c`` for a class (called from the folder's ``jupyterhub_config.py``)."""
     folder = os.getcwd()
@@ -56,7 +76,11 @@ def configure(c, port: int, ip: str = "0.0.0.0", lecturers: list[str] = ()) -> N
     c.NativeAuthenticator.enable_signup = False  # accounts come from `policycomm hub roster`
     c.Authenticator.allow_all = True  # NativeAuthenticator lets in only authorised accounts with their password
     c.Authenticator.admin_users = set(lecturers)
-    c.Spawner.default_url = "/lab"
+    c.JupyterHub.spawner_class = "localprocess"  # each trainee's server as the system user of the same name
+    c.Spawner.cmd = [sys.executable, "-m", "policycomm.hub.trainee"]
+    c.Spawner.environment = {EXCHANGE_VARIABLE: os.path.join(folder, EXCHANGE)}
+    c.Spawner.default_url = f"/lab/tree/{quote(START_PAGE)}"
+    c.Spawner.start_timeout = c.Spawner.http_timeout = 120  # a busy classroom machine starts servers slowly
 
 
 def config_text(port: int, lecturers: list[str], ip: str = "0.0.0.0") -> str:
@@ -64,7 +88,8 @@ def config_text(port: int, lecturers: list[str], ip: str = "0.0.0.0") -> str:
     return ("# The class server of the policycomm course (JupyterHub), written by `policycomm hub start`.\n"
             "# port: where trainees open the course, http://<this machine>:<port>; ip: 0.0.0.0 listens on every\n"
             "# network, 127.0.0.1 on this machine only; lecturers: login names with the hub's admin page.\n"
-            "# Accounts: `policycomm hub roster FILE --hub-db-url sqlite:///<this folder>/jupyterhub.sqlite`.\n"
+            "# Accounts: `sudo policycomm hub roster FILE --hub-db-url sqlite:///<this folder>/jupyterhub.sqlite\n"
+            "# --system-users` (each trainee's JupyterLab runs as the system user of the same name).\n"
             "# Any JupyterHub setting may follow the configure() line, e.g. c.Spawner.mem_limit = '1G'.\n"
             "c = get_config()  # noqa: F821\n"
             "from policycomm.hub.server import configure  # noqa: E402\n\n"
@@ -106,6 +131,11 @@ def start(folder: str, port: int, ip: str, lecturers: list[str]) -> None:
             handle.write(config_text(port, lecturers, ip))
     if shutil.which("configurable-http-proxy") is None:
         raise HubError("hub_no_proxy")
+    exchange = os.path.join(folder, EXCHANGE)
+    os.makedirs(exchange, exist_ok=True)
+    os.chmod(exchange, 0o1777)
+    for needed in (exchange, os.path.realpath(sys.executable)):
+        check_reachable(needed)
     config = load_config(folder)
     url = urlsplit(config.JupyterHub.bind_url)
     check_port(url.hostname or "0.0.0.0", url.port or 8000)

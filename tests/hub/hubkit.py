@@ -1,0 +1,112 @@
+"""Helpers of the class-server tests: the policycomm command, where other users reach this Python, waiting for
+the hub, its login form, system users."""
+from __future__ import annotations
+
+import os
+import pwd
+import secrets
+import shlex
+import shutil
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import policycomm as package
+
+
+def policycomm(*args):
+    return [sys.executable, "-m", "policycomm.cli", *map(str, args)]
+
+
+def closed_folder(path: str) -> str | None:
+    """The outermost folder on the way to ``path`` that other users cannot pass through, if any."""
+    for folder in reversed(Path(path).parents):
+        if not os.stat(folder).st_mode & stat.S_IXOTH:
+            return str(folder)
+    return None
+
+
+def python_reachable(command: list[str]) -> list[str]:
+    """``command`` in a private mount namespace where other users reach this test run's Python.
+
+    A real class server has its Python where trainees reach it (the README's class-server section), and
+    ``policycomm hub start`` rightly refuses one they cannot. A test run's Python may sit in root's home
+    (pyenv's /root/.pyenv, /root of mode 0700). Rather than open the machine's folders, the command runs
+    where each such closed folder is an empty tmpfs of mode 0711 that holds, read-only and at their own
+    paths, only the Python installation, the virtual environment and the project's source. Every process
+    the command starts (the proxy, the trainees' servers as their own users) shares that view; it and its
+    mounts end with the last of them, and nothing changes outside. The command as is when nothing is closed,
+    or when not run as root (who alone can mount; the start then says what is closed).
+    """
+    wanted = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(
+        sys.executable)), Path(package.__file__).resolve().parents[1])}
+    wanted = sorted(p for p in wanted if not any(p.startswith(other + os.sep) for other in wanted))
+    kept = {path: closed_folder(path) for path in wanted}
+    kept = {path: folder for path, folder in kept.items() if folder}
+    if not kept or os.geteuid() != 0:
+        return list(command)
+    script = ["set -e", "keep=$(mktemp -d)", "mask=$(umask)", "umask 022"]
+    for number, path in enumerate(kept):
+        script += [f'mkdir "$keep/{number}"', f'mount --bind -o ro {shlex.quote(path)} "$keep/{number}"']
+    for folder in sorted(set(kept.values())):
+        script.append(f"mount -t tmpfs -o mode=0711 policycomm-test {shlex.quote(folder)}")
+    for number, path in enumerate(kept):
+        script += [f"mkdir -p {shlex.quote(path)}", f'mount --move "$keep/{number}" {shlex.quote(path)}',
+                   f'rmdir "$keep/{number}"']
+    script += ['rmdir "$keep"', 'umask "$mask"', 'exec "$@"']
+    return [shutil.which("unshare"), "--mount", "--propagation", "private", "/bin/sh", "-c", "\n".join(script),
+            "sh", *map(str, command)]
+
+
+def wait_for(url: str, server: subprocess.Popen, log) -> None:
+    import requests
+
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        assert server.poll() is None, log.read_text()[-3000:]
+        try:
+            if requests.get(url, timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    pytest.fail(f"the class server did not answer at {url}:\n{log.read_text()[-3000:]}")
+
+
+def log_in(base: str, username: str, password: str):
+    """POST the hub's login form as a browser does; the response (not followed) and the session."""
+    import requests
+
+    session = requests.Session()
+    session.get(f"{base}/hub/login", timeout=30)
+    answer = session.post(f"{base}/hub/login", allow_redirects=False, timeout=30,
+                          data={"username": username, "password": password, "_xsrf": session.cookies["_xsrf"]})
+    return answer, session
+
+
+def new_logins(count: int) -> list[str]:
+    """Login names no system user has yet (the roster creates them as system users)."""
+    names = []
+    while len(names) < count:
+        name = f"hv{secrets.randbelow(10 ** 6):06d}"
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            names.append(name)
+    return names
+
+
+def remove_users(names: list[str]) -> None:
+    """Delete the system users (and homes) a test created."""
+    for name in names:
+        subprocess.run(["userdel", "--force", "--remove", name], capture_output=True)
+
+
+def credentials(roster_output: str) -> dict[str, str]:
+    """Login name -> first-login password, as ``policycomm hub roster`` prints them for the lecturer."""
+    return {line.split("tên đăng nhập: ")[1].split("\t")[0]: line.split("mật khẩu: ")[1].strip()
+            for line in roster_output.splitlines() if "mật khẩu: " in line}

@@ -1,0 +1,185 @@
+"""The class server as a class, on loopback: each trainee's JupyterLab runs as their own system user, homes are
+private, and an assignment goes lecturer → exchange → trainee → exchange → lecturer with nbgrader's own commands.
+
+It creates system users, so it runs as root (as CI does); the users and their homes are removed afterwards.
+The hub, and every command run as a trainee, runs where other users reach this test run's Python
+(:func:`hubkit.python_reachable`): a real class server has its Python where trainees reach it, but a test
+machine's may sit in root's home, and the test changes nothing outside its own temporary folders.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from hubkit import credentials, log_in, new_logins, policycomm, python_reachable, remove_users, wait_for
+from policycomm.hub.server import free_port
+from policycomm.trainee.start import START_PAGE
+
+pytestmark = pytest.mark.slow
+
+
+def run_as(name: str, *command: str, cwd=None) -> subprocess.CompletedProcess:
+    """Run ``command`` as the system user ``name`` (their uid and group only), in their home, where the hub runs
+    the trainees' servers."""
+    user = pwd.getpwnam(name)
+    env = {"HOME": user.pw_dir, "USER": name, "LOGNAME": name, "PATH": os.environ["PATH"], "LANG": "C.UTF-8",
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    as_user = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--", *command]
+    return subprocess.run(python_reachable(as_user), env=env, cwd=cwd or user.pw_dir, capture_output=True,
+                          text=True, timeout=300)
+
+
+def nbgrader(*args: str) -> list[str]:
+    return [sys.executable, "-m", "nbgrader", *args]
+
+
+def lecturer_course(folder: Path) -> Path:
+    """A one-assignment nbgrader course of the course id the class server's trainees use."""
+    from policycomm.assign.course import COURSE_ID
+
+    (folder / "source" / "m00").mkdir(parents=True)
+    (folder / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n")
+    nb = new_notebook(cells=[new_markdown_cell("# Bài 00. Làm quen"), new_code_cell("print('Xin chào')")])
+    nbformat.write(nb, folder / "source" / "m00" / "bai.ipynb")
+    return folder
+
+
+def server_uids(name: str) -> set[int]:
+    """The uids of the processes whose JupyterHub user is ``name`` (the trainee's single-user server)."""
+    uids = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if f"JUPYTERHUB_USER={name}".encode() in (entry / "environ").read_bytes().split(b"\0"):
+                uids.add(entry.stat().st_uid)
+        except OSError:
+            continue
+    return uids
+
+
+def xsrf(session) -> str:
+    return session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf")
+
+
+def start_server(base: str, session, name: str, log) -> str:
+    """Start the trainee's server through the hub's REST API with their login cookie, wait until it is ready;
+    a token of theirs for the server's own REST API."""
+    answer = session.post(f"{base}/hub/api/users/{name}/server", headers={"X-XSRFToken": xsrf(session)}, timeout=60)
+    assert answer.status_code in (201, 202), answer.text
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        server = session.get(f"{base}/hub/api/users/{name}", timeout=30).json()["servers"].get("", {})
+        if server.get("ready"):
+            break
+        time.sleep(1)
+    else:
+        pytest.fail(f"the server of {name} did not start:\n{log.read_text()[-4000:]}")
+    answer = session.post(f"{base}/hub/api/users/{name}/tokens", headers={"X-XSRFToken": xsrf(session)},
+                          json={"note": "nbgrader", "expires_in": 3600}, timeout=60)
+    assert answer.status_code == 201, answer.text
+    return answer.json()["token"]
+
+
+def assignment_action(base: str, name: str, token: str, action: str, assignment: str) -> dict:
+    """POST to the nbgrader endpoint ``/assignments/<action>`` of the trainee's server (what JupyterLab's
+    Assignments panel calls), authenticated with the trainee's token."""
+    import requests
+
+    from policycomm.assign.course import COURSE_ID
+
+    answer = requests.post(f"{base}/user/{name}/assignments/{action}", headers={"Authorization": f"token {token}"},
+                           data={"course_id": COURSE_ID, "assignment_id": assignment}, timeout=300)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(tmp_path, hub_folder):
+    if os.geteuid() != 0:
+        pytest.fail("the class server test creates system users for its trainees: run it as root (CI does)")
+    a, b = new_logins(2)
+    hub = hub_folder
+    hub.mkdir()
+    course = lecturer_course(tmp_path / "course")
+    roster = tmp_path / "hoc-vien.csv"
+    roster.write_text(f"Mã học viên,Họ tên,Đơn vị,Email\n{a},Nguyễn Thị Hà,UBND xã Tân Lập,\n"
+                      f"{b},Trần Văn Bình,UBND phường Hà Đông,\n", encoding="utf-8-sig")
+    port = free_port()
+    log = tmp_path / "hub.log"
+    server = None
+    try:
+        enrolled = subprocess.run(policycomm("hub", "roster", roster, "--course", course, "--system-users",
+                                             "--hub-db-url", f"sqlite:///{hub}/jupyterhub.sqlite"),
+                                  capture_output=True, text=True, timeout=300)
+        assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
+        assert "Đã tạo 2 người dùng hệ thống mới" in enrolled.stdout
+        passwords = credentials(enrolled.stdout)
+        homes = {name: Path(pwd.getpwnam(name).pw_dir) for name in (a, b)}
+        for name, home in homes.items():
+            assert home.stat().st_uid == pwd.getpwnam(name).pw_uid
+            assert stat.S_IMODE(home.stat().st_mode) == 0o700
+
+        with open(log, "w") as out:
+            server = subprocess.Popen(python_reachable(policycomm("hub", "start", "--folder", hub, "--port", port,
+                                                                  "--ip", "127.0.0.1")), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/hub/login", server, log)
+        exchange = hub / "exchange"
+        assert stat.S_IMODE(exchange.stat().st_mode) == 0o1777
+        for step in (["generate_assignment", "m00", "--force"],
+                     ["release_assignment", "m00", f"--Exchange.root={exchange}", "--force"]):
+            done = subprocess.run(nbgrader(*step), cwd=course, capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stdout + done.stderr
+
+        tokens = {}
+        for name in (a, b):
+            answer, session = log_in(base, name, passwords[name])
+            assert answer.status_code == 302, log.read_text()[-4000:]
+            tokens[name] = start_server(base, session, name, log)
+            assert server_uids(name) == {pwd.getpwnam(name).pw_uid}, log.read_text()[-4000:]
+            page = homes[name] / START_PAGE  # written by the trainee's own server, in their home
+            assert page.stat().st_uid == pwd.getpwnam(name).pw_uid
+            assert "Làm quen" in page.read_text(encoding="utf-8")  # the released module, read from the exchange
+            config = json.loads((homes[name] / ".jupyter" / "jupyter_server_config.json").read_text())
+            extensions = config["ServerApp"]["jpserver_extensions"]
+            assert not extensions["nbgrader.server_extensions.formgrader"]  # the lecturer's tools are off
+            assert not extensions["nbgrader.server_extensions.course_list"]
+            assert "policycomm.trainee" in (homes[name] / ".ipython" / "profile_default"
+                                            / "ipython_kernel_config.py").read_text()
+
+        peek = run_as(b, sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(homes[a]))
+        assert peek.returncode != 0 and "PermissionError" in peek.stderr  # B cannot read A's home
+
+        fetched = assignment_action(base, a, tokens[a], "fetch", "m00")
+        assert fetched["success"] and fetched["value"][0]["status"] == "fetched", fetched
+        notebook = homes[a] / "m00" / "bai.ipynb"
+        assert notebook.stat().st_uid == pwd.getpwnam(a).pw_uid  # fetched by A's own server
+        submitted = assignment_action(base, a, tokens[a], "submit", "m00")
+        assert submitted["success"], submitted
+        inbound = exchange / "policycomm" / "inbound"
+        peek = run_as(b, sys.executable, "-c", "import os, sys; os.listdir(sys.argv[1])", str(inbound))
+        assert peek.returncode != 0 and "PermissionError" in peek.stderr  # B cannot list the submissions
+
+        collected = subprocess.run(nbgrader("collect", "m00", f"--Exchange.root={exchange}"), cwd=course,
+                                   capture_output=True, text=True, timeout=300)
+        assert collected.returncode == 0, collected.stdout + collected.stderr
+        assert (course / "submitted" / a / "m00" / "bai.ipynb").is_file()
+        assert not (course / "submitted" / b).exists()
+    finally:
+        try:
+            if server is not None and server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)  # the hub stops the trainees' servers as it stops
+                server.wait(timeout=120)
+        finally:
+            remove_users([a, b])
