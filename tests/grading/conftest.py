@@ -1,2 +1,2 @@
 """Fixtures of the cohort-grading tests (helpers live in gradingkit.py)."""
-from gradingkit import course, postgres_url, released_course  # noqa: F401  (pytest fixtures)
+from gradingkit import course, postgres_db, postgres_url, released_course  # noqa: F401  (pytest fixtures)

@@ -154,6 +154,23 @@ def postgres_url():
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.fixture
+def postgres_db(postgres_url):
+    """A new, empty database on the session's PostgreSQL server, for one test; yields its URL."""
+    import uuid
+
+    import sqlalchemy
+
+    name = f"gradebook_{uuid.uuid4().hex[:12]}"
+    engine = sqlalchemy.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    yield f"{postgres_url.rsplit('/', 1)[0]}/{name}"
+
+
 def slow_cohort_and_reference(course: Path, tmp_path: Path) -> Path:
     """Sixteen slowish submissions in ``course``, and a copy of it graded in one uninterrupted local run."""
     from policycomm.grading.cohort import grade_cohort

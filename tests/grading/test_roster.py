@@ -132,8 +132,8 @@ def test_the_roster_fills_the_gradebook_and_the_hub_and_a_second_run_adds_only_n
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_the_roster_fills_a_postgresql_gradebook(course, tmp_path, postgres_url):
-    enrol_twice(course, tmp_path, postgres_url)
+def test_the_roster_fills_a_postgresql_gradebook(course, tmp_path, postgres_db):
+    enrol_twice(course, tmp_path, postgres_db)
 
 
 @pytest.mark.slow
