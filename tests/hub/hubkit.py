@@ -1,5 +1,6 @@
-"""Helpers of the class-server tests: the policycomm command, where other users reach this Python, waiting for
-the hub, its login form, system users."""
+"""Helpers of the class-server tests and of ``bench/hub_load.py``: the policycomm command, where other users reach
+this Python, waiting for the hub, its login form, system users, a lecturer's course, a trainee's server and its
+nbgrader endpoints."""
 from __future__ import annotations
 
 import os
@@ -13,7 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import policycomm as package
 
@@ -110,3 +113,54 @@ def credentials(roster_output: str) -> dict[str, str]:
     """Login name -> first-login password, as ``policycomm hub roster`` prints them for the lecturer."""
     return {line.split("tên đăng nhập: ")[1].split("\t")[0]: line.split("mật khẩu: ")[1].strip()
             for line in roster_output.splitlines() if "mật khẩu: " in line}
+
+
+def nbgrader(*args: str) -> list[str]:
+    return [sys.executable, "-m", "nbgrader", *args]
+
+
+def lecturer_course(folder: Path) -> Path:
+    """A one-assignment nbgrader course of the course id the class server's trainees use."""
+    from policycomm.assign.course import COURSE_ID
+
+    (folder / "source" / "m00").mkdir(parents=True)
+    (folder / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n")
+    nb = new_notebook(cells=[new_markdown_cell("# Bài 00. Làm quen"), new_code_cell("print('Xin chào')")])
+    nbformat.write(nb, folder / "source" / "m00" / "bai.ipynb")
+    return folder
+
+
+def xsrf(session) -> str:
+    return session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf")
+
+
+def start_server(base: str, session, name: str, log, timeout: float = 240) -> str:
+    """Start the trainee's server through the hub's REST API with their login cookie, wait (up to ``timeout``
+    seconds) until it is ready; a token of theirs for the server's own REST API."""
+    answer = session.post(f"{base}/hub/api/users/{name}/server", headers={"X-XSRFToken": xsrf(session)}, timeout=60)
+    assert answer.status_code in (201, 202), answer.text
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        server = session.get(f"{base}/hub/api/users/{name}", timeout=30).json()["servers"].get("", {})
+        if server.get("ready"):
+            break
+        time.sleep(0.5)
+    else:
+        raise TimeoutError(f"the server of {name} did not start:\n{log.read_text()[-4000:]}")
+    answer = session.post(f"{base}/hub/api/users/{name}/tokens", headers={"X-XSRFToken": xsrf(session)},
+                          json={"note": "nbgrader", "expires_in": 3600}, timeout=60)
+    assert answer.status_code == 201, answer.text
+    return answer.json()["token"]
+
+
+def assignment_action(base: str, name: str, token: str, action: str, assignment: str) -> dict:
+    """POST to the nbgrader endpoint ``/assignments/<action>`` of the trainee's server (what JupyterLab's
+    Assignments panel calls), authenticated with the trainee's token."""
+    import requests
+
+    from policycomm.assign.course import COURSE_ID
+
+    answer = requests.post(f"{base}/user/{name}/assignments/{action}", headers={"Authorization": f"token {token}"},
+                           data={"course_id": COURSE_ID, "assignment_id": assignment}, timeout=300)
+    assert answer.status_code == 200, answer.text
+    return answer.json()

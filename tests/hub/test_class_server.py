@@ -18,11 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from hubkit import credentials, log_in, new_logins, policycomm, python_reachable, remove_users, wait_for
+from hubkit import (assignment_action, credentials, lecturer_course, log_in, nbgrader, new_logins, policycomm,
+                    python_reachable, remove_users, start_server, wait_for)
 from policycomm.hub.server import free_port
 from policycomm.trainee.start import START_PAGE
 
@@ -40,21 +39,6 @@ def run_as(name: str, *command: str, cwd=None) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
-def nbgrader(*args: str) -> list[str]:
-    return [sys.executable, "-m", "nbgrader", *args]
-
-
-def lecturer_course(folder: Path) -> Path:
-    """A one-assignment nbgrader course of the course id the class server's trainees use."""
-    from policycomm.assign.course import COURSE_ID
-
-    (folder / "source" / "m00").mkdir(parents=True)
-    (folder / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n")
-    nb = new_notebook(cells=[new_markdown_cell("# Bài 00. Làm quen"), new_code_cell("print('Xin chào')")])
-    nbformat.write(nb, folder / "source" / "m00" / "bai.ipynb")
-    return folder
-
-
 def server_uids(name: str) -> set[int]:
     """The uids of the processes whose JupyterHub user is ``name`` (the trainee's single-user server)."""
     uids = set()
@@ -67,42 +51,6 @@ def server_uids(name: str) -> set[int]:
         except OSError:
             continue
     return uids
-
-
-def xsrf(session) -> str:
-    return session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf")
-
-
-def start_server(base: str, session, name: str, log) -> str:
-    """Start the trainee's server through the hub's REST API with their login cookie, wait until it is ready;
-    a token of theirs for the server's own REST API."""
-    answer = session.post(f"{base}/hub/api/users/{name}/server", headers={"X-XSRFToken": xsrf(session)}, timeout=60)
-    assert answer.status_code in (201, 202), answer.text
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        server = session.get(f"{base}/hub/api/users/{name}", timeout=30).json()["servers"].get("", {})
-        if server.get("ready"):
-            break
-        time.sleep(1)
-    else:
-        pytest.fail(f"the server of {name} did not start:\n{log.read_text()[-4000:]}")
-    answer = session.post(f"{base}/hub/api/users/{name}/tokens", headers={"X-XSRFToken": xsrf(session)},
-                          json={"note": "nbgrader", "expires_in": 3600}, timeout=60)
-    assert answer.status_code == 201, answer.text
-    return answer.json()["token"]
-
-
-def assignment_action(base: str, name: str, token: str, action: str, assignment: str) -> dict:
-    """POST to the nbgrader endpoint ``/assignments/<action>`` of the trainee's server (what JupyterLab's
-    Assignments panel calls), authenticated with the trainee's token."""
-    import requests
-
-    from policycomm.assign.course import COURSE_ID
-
-    answer = requests.post(f"{base}/user/{name}/assignments/{action}", headers={"Authorization": f"token {token}"},
-                           data={"course_id": COURSE_ID, "assignment_id": assignment}, timeout=300)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
 
 
 def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(tmp_path, hub_folder):
