@@ -69,11 +69,12 @@ test: $(VENV)/.installed-test system-deps hub-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks: each prints ratios against an anchor measured in the same run.
-bench: $(VENV)/.installed-test system-deps
+bench: $(VENV)/.installed-test system-deps hub-deps
 	$(PY) bench/import_time.py
 	$(PY) bench/item_analysis.py
 	$(PY) bench/quiz_feedback.py
 	$(PY) bench/grade_cohort.py
+	$(SUDO) $(PY) bench/hub_load.py
 
 quiz-check: $(VENV)/.installed-base
 	$(VENV)/bin/policycomm quiz check
