@@ -64,9 +64,9 @@ def plan_of(rows, name: str = "Kế hoạch", budget: float | None = None, audie
 
     >>> rows = [{"stage": "evaluation", "audience": "affected_groups", "channels": ["survey"],
     ...          "message": "Khảo sát sau 3 tháng", "timing": "Tháng 9", "cost": None}]
-    >>> from policycomm.grading.rubric import score_plan
-    >>> score_plan(plan_of(rows), "capstone").points
-    2.5
+    >>> from policycomm.grading.rubric import load_rubric, score_plan
+    >>> score_plan(plan_of(rows), load_rubric("capstone", trainee="")).points
+    3.0
     >>> plan_of(None) is None
     True
     >>> len(plan_of([{**rows[0], "channels": ["survey", "surway"]}, {**rows[0], "audience": "dan"}]).activities)

@@ -21,12 +21,17 @@ partial credit (0 on an error or any stderr output; a number above the
 cell's points stops autograde), so the whole rubric is one graded cell whose
 points equal the rubric's total, and the criteria stay data a lecturer edits.
 
+The capstone's scenario (its province, budget and the group hard to reach) varies by trainee: the
+rubric is read with the variant of the trainee this kernel works for (:func:`load_rubric`); here the
+reference variant (:data:`~policycomm.model.variants.REFERENCE`).
+
 >>> from policycomm.model.plan import CommunicationPlan
+>>> from policycomm.model.variants import REFERENCE
 >>> plan = CommunicationPlan("Kế hoạch thử")
 >>> plan.add("evaluation", "survey", "affected_groups", message="Khảo sát sau 3 tháng", timing="Tháng 9")
->>> result = score_plan(plan, "capstone")
+>>> result = score_plan(plan, load_rubric("capstone", REFERENCE))
 >>> result.points, result.max_points
-(2.5, 20.0)
+(3.0, 20.0)
 >>> print(result.criteria[2].feedback)
 ✔ Có hoạt động đánh giá: 2/2 điểm.
 >>> print(result.criteria[7].feedback)
@@ -36,7 +41,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -62,8 +67,10 @@ def _models():
     from pydantic import Field, model_validator
 
     from ..model.schema import Strict, Text
+    from ..model.variants import parameter_problems
 
     class Scenario(Strict):
+        locality: str | None = Field(default=None, description="the (invented) province the scenario is set in")
         budget: float = Field(gt=0, description="million VND")
         audiences: list[str] = Field(min_length=1, description="audience ids the plan must reach")
         stages: list[str] | None = Field(default=None, description="stage ids the plan must cover")
@@ -99,9 +106,18 @@ def _models():
     class Header(Strict):
         id: str
         title: Text
+        module: str | None = Field(default=None, description="the course module (seeds the trainees' variants)")
+        variants: dict[str, list[str] | list[dict[str, str]]] = Field(
+            default_factory=dict, description="the scenario's parameters, each with its values (model/variants.py)")
         step: float = Field(default=0.5, gt=0, description="points are rounded down to a multiple of this")
         scenario: Scenario
         messages: Messages | None = None
+
+        @model_validator(mode="after")
+        def _variants(self):
+            if problems := parameter_problems(self.variants):
+                raise ValueError(problems[0])
+            return self
 
     return Scenario, Criterion, Header
 
@@ -117,6 +133,7 @@ class Rubric:
     scenario: object
     criteria: tuple
     messages: object = None  # what counts as a message of an activity (the capstone's `messages`)
+    variant: dict = field(default_factory=dict, hash=False, compare=False)  # {parameter: value} that filled it
 
     @property
     def max_points(self) -> float:
@@ -135,29 +152,67 @@ def rubric_path(name: str | os.PathLike, folder: Path = RUBRIC_DIR) -> Path:
     return folder / f"{text}.yaml"
 
 
-def load_rubric(name: str | os.PathLike = "capstone") -> Rubric:
-    """Read and validate a rubric; a broken one raises :class:`RubricError` naming file, line and field."""
+def load_rubric(name: str | os.PathLike = "capstone", trainee: str | None = None) -> Rubric:
+    """Read and validate a rubric, filled with ``trainee``'s variant of its scenario (its ``variants``,
+    :mod:`policycomm.model.variants`; by default the trainee this kernel works for,
+    :func:`~policycomm.model.variants.trainee_id`); a broken one raises :class:`RubricError` naming file,
+    line and field."""
     path = rubric_path(name)
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
         raise RubricError(f"{path}: rubric file not found; rubrics live in {RUBRIC_DIR}") from None
-    return _load(path, stamp)
+    raw, parameters = read_rubric_file(path, stamp)
+    return _load(path, stamp, trainee_choice(parameters, str(raw.get("module") or ""), path.stem, trainee))
 
 
-@lru_cache(maxsize=16)
-def _load(path: Path, _stamp: int) -> Rubric:
-    from ..messages import catalogue
-    from ..model.knowledge import knowledge
-    from ..yamlfile import LINE_KEY, YamlFileError, read_yaml, validate, validate_list
+@lru_cache(maxsize=64)
+def read_rubric_file(path: Path, _stamp: int) -> tuple[dict, dict]:
+    """A rubric file as data and the parameters of its ``variants`` ({name: values}); every placeholder is
+    checked, none filled yet. A file that cannot be read, or a wrong placeholder, raises :class:`RubricError`."""
+    from ..model.variants import undefined
+    from ..yamlfile import LINE_KEY, YamlFileError, read_yaml, strip_lines
 
-    Scenario, Criterion, Header = _models()
     try:
         raw = read_yaml(path)
     except YamlFileError as exc:
         raise RubricError(str(exc)) from None
     if not isinstance(raw, dict):
         raise RubricError(f"{path}: a rubric is a mapping with 'id', 'title', 'scenario' and 'criteria'")
+    parameters = raw.get("variants") if isinstance(raw.get("variants"), dict) else {}
+    parameters = {k: v for k, v in strip_lines(parameters).items() if isinstance(v, list) and v}
+    where = f"{path}:{raw.get(LINE_KEY, 1)}: field"
+    problems = [f"{where} {p}" for key, value in raw.items() if key != "variants"
+                for p in undefined(strip_lines(value), parameters, key)]
+    if problems:
+        raise RubricError("\n".join(problems))
+    return raw, parameters
+
+
+def trainee_choice(parameters: dict, assignment: str, exercise: str, trainee: str | None = None) -> tuple[int, ...]:
+    """The index of ``trainee``'s value of each parameter (by default the trainee this kernel works for)."""
+    from ..model.variants import pick, trainee_id
+
+    trainee = trainee_id() if trainee is None else trainee
+    return tuple(pick(len(values), assignment, trainee, exercise, name) for name, values in parameters.items())
+
+
+def filled(raw: dict, parameters: dict, choice: tuple[int, ...]) -> tuple[dict, dict]:
+    """(``raw`` with its placeholders filled, {parameter: value}) for the values at the indices ``choice``."""
+    from ..model.variants import fill_all
+
+    values = {name: options[n] for (name, options), n in zip(parameters.items(), choice)}
+    return {key: value if key == "variants" else fill_all(value, values) for key, value in raw.items()}, values
+
+
+@lru_cache(maxsize=64)
+def _load(path: Path, stamp: int, choice: tuple[int, ...]) -> Rubric:
+    from ..messages import catalogue
+    from ..model.knowledge import knowledge
+    from ..yamlfile import LINE_KEY, validate, validate_list
+
+    raw, values = filled(*read_rubric_file(path, stamp), choice)
+    Scenario, Criterion, Header = _models()
     top = {k: v for k, v in raw.items() if k != "criteria"}
     header, problems = validate(Header, top, path)
     if problems:
@@ -187,7 +242,8 @@ def _load(path: Path, _stamp: int) -> Rubric:
         problems.append(f"{path}:{raw.get(LINE_KEY, '?')}: field 'criteria': a rubric needs at least one criterion")
     if problems:
         raise RubricError("\n".join(problems))
-    return Rubric(path, header.id, header.title, header.step, header.scenario, tuple(criteria), header.messages)
+    return Rubric(path, header.id, header.title, header.step, header.scenario, tuple(criteria), header.messages,
+                  values)
 
 
 # ---------------------------------------------------------------- the trainee's plan as plain data

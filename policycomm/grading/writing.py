@@ -87,7 +87,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..messages import get_language, message
-from .rubric import RUBRIC_DIR, CriterionScore, Rubric, RubricError, _round_down, rubric_path
+from .rubric import (
+    RUBRIC_DIR, CriterionScore, Rubric, RubricError, _round_down, filled, read_rubric_file, rubric_path, trainee_choice,
+)
 
 __all__ = ["WRITING_DIR", "load_writing", "writing_exercises", "assess_writing", "review_writing",
            "score_writing", "check_writing", "load_mark_scheme", "mark_scheme_markdown", "WritingScore", "Note"]
@@ -111,6 +113,7 @@ def _models():
     from pydantic import Field, model_validator
 
     from ..model.schema import Strict, Text
+    from ..model.variants import parameter_problems
 
     class Element(Strict):
         label: Text = Field(description="what the trainee reads: the thing present or missing")
@@ -202,13 +205,8 @@ def _models():
 
         @model_validator(mode="after")
         def _variants(self):
-            for name, values in self.variants.items():
-                if not re.match(r"^[a-z][a-z0-9_]*$", name):
-                    raise ValueError(f"variants: {name!r} is not a parameter name (a-z, 0-9, _)")
-                if len(values) < 2:
-                    raise ValueError(f"variants: {name!r} needs at least two values")
-                if isinstance(values[0], dict) and any(set(v) != set(values[0]) for v in values):
-                    raise ValueError(f"variants: every value of {name!r} needs the same keys")
+            if problems := parameter_problems(self.variants):
+                raise ValueError(problems[0])
             return self
 
     return Criterion, Header, MarkScheme
@@ -224,7 +222,6 @@ class WritingRubric(Rubric):
     limit: int | None
     template: str
     integrity: object
-    variant: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 def writing_exercises() -> list[str]:
@@ -240,54 +237,24 @@ def load_writing(name: str | os.PathLike, trainee: str | None = None) -> Writing
     """Read and validate a writing rubric (an id or a path), filled with ``trainee``'s variant of its scenario
     (:mod:`policycomm.model.variants`; by default the trainee this kernel works for,
     :func:`~policycomm.model.variants.trainee_id`). A broken rubric raises :class:`RubricError`."""
-    from ..model.variants import pick, trainee_id
-
     path = rubric_path(name, WRITING_DIR)
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
         raise RubricError(f"{path}: writing rubric not found; they live in {WRITING_DIR} "
                           f"({', '.join(writing_exercises())})") from None
-    raw, module, parameters = _read(path, stamp)
-    trainee = trainee_id() if trainee is None else trainee
-    choice = tuple(pick(len(values), module, trainee, path.stem, parameter)
-                   for parameter, values in parameters.items())
-    return _load(path, stamp, choice)
-
-
-@lru_cache(maxsize=32)
-def _read(path: Path, _stamp: int) -> tuple[dict, str, dict]:
-    """The rubric file as data, its module and its parameters; placeholders checked, nothing filled yet."""
-    from ..model.variants import undefined
-    from ..yamlfile import LINE_KEY, YamlFileError, read_yaml, strip_lines
-
-    try:
-        raw = read_yaml(path)
-    except YamlFileError as exc:
-        raise RubricError(str(exc)) from None
-    if not isinstance(raw, dict):
-        raise RubricError(f"{path}: a writing rubric is a mapping with 'id', 'scenario', 'template' and 'criteria'")
-    parameters = raw.get("variants") if isinstance(raw.get("variants"), dict) else {}
-    parameters = {k: v for k, v in strip_lines(parameters).items() if isinstance(v, list) and v}
-    where = f"{path}:{raw.get(LINE_KEY, 1)}: field"
-    problems = [f"{where} {p}" for key, value in raw.items() if key != "variants"
-                for p in undefined(strip_lines(value), parameters, key)]
-    if problems:
-        raise RubricError("\n".join(problems))
-    return raw, str(raw.get("module", "")), parameters
+    raw, parameters = read_rubric_file(path, stamp)
+    return _load(path, stamp, trainee_choice(parameters, str(raw.get("module", "")), path.stem, trainee))
 
 
 @lru_cache(maxsize=64)
 def _load(path: Path, stamp: int, choice: tuple[int, ...]) -> WritingRubric:
     """The rubric of ``path`` filled with the values of its parameters at the indices ``choice``."""
     from ..messages import catalogue
-    from ..model.variants import fill_all
     from ..text import PATTERNS
     from ..yamlfile import LINE_KEY, validate, validate_list
 
-    raw, _, parameters = _read(path, stamp)
-    values = {parameter: options[n] for (parameter, options), n in zip(parameters.items(), choice)}
-    raw = {key: value if key == "variants" else fill_all(value, values) for key, value in raw.items()}
+    raw, values = filled(*read_rubric_file(path, stamp), choice)
     Criterion, Header, _ = _models()
     header, problems = validate(Header, {k: v for k, v in raw.items() if k != "criteria"}, path)
     criteria, more = validate_list(Criterion, raw, "criteria", path)

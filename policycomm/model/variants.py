@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["REFERENCE", "TRAINEE_VARIABLE", "trainee_id", "username", "pick", "variant", "fill", "fill_all",
-           "placeholders", "undefined"]
+           "placeholders", "undefined", "parameter_problems"]
 
 #: the trainee id of the reference variant: the first value of every parameter (the rubric as its author reads it)
 REFERENCE = ""
@@ -81,6 +81,20 @@ def variant(parameters: Mapping[str, Sequence], assignment: str = "", trainee: s
 class _Formatter(string.Formatter):
     def format_field(self, value, format_spec):
         return SPECS[format_spec](str(value))
+
+
+def parameter_problems(parameters: Mapping[str, Sequence]) -> list[str]:
+    """What is wrong with a ``variants:`` section ({parameter: values}): a bad name, fewer than two values,
+    mapping values whose keys differ."""
+    problems = []
+    for name, values in parameters.items():
+        if not re.match(r"^[a-z][a-z0-9_]*$", name):
+            problems.append(f"variants: {name!r} is not a parameter name (a-z, 0-9, _)")
+        elif len(values) < 2:
+            problems.append(f"variants: {name!r} needs at least two values")
+        elif isinstance(values[0], Mapping) and any(set(v) != set(values[0]) for v in values):
+            problems.append(f"variants: every value of {name!r} needs the same keys")
+    return problems
 
 
 def fill(text: str, values: Mapping[str, Any]) -> str:

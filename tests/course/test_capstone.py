@@ -9,6 +9,12 @@ reads it beside the mark scheme in formgrader and grades it in the gradebook,
 while a blank one is 0 at once; the feedback explains each criterion of the
 rubric and shows no hidden test; the mark scheme and the model answer are in
 neither the release nor the feedback.
+
+Each trainee has their own variant of the scenario (province, budget, the group hard to reach:
+``capstone.yaml``, ``variants``); a student here is graded against the variant of their name ("mediocre":
+170 million VND and the rural elderly). binh.tran and hoa.le submit their own good plans and each
+other's: real ``nbgrader autograde`` and ``policycomm grade`` give the same points, full for their own,
+fewer for the swapped ones.
 """
 from __future__ import annotations
 
@@ -49,8 +55,8 @@ MEDIOCRE_PLAN = [
     row("implementation", "commune_radio", "elderly_rural"),
     row("evaluation", "press", "affected_groups", "Tổng kết", "Cuối năm"),
 ]
-#: student -> the automatic points the plan must get
-EXPECTED = {"strong": 20.0, "mediocre": 10.5, "empty": 0.0}
+#: student -> the automatic points the plan must get (the mediocre plan goes over the student's 170 million)
+EXPECTED = {"strong": 20.0, "mediocre": 14.0, "empty": 0.0}
 
 
 def nbgrader(course: Path, *args: str) -> str:
@@ -248,8 +254,8 @@ def test_feedback_explains_each_criterion_and_shows_the_answers_without_hidden_t
     from policycomm.grading.rubric import load_rubric
 
     mediocre = text_of(feedback_page(capstone, "mediocre"))
-    assert "Tổng: 10.5/20 điểm." in mediocre
-    assert "Có tiếng dân tộc cho đồng bào cần: 0/2 điểm." in mediocre
+    assert "Tổng: 14/20 điểm." in mediocre
+    assert "Trong ngân sách: 0/2 điểm. Kế hoạch tốn 200 triệu đồng, vượt ngân sách 170 triệu đồng." in mediocre
     for criterion in load_rubric("capstone").criteria:
         assert f"{criterion.title.vi}:" in mediocre, criterion.id
     assert "rubric=" not in mediocre and "HIDDEN TESTS" not in mediocre
@@ -275,3 +281,81 @@ def test_the_mark_scheme_and_model_answer_reach_the_lecturer_and_never_the_train
     assert "Phần giảng viên chấm (4 điểm)" in text_of(feedback_page(capstone, "strong"))
     lecturer = text_of(formgrader_page(capstone, "strong"))  # formgrader: the answer beside the mark scheme
     assert REFLECTION in lecturer and "Hướng dẫn chấm" in lecturer and model_answer in lecturer
+
+
+# ---------------------------------------------------------------- each trainee against their own variant
+
+#: two trainees whose variants differ in budget and in the group hard to reach
+TRAINEES = ("binh.tran", "hoa.le")
+HARD_TO_REACH = {"ethnic_mountain", "elderly_rural"}
+TALK_SHOW = row("drafting", "talk_show", "affected_groups",
+                "Tọa đàm trên truyền hình tỉnh: chuyên gia trả lời góp ý về dự thảo", "Tháng 6")
+
+
+def own_plan(trainee: str) -> list[dict]:
+    """A good plan for ``trainee``'s own scenario: the model plan without the rows for the group hard to
+    reach that is not theirs, and a talk show (35 million) when their budget allows it."""
+    from policycomm.forms.keys import answer_key
+    from policycomm.grading.rubric import load_rubric
+
+    scenario = load_rubric("capstone", trainee).scenario
+    rows = [r for r in answer_key(source_notebook())[PLAN] if r["audience"] not in HARD_TO_REACH - set(scenario.audiences)]
+    return rows + [TALK_SHOW] * (scenario.budget >= 175)
+
+
+def auto_scores(course: Path) -> dict[tuple[str, str], float]:
+    """(student, assignment) -> the automatic points of the plan's graded cell."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="policycomm") as gradebook:
+        return {(student, assignment): gradebook.find_grade("cau_1_kiem_tra", NOTEBOOK[:-6], assignment,
+                                                            student).auto_score
+                for student in TRAINEES for assignment in (ASSIGNMENT, "swap")}
+
+
+@pytest.fixture(scope="module")
+def variants_graded(tmp_path_factory):
+    """(points by real nbgrader autograde, points by policycomm grade) of the trainees' own and swapped plans."""
+    from policycomm.forms.keys import write_answers
+    from policycomm.grading.cohort import grade_cohort
+
+    course = tmp_path_factory.mktemp("variants") / "course"
+    (course / "source").mkdir(parents=True)
+    shutil.copy(COURSE / "nbgrader_config.py", course)
+    for assignment in (ASSIGNMENT, "swap"):  # the same notebook: the variant is drawn for the capstone
+        shutil.copytree(COURSE / "source" / ASSIGNMENT, course / "source" / assignment)
+        nbgrader(course, "generate_assignment", assignment, "--force")
+    me, other = TRAINEES
+    for trainee, neighbour in ((me, other), (other, me)):
+        for assignment, plan in ((ASSIGNMENT, own_plan(trainee)), ("swap", own_plan(neighbour))):
+            target = course / "submitted" / trainee / assignment
+            target.mkdir(parents=True)
+            shutil.copy(course / "release" / assignment / NOTEBOOK, target / NOTEBOOK)
+            write_answers(target, NOTEBOOK, {PLAN: plan})
+    reference = course.parent / "reference"
+    shutil.copytree(course, reference)
+    for assignment in (ASSIGNMENT, "swap"):
+        nbgrader(reference, "autograde", assignment)
+    assert grade_cohort(str(course), progress=False).graded == 4
+    return auto_scores(reference), auto_scores(course)
+
+
+def test_two_trainees_have_different_scenarios_and_plans():
+    from policycomm.grading.rubric import load_rubric
+
+    mine, theirs = (load_rubric("capstone", trainee).scenario for trainee in TRAINEES)
+    assert mine.budget != theirs.budget and set(mine.audiences) != set(theirs.audiences)
+    assert own_plan(TRAINEES[0]) != own_plan(TRAINEES[1])
+
+
+def test_nbgrader_and_policycomm_grade_give_each_trainee_the_same_points(variants_graded):
+    nbgrader_points, policycomm_points = variants_graded
+    assert policycomm_points == nbgrader_points
+
+
+@pytest.mark.parametrize("grader", ["nbgrader autograde", "policycomm grade"])
+def test_own_plans_get_full_points_and_swapped_ones_lose_points(variants_graded, grader):
+    points = dict(zip(["nbgrader autograde", "policycomm grade"], variants_graded))[grader]
+    for trainee in TRAINEES:
+        assert points[(trainee, ASSIGNMENT)] == 20.0, trainee
+        assert points[(trainee, "swap")] <= 16, (trainee, points[(trainee, "swap")])

@@ -158,3 +158,69 @@ def test_the_answer_key_fills_model_answers_for_a_trainee():
     for trainee in ("binh.tran", "dung.vo"):
         number = load_writing("press-release", trainee).variant["duong_day"]["so"]
         assert answer_key(notebook, trainee) == {"m04-cau-8": f"Gọi {number}.", "m04-cau-1": "B"}
+
+
+# ---------------------------------------------------------------- the capstone's plan
+
+CAPSTONE = "course/source/09-bai-cuoi-khoa/09-bai-cuoi-khoa.ipynb"
+
+
+def capstone_key() -> list[dict]:
+    from pathlib import Path
+
+    from policycomm.forms.keys import answer_key
+
+    notebook = nbformat.read(Path(__file__).resolve().parents[2] / CAPSTONE, as_version=4)
+    return answer_key(notebook)["m09-ke-hoach"]
+
+
+def test_two_trainees_get_different_capstone_scenarios_and_a_cohort_gets_every_one():
+    from policycomm.grading.rubric import load_rubric
+
+    mine, theirs = (load_rubric("capstone", trainee) for trainee in ("binh.tran", "hoa.le"))
+    assert mine.variant != theirs.variant
+    assert (mine.scenario.budget, mine.scenario.audiences) != (theirs.scenario.budget, theirs.scenario.audiences)
+    seen = {tuple(load_rubric("capstone", trainee).variant.values()) for trainee in COHORT[:80]}
+    assert len(seen) >= 30  # of 6 × 3 × 2 = 36
+
+
+def test_every_capstone_variant_is_a_valid_scenario_the_model_plan_gets_full_points_in():
+    """Each variant names a province, a budget and exactly one group hard to reach, mostly offline, in its
+    scenario text and its audiences; the notebook's model plan is right for every trainee."""
+    from policycomm import forms
+    from policycomm.grading.rubric import load_rubric, score_plan
+    from policycomm.model.lookup import audience
+
+    key = capstone_key()
+    for trainee in [REFERENCE] + COHORT[:40]:
+        rubric = load_rubric("capstone", trainee)
+        scenario, values = rubric.scenario, rubric.variant
+        assert scenario.locality == values["tinh"] and f"Tỉnh {values['tinh']} " in rubric.messages.scenario_text
+        assert scenario.budget == float(values["ngan_sach"])
+        hard = [a for a in scenario.audiences if audience(a).often_offline]
+        assert hard == [values["nhom"]], trainee
+        plan = forms.plan_of(key, budget=scenario.budget, audiences=scenario.audiences)
+        assert plan.total_cost() <= scenario.budget
+        assert score_plan(plan, rubric).points == rubric.max_points == 20, trainee
+
+
+def test_a_plan_made_for_another_capstone_variant_loses_points():
+    """A plan without the trainee's group hard to reach loses points; a plan that spends 180 million (the model
+    plan and a talk show) gets every point with a budget of 200 and loses some with a smaller one."""
+    from policycomm import forms
+    from policycomm.grading.rubric import load_rubric, score_plan
+
+    key = capstone_key()
+    talk_show = {**key[6], "channels": ["talk_show"], "message": "Tọa đàm truyền hình: trả lời góp ý về dự thảo"}
+    budgets = set()
+    for trainee in COHORT[:20]:
+        rubric = load_rubric("capstone", trainee)
+        scenario = rubric.scenario
+        elsewhere = [r for r in key if r["audience"] != rubric.variant["nhom"]]
+        assert score_plan(forms.plan_of(elsewhere, budget=scenario.budget, audiences=scenario.audiences),
+                          rubric).points < 20, trainee
+        spender = forms.plan_of(key + [talk_show], budget=scenario.budget, audiences=scenario.audiences)
+        assert spender.total_cost() == 180
+        assert (score_plan(spender, rubric).points == 20) == (scenario.budget >= 180), trainee
+        budgets.add(scenario.budget)
+    assert budgets == {150, 170, 200}
