@@ -66,8 +66,7 @@ def _models():
     """The pydantic models of a rubric file (pydantic is imported only when a rubric is read)."""
     from pydantic import Field, model_validator
 
-    from ..model.schema import Strict, Text
-    from ..model.variants import parameter_problems
+    from ..model.schema import Strict, Text, Varied
 
     class Scenario(Strict):
         locality: str | None = Field(default=None, description="the (invented) province the scenario is set in")
@@ -103,21 +102,13 @@ def _models():
         min_share: float = Field(default=0.5, gt=0, le=1)
         cap: float = Field(default=0.25, ge=0, le=1)
 
-    class Header(Strict):
+    class Header(Varied):
         id: str
         title: Text
         module: str | None = Field(default=None, description="the course module (seeds the trainees' variants)")
-        variants: dict[str, list[str] | list[dict[str, str]]] = Field(
-            default_factory=dict, description="the scenario's parameters, each with its values (model/variants.py)")
         step: float = Field(default=0.5, gt=0, description="points are rounded down to a multiple of this")
         scenario: Scenario
         messages: Messages | None = None
-
-        @model_validator(mode="after")
-        def _variants(self):
-            if problems := parameter_problems(self.variants):
-                raise ValueError(problems[0])
-            return self
 
     return Scenario, Criterion, Header
 

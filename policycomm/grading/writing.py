@@ -112,8 +112,7 @@ def _models():
 
     from pydantic import Field, model_validator
 
-    from ..model.schema import Strict, Text
-    from ..model.variants import parameter_problems
+    from ..model.schema import Strict, Text, Varied
 
     class Element(Strict):
         label: Text = Field(description="what the trainee reads: the thing present or missing")
@@ -191,10 +190,8 @@ def _models():
                 raise ValueError(f"the items add up to {total:g} points, not {self.points:g}")
             return self
 
-    class Header(Strict):
+    class Header(Varied):
         id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-        variants: dict[str, list[str] | list[dict[str, str]]] = Field(
-            default_factory=dict, description="the scenario's parameters, each with its values (model/variants.py)")
         title: Text
         module: str = Field(pattern=r"^\d\d-[a-z0-9-]+$", description="the course module the exercise fits")
         step: float = Field(default=0.5, gt=0)
@@ -202,12 +199,6 @@ def _models():
         scenario: Text
         template: str = Field(min_length=1)
         integrity: Integrity = Field(default_factory=Integrity)
-
-        @model_validator(mode="after")
-        def _variants(self):
-            if problems := parameter_problems(self.variants):
-                raise ValueError(problems[0])
-            return self
 
     return Criterion, Header, MarkScheme
 

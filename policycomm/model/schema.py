@@ -23,6 +23,22 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Varied(Strict):
+    """Base of a rubric with a ``variants:`` section: each parameter of its scenario with the values a trainee's
+    variant is drawn from (:mod:`policycomm.model.variants`)."""
+
+    variants: dict[str, list[str] | list[dict[str, str]]] = Field(
+        default_factory=dict, description="the scenario's parameters, each with its values (model/variants.py)")
+
+    @model_validator(mode="after")
+    def _variants(self):
+        from .variants import parameter_problems
+
+        if problems := parameter_problems(self.variants):
+            raise ValueError(problems[0])
+        return self
+
+
 class Text(Strict):
     """A text in both languages."""
 
