@@ -349,32 +349,52 @@ def _answer_dialog(page, artifacts_dir: Path, seen: list[str]) -> None:
     dialog.first.wait_for(state="detached", timeout=30_000)
 
 
-def _refresh_start_page(page, expected: str, artifacts_dir: Path) -> str:
+def _run_all_cells(page) -> None:
+    """Run the notebook on screen from its menu (Chạy → run all cells): no keyboard focus needed."""
+    page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Chạy").first.click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").first.click()
+
+
+def _refresh_start_page(page, expected: str, artifacts_dir: Path, server_log: Path) -> str:
     """Do what the page asks (click the table, press Shift + Enter) until the table shows ``expected``.
 
-    Keys that reach a kernel still connecting clear the table and run nothing: then select the cell again
-    from the text above it (click it, arrow down) and press again. Clicking the table leaves the code folded."""
+    Keys that reach a kernel still connecting clear the table and run nothing: then run the page from the
+    menu (Chạy → run all cells), and if that does not help either, reload the page (F5) and run it from the
+    menu again, as a trainee would. Clicking the table leaves the code folded. On failure the message holds
+    what each attempt left on screen (prompt, toolbar) and the end of the server's log; screenshots go to
+    the artefacts."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     dialogs: list[str] = []
+    attempts: list[str] = []
+    code_cell = f"{PANEL} .jp-CodeCell"
     for attempt in range(4):
+        if attempt >= 2:
+            page.once("dialog", lambda dialog: dialog.accept())  # "leave the page?" with unsaved changes
+            page.reload()
+            page.wait_for_selector(code_cell, timeout=180_000)
         _wait_for_idle_kernel(page)
         _answer_dialog(page, artifacts_dir, dialogs)
         if attempt == 0:
             page.locator(f"{TABLE} td").first.click()
+            page.keyboard.press("Shift+Enter")
         else:
-            page.locator(f"{PANEL} .jp-MarkdownCell").first.click()
-            page.keyboard.press("ArrowDown")
-        page.keyboard.press("Shift+Enter")
+            _run_all_cells(page)
         try:
             page.wait_for_selector(f"{TABLE} >> text={expected}", timeout=90_000)
         except PlaywrightTimeout:
+            prompt = page.locator(f"{code_cell} .jp-InputPrompt").first.inner_text()
+            toolbar = " ".join(page.locator(f"{PANEL} .jp-Toolbar").first.inner_text().split())
+            attempts.append(f"attempt {attempt}: prompt {prompt!r}, toolbar {toolbar!r}")
+            page.screenshot(path=str(artifacts_dir / f"start-page-{expected}-{attempt}.png"))
             continue
-        assert not page.locator(f"{PANEL} .jp-CodeCell .cm-content").first.is_visible(), "the code unfolded"
+        assert not page.locator(f"{code_cell} .cm-content").first.is_visible(), "the code unfolded"
         return page.locator(TABLE).inner_text()
-    shown = page.locator(f"{PANEL} .jp-CodeCell").first.inner_text()
+    shown = page.locator(code_cell).first.inner_text()
+    log = server_log.read_text(encoding="utf-8", errors="replace")[-3000:] if server_log.exists() else ""
     raise AssertionError(f"the start page never showed {expected!r}; its cell shows:\n{shown}\n"
-                         f"dialogs answered on the way: {dialogs}")
+                         f"dialogs answered on the way: {dialogs}\n" + "\n".join(attempts) +
+                         f"\nthe server's log ends with:\n{log}")
 
 
 @pytest.mark.browser
@@ -417,7 +437,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
 
         page.goto(f"{url}/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb?token={TOKEN}")
         page.wait_for_selector(TABLE, timeout=180_000)
-        table = _refresh_start_page(page, "đã nộp", artifacts_dir)
+        table = _refresh_start_page(page, "đã nộp", artifacts_dir, run_dir.parent / "open.log")
         assert "3 / 3 câu" in table
         page.screenshot(path=str(artifacts_dir / "3-start-page-submitted.png"))
 
@@ -428,7 +448,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
                                                                          "assignment_id": MODULES[0]})
         assert fetched["success"], fetched
 
-        table = _refresh_start_page(page, "đã chấm", artifacts_dir)
+        table = _refresh_start_page(page, "đã chấm", artifacts_dir, run_dir.parent / "open.log")
         assert "đã chấm: 2 / 3 điểm" in table and "Xem nhận xét" in table
         page.screenshot(path=str(artifacts_dir / "4-start-page-graded.png"))
         page.click(f"{TABLE} a:has-text('Xem nhận xét')")
