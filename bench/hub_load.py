@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "hub")]
 
 from hubkit import (assignment_action, credentials, lecturer_course, log_in, nbgrader, new_logins,  # noqa: E402
-                    policycomm, python_reachable, remove_users, start_server, wait_for)
+                    policycomm, remove_users, start_hub, start_server, stop_hub, wait_for)
 
 STEPS = ("login", "server start", "fetch", "submit")
 ASSIGNMENT = "m00"
@@ -138,7 +138,8 @@ def kill_users_processes(names: list[str]) -> None:
             continue
 
 
-def stop_hub(server: subprocess.Popen) -> None:
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop the hub, killing it when it takes more than three minutes."""
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)  # the hub stops the trainees' servers as it stops
         try:
@@ -153,6 +154,7 @@ def run(trainees: int = 130, budget: float = 600, concurrency: int = 10, out=sys
     if os.geteuid() != 0:
         sys.exit("the load test creates system users for its trainees: run it as root")
     names = new_logins(trainees + 1)
+    (grader,) = new_logins(1, "gr")
     anchor_name, class_names = names[0], names[1:]
     work = Path(tempfile.mkdtemp(prefix="policycomm-hubload-"))
     os.chmod(work, 0o755)  # trainees pass through to the exchange
@@ -174,10 +176,7 @@ def run(trainees: int = 130, budget: float = 600, concurrency: int = 10, out=sys
         from policycomm.hub.server import free_port
 
         port = free_port()
-        with open(log, "w") as hub_log:
-            server = subprocess.Popen(python_reachable(policycomm("hub", "start", "--folder", hub, "--port", port,
-                                                                  "--ip", "127.0.0.1")),
-                                      stdout=hub_log, stderr=subprocess.STDOUT, start_new_session=True)
+        server = start_hub(hub, port, log, grader, course)
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/hub/login", server, log)
         for step in (["generate_assignment", ASSIGNMENT, "--force"],
@@ -218,7 +217,8 @@ def run(trainees: int = 130, budget: float = 600, concurrency: int = 10, out=sys
     finally:
         try:
             if server is not None:
-                stop_hub(server)
+                stop_server(server)
+            stop_hub(None, hub, grader)  # the gradebook, if it outlived the hub, and the grader's user
         finally:
             kill_users_processes(names)
             remove_users(names)

@@ -14,7 +14,9 @@ import os
 import subprocess
 import sys
 
-from ..messages import message
+from ..assign.course import DEFAULT_COURSE
+from ..messages import CodedError, message
+from .grading import GRADER
 
 
 def register(subparsers) -> None:
@@ -32,6 +34,9 @@ def register(subparsers) -> None:
     start.add_argument("--port", type=int, default=8000, help=message("hub_help_port"))
     start.add_argument("--ip", default="0.0.0.0", help=message("hub_help_ip"))
     start.add_argument("--lecturer", action="append", default=[], metavar="LOGIN", help=message("hub_help_lecturer"))
+    start.add_argument("--course", default=str(DEFAULT_COURSE), help=message("hub_help_course"))
+    start.add_argument("--db-url", help=message("hub_help_db_url"))
+    start.add_argument("--grader", default=GRADER, metavar="USER", help=message("hub_help_grader"))
     start.set_defaults(func=run_start)
 
 
@@ -91,12 +96,12 @@ def run_roster(args) -> int:
 
 def run_start(args) -> int:
     """Handler of ``policycomm hub start``: 1 when the server cannot start (otherwise JupyterHub runs here)."""
-    from .server import CONFIG_FILE, HubError, start
+    from .server import CONFIG_FILE, start
 
     print(message("hub_starting", config=os.path.join(os.path.abspath(args.folder), CONFIG_FILE)), flush=True)
     try:
-        start(args.folder, args.port, args.ip, args.lecturer)
-    except HubError as exc:
+        start(args.folder, args.port, args.ip, args.lecturer, args.course, args.grader, args.db_url)
+    except CodedError as exc:  # the server's, the gradebook's, the lecturers' side: each says what to do
         print(str(exc), file=sys.stderr)
         return 1
     return 0

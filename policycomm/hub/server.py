@@ -13,8 +13,11 @@ runs as the system user of the same name (``policycomm hub roster
 (:mod:`policycomm.hub.trainee`). The proxy is configurable-http-proxy from npm
 (``make hub-deps``).
 
+The lecturers' side (the course folder, formgrader, the gradebook) is
+:mod:`policycomm.hub.grading`.
+
 >>> print(config_text(8000, ["gv01"]).splitlines()[-1])
-configure(c, port=8000, ip='0.0.0.0', lecturers=['gv01'])
+configure(c, port=8000, ip='0.0.0.0', lecturers=['gv01'], grader='policycomm-grader', db_url=None)
 """
 from __future__ import annotations
 
@@ -25,8 +28,10 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+from ..assign.course import COURSE_ID, DEFAULT_COURSE
 from ..messages import CodedError
 from ..trainee.start import START_PAGE
+from .grading import GRADER, Grading
 from .trainee import EXCHANGE_VARIABLE
 
 CONFIG_FILE = "jupyterhub_config.py"
@@ -64,7 +69,8 @@ def check_reachable(path: str) -> None:
             raise HubError("hub_private_folder", folder=folder, path=path)
 
 
-def configure(c, port: int, ip: str = "0.0.0.0", lecturers: list[str] = ()) -> None:
+def configure(c, port: int, ip: str = "0.0.0.0", lecturers: list[str] = (), grader: str = GRADER,
+              db_url: str | None = None) -> None:
     """Set JupyterHub's configuration ``c`` for a class (called from the folder's ``jupyterhub_config.py``)."""
     folder = os.getcwd()
     c.JupyterHub.bind_url = f"http://{ip}:{port}"
@@ -81,19 +87,27 @@ def configure(c, port: int, ip: str = "0.0.0.0", lecturers: list[str] = ()) -> N
     c.Spawner.environment = {EXCHANGE_VARIABLE: os.path.join(folder, EXCHANGE)}
     c.Spawner.default_url = f"/lab/tree/{quote(START_PAGE)}"
     c.Spawner.start_timeout = c.Spawner.http_timeout = 120  # a busy classroom machine starts servers slowly
+    Grading(folder, grader, db_url).configure(c, lecturers, free_port())
 
 
-def config_text(port: int, lecturers: list[str], ip: str = "0.0.0.0") -> str:
+def config_text(port: int, lecturers: list[str], ip: str = "0.0.0.0", grader: str = GRADER,
+                db_url: str | None = None) -> str:
     """The documented ``jupyterhub_config.py`` of a class server."""
     return ("# The class server of the policycomm course (JupyterHub), written by `policycomm hub start`.\n"
             "# port: where trainees open the course, http://<this machine>:<port>; ip: 0.0.0.0 listens on every\n"
-            "# network, 127.0.0.1 on this machine only; lecturers: login names with the hub's admin page.\n"
-            "# Accounts: `sudo policycomm hub roster FILE --hub-db-url sqlite:///<this folder>/jupyterhub.sqlite\n"
-            "# --system-users` (each trainee's JupyterLab runs as the system user of the same name).\n"
+            "# network, 127.0.0.1 on this machine only; lecturers: login names with the hub's admin page and\n"
+            f"# formgrader, http://<this machine>:<port>/services/{COURSE_ID}/formgrader, where the course folder\n"
+            "# (course/ here) is open in JupyterLab, run as the system user `grader`, who owns that folder.\n"
+            "# db_url: the gradebook, an existing PostgreSQL (SQLAlchemy URL); None runs a private one, gradebook/\n"
+            "# here, reached by the grader (and root) only. This file is root's alone (the address may hold a password).\n"
+            "# Accounts: `sudo policycomm hub roster FILE --course course --hub-db-url\n"
+            "# sqlite:///<this folder>/jupyterhub.sqlite --system-users` (each trainee's JupyterLab runs as the\n"
+            "# system user of the same name).\n"
             "# Any JupyterHub setting may follow the configure() line, e.g. c.Spawner.mem_limit = '1G'.\n"
             "c = get_config()  # noqa: F821\n"
             "from policycomm.hub.server import configure  # noqa: E402\n\n"
-            f"configure(c, port={port}, ip={ip!r}, lecturers={sorted(lecturers)!r})\n")
+            f"configure(c, port={port}, ip={ip!r}, lecturers={sorted(lecturers)!r}, grader={grader!r}, "
+            f"db_url={db_url!r})\n")
 
 
 def load_config(folder: str):
@@ -116,19 +130,30 @@ def lecturer_accounts(config) -> dict[str, str]:
     return add_hub_accounts(lecturers, config.JupyterHub.db_url) if lecturers else {}
 
 
-def start(folder: str, port: int, ip: str, lecturers: list[str]) -> None:
-    """Write the folder's configuration if it has none, check what JupyterHub needs, print the passwords of
-    new lecturer accounts, and become JupyterHub (this process is replaced; it does not return)."""
+def write_config(folder: str, text: str) -> None:
+    """Write the folder's configuration the first time (later it is the lecturer's); root's alone either way."""
+    path = os.path.join(folder, CONFIG_FILE)
+    if not os.path.exists(path):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    os.chmod(path, 0o600)
+
+
+def start(folder: str, port: int, ip: str, lecturers: list[str], course: str = str(DEFAULT_COURSE),
+          grader: str = GRADER, db_url: str | None = None) -> None:
+    """Write the folder's configuration if it has none, check what JupyterHub needs, prepare the lecturers'
+    side, print the passwords of new lecturer accounts, and become JupyterHub (this process is replaced; it
+    does not return). The options are those the configuration is written with the first time."""
     from urllib.parse import urlsplit
 
     from ..messages import message
+    from . import gradebook
 
     folder = os.path.abspath(folder)
+    if db_url:
+        gradebook.check(db_url)  # before anything is written
     os.makedirs(folder, exist_ok=True)
-    config_path = os.path.join(folder, CONFIG_FILE)
-    if not os.path.exists(config_path):
-        with open(config_path, "w", encoding="utf-8") as handle:
-            handle.write(config_text(port, lecturers, ip))
+    write_config(folder, config_text(port, lecturers, ip, grader, db_url))
     if shutil.which("configurable-http-proxy") is None:
         raise HubError("hub_no_proxy")
     exchange = os.path.join(folder, EXCHANGE)
@@ -139,11 +164,15 @@ def start(folder: str, port: int, ip: str, lecturers: list[str]) -> None:
     config = load_config(folder)
     url = urlsplit(config.JupyterHub.bind_url)
     check_port(url.hostname or "0.0.0.0", url.port or 8000)
+    grading = Grading.of(config)
+    grading.prepare(os.path.abspath(course))
     os.umask(0o077)  # the database (password hashes) and the secrets are root's alone
     if os.path.exists(os.path.join(folder, DATABASE)):
         os.chmod(os.path.join(folder, DATABASE), 0o600)
     for username, password in lecturer_accounts(config).items():
         print(message("hub_lecturer_account", username=username, password=password))
+    print(message("hub_formgrader", url=f"{config.JupyterHub.bind_url}/services/{COURSE_ID}/formgrader",
+                  course=grading.course_dir))
     jupyterhub = os.path.join(os.path.dirname(sys.executable), "jupyterhub")
     os.chdir(folder)
     sys.stdout.flush()

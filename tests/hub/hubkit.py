@@ -8,6 +8,7 @@ import pwd
 import secrets
 import shlex
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -80,6 +81,33 @@ def wait_for(url: str, server: subprocess.Popen, log) -> None:
     pytest.fail(f"the class server did not answer at {url}:\n{log.read_text()[-3000:]}")
 
 
+def start_hub(hub: Path, port: int, log: Path, grader: str, course: Path, *options) -> subprocess.Popen:
+    """``policycomm hub start`` in the background on 127.0.0.1:``port``, where other users reach this Python, with
+    the grader's system user ``grader`` (created by the start; :func:`stop_hub` removes it) and ``course`` as the
+    lecturers' course; its output goes to ``log``."""
+    with open(log, "w") as out:
+        return subprocess.Popen(python_reachable(policycomm("hub", "start", "--folder", hub, "--port", port,
+                                                            "--ip", "127.0.0.1", "--grader", grader, "--course",
+                                                            course, *options)),
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop_hub(server: subprocess.Popen | None, hub: Path, grader: str) -> None:
+    """Stop the hub (JupyterHub stops the trainees' servers and its services as it stops), then the private
+    gradebook if it outlived it (by the pid it wrote), and remove the grader's system user."""
+    try:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=120)
+        postmaster = hub / "gradebook" / "postmaster.pid"
+        if postmaster.exists():
+            os.kill(int(postmaster.read_text().split()[0]), signal.SIGQUIT)
+    except (ProcessLookupError, ValueError):
+        pass
+    finally:
+        remove_users([grader])
+
+
 def log_in(base: str, username: str, password: str):
     """POST the hub's login form as a browser does; the response (not followed) and the session."""
     import requests
@@ -91,11 +119,11 @@ def log_in(base: str, username: str, password: str):
     return answer, session
 
 
-def new_logins(count: int) -> list[str]:
-    """Login names no system user has yet (the roster creates them as system users)."""
+def new_logins(count: int, prefix: str = "hv") -> list[str]:
+    """Login names no system user has yet (the roster creates them as system users; ``gr``: the hub's grader)."""
     names = []
     while len(names) < count:
-        name = f"hv{secrets.randbelow(10 ** 6):06d}"
+        name = f"{prefix}{secrets.randbelow(10 ** 6):06d}"
         try:
             pwd.getpwnam(name)
         except KeyError:
@@ -107,6 +135,17 @@ def remove_users(names: list[str]) -> None:
     """Delete the system users (and homes) a test created."""
     for name in names:
         subprocess.run(["userdel", "--force", "--remove", name], capture_output=True)
+
+
+def run_as(name: str, *command: str, cwd=None) -> subprocess.CompletedProcess:
+    """Run ``command`` as the system user ``name`` (their uid and group only), in their home, where the hub runs
+    the trainees' servers."""
+    user = pwd.getpwnam(name)
+    env = {"HOME": user.pw_dir, "USER": name, "LOGNAME": name, "PATH": os.environ["PATH"], "LANG": "C.UTF-8",
+           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    as_user = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--", *command]
+    return subprocess.run(python_reachable(as_user), env=env, cwd=cwd or user.pw_dir, capture_output=True,
+                          text=True, timeout=600)
 
 
 def credentials(roster_output: str) -> dict[str, str]:
@@ -126,6 +165,25 @@ def lecturer_course(folder: Path) -> Path:
     (folder / "source" / "m00").mkdir(parents=True)
     (folder / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n")
     nb = new_notebook(cells=[new_markdown_cell("# Bài 00. Làm quen"), new_code_cell("print('Xin chào')")])
+    nbformat.write(nb, folder / "source" / "m00" / "bai.ipynb")
+    return folder
+
+
+def graded_course(folder: Path) -> Path:
+    """A one-assignment nbgrader course of the class server's course id whose one answer (``answer = 42``) is
+    worth one autograded point."""
+    from policycomm.assign.course import COURSE_ID
+
+    def cell(source: str, **nbgrader):
+        return new_code_cell(source, metadata={"nbgrader": {"schema_version": 3, "locked": False, "solution": False,
+                                                            "grade": False, **nbgrader}})
+
+    (folder / "source" / "m00").mkdir(parents=True)
+    (folder / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n")
+    nb = new_notebook(cells=[new_markdown_cell("# Bài 00. Làm quen"),
+                             cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION", solution=True, grade_id="answer"),
+                             cell("assert answer == 42", grade=True, locked=True, points=1, grade_id="check")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, folder / "source" / "m00" / "bai.ipynb")
     return folder
 

@@ -11,32 +11,19 @@ from __future__ import annotations
 import json
 import os
 import pwd
-import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from hubkit import (assignment_action, credentials, lecturer_course, log_in, nbgrader, new_logins, policycomm,
-                    python_reachable, remove_users, start_server, wait_for)
+                    remove_users, run_as, start_hub, start_server, stop_hub, wait_for)
 from policycomm.hub.server import free_port
 from policycomm.trainee.start import START_PAGE
 
 pytestmark = pytest.mark.slow
-
-
-def run_as(name: str, *command: str, cwd=None) -> subprocess.CompletedProcess:
-    """Run ``command`` as the system user ``name`` (their uid and group only), in their home, where the hub runs
-    the trainees' servers."""
-    user = pwd.getpwnam(name)
-    env = {"HOME": user.pw_dir, "USER": name, "LOGNAME": name, "PATH": os.environ["PATH"], "LANG": "C.UTF-8",
-           "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
-    as_user = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--", *command]
-    return subprocess.run(python_reachable(as_user), env=env, cwd=cwd or user.pw_dir, capture_output=True,
-                          text=True, timeout=300)
 
 
 def server_uids(name: str) -> set[int]:
@@ -65,6 +52,7 @@ def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(t
                       f"{b},Trần Văn Bình,UBND phường Hà Đông,\n", encoding="utf-8-sig")
     port = free_port()
     log = tmp_path / "hub.log"
+    (grader,) = new_logins(1, "gr")
     server = None
     try:
         enrolled = subprocess.run(policycomm("hub", "roster", roster, "--course", course, "--system-users",
@@ -78,9 +66,7 @@ def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(t
             assert home.stat().st_uid == pwd.getpwnam(name).pw_uid
             assert stat.S_IMODE(home.stat().st_mode) == 0o700
 
-        with open(log, "w") as out:
-            server = subprocess.Popen(python_reachable(policycomm("hub", "start", "--folder", hub, "--port", port,
-                                                                  "--ip", "127.0.0.1")), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        server = start_hub(hub, port, log, grader, course)
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/hub/login", server, log)
         exchange = hub / "exchange"
@@ -103,6 +89,9 @@ def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(t
             extensions = config["ServerApp"]["jpserver_extensions"]
             assert not extensions["nbgrader.server_extensions.formgrader"]  # the lecturer's tools are off
             assert not extensions["nbgrader.server_extensions.course_list"]
+            disabled = json.loads((homes[name] / ".jupyter" / "labconfig" / "page_config.json").read_text())
+            assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"} <= {
+                plugin for plugin, off in disabled["disabledExtensions"].items() if off}
             assert "policycomm.trainee" in (homes[name] / ".ipython" / "profile_default"
                                             / "ipython_kernel_config.py").read_text()
 
@@ -126,8 +115,6 @@ def test_each_trainee_works_as_their_own_user_and_submits_through_the_exchange(t
         assert not (course / "submitted" / b).exists()
     finally:
         try:
-            if server is not None and server.poll() is None:
-                os.killpg(server.pid, signal.SIGTERM)  # the hub stops the trainees' servers as it stops
-                server.wait(timeout=120)
+            stop_hub(server, hub, grader)  # the hub stops the trainees' servers as it stops
         finally:
             remove_users([a, b])

@@ -7,14 +7,14 @@ machine's may sit in root's home, and the test changes nothing outside its own t
 from __future__ import annotations
 
 import os
-import signal
 import stat
 import subprocess
 import sys
 
 import pytest
 
-from hubkit import credentials, log_in, policycomm, python_reachable, wait_for
+from hubkit import (credentials, lecturer_course, log_in, new_logins, policycomm, python_reachable, start_hub, stop_hub,
+                    wait_for)
 from policycomm.hub.server import free_port
 
 pytestmark = pytest.mark.slow
@@ -34,10 +34,8 @@ def test_a_trainee_from_the_roster_logs_in_and_a_taken_port_is_named(tmp_path, h
 
     port = free_port()
     log = tmp_path / "hub.log"
-    with open(log, "w") as out:
-        server = subprocess.Popen(python_reachable(policycomm("hub", "start", "--folder", hub, "--port", port,
-                                                              "--ip", "127.0.0.1", "--lecturer", "gv01")),
-                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    (grader,) = new_logins(1, "gr")
+    server = start_hub(hub, port, log, grader, lecturer_course(tmp_path / "lecturer"), "--lecturer", "gv01")
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/hub/login", server, log)
@@ -62,10 +60,9 @@ def test_a_trainee_from_the_roster_logs_in_and_a_taken_port_is_named(tmp_path, h
         assert again.returncode == 1
         assert f"Cổng {port} đang được chương trình khác dùng" in again.stderr and "Traceback" not in again.stderr
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        stop_hub(server, hub, grader)
     assert "configure(c, port=" in (hub / "jupyterhub_config.py").read_text()
-    for secret in ("jupyterhub.sqlite", "jupyterhub_cookie_secret"):
+    for secret in ("jupyterhub.sqlite", "jupyterhub_cookie_secret", "jupyterhub_config.py"):
         assert stat.S_IMODE((hub / secret).stat().st_mode) == 0o600, secret
 
 
