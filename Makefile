@@ -28,18 +28,18 @@ $(VENV)/.installed-test: $(VENV)/.created setup.cfg pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian packages: bubblewrap (the grader's sandbox), Chromium (browser tests), PostgreSQL (gradebook tests),
+# Debian packages: bubblewrap (the grader's sandbox), Chromium (browser tests), PostgreSQL 15 (gradebook tests),
 # Pango (WeasyPrint prints the handbook) and poppler-utils (the handbook test reads and renders the PDF).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	@if ! command -v chromium >/dev/null 2>&1 || ! test -x /usr/lib/postgresql/15/bin/initdb \
 	    || ! command -v bwrap >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
 	    || ! ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 \
 	    || ! fc-list 2>/dev/null | grep -qi 'noto sans mono'; then \
-	  echo "Installing Debian packages: bubblewrap chromium postgresql fonts-noto-core fonts-noto-mono" \
+	  echo "Installing Debian packages: bubblewrap chromium postgresql-15 fonts-noto-core fonts-noto-mono" \
 	       "libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    bubblewrap chromium postgresql fonts-noto-core fonts-noto-mono \
+	    bubblewrap chromium postgresql-15 fonts-noto-core fonts-noto-mono \
 	    libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
 	fi
 
@@ -52,15 +52,18 @@ sandbox-deps:
 course: $(VENV)/.installed-course sandbox-deps
 	$(PY) -m policycomm.cli course open
 
-# JupyterHub's proxy, configurable-http-proxy, from npm (Node.js from Debian when missing).
-hub-deps:
+# JupyterHub's proxy, configurable-http-proxy, from npm (Node.js from Debian when missing), and the class's
+# gradebook: PostgreSQL 15 from Debian (policycomm hub start runs a private one unless given --db-url).
+hub-deps: sandbox-deps
+	@test -x /usr/lib/postgresql/15/bin/initdb || { echo "Installing Debian package: postgresql-15"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-15 >/dev/null; }
 	@command -v configurable-http-proxy >/dev/null 2>&1 || { \
 	  command -v npm >/dev/null 2>&1 || { echo "Installing Debian package: npm"; $(SUDO) apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }; \
 	  echo "Installing configurable-http-proxy from npm"; $(SUDO) npm install --global --silent configurable-http-proxy; }
 
 # The class server: JupyterHub on port 8000, its files in hub/ (accounts: policycomm hub roster); as root,
-# which runs each trainee's JupyterLab as their own system user.
+# which runs each trainee's JupyterLab as their own system user, and formgrader and the gradebook as the grader.
 hub: $(VENV)/.installed-hub hub-deps
 	$(SUDO) $(PY) -m policycomm.cli hub start --folder hub
 

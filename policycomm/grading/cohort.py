@@ -190,6 +190,13 @@ def load_course_config(course_dir: str):
         raise GradingError("gr_bad_config", path=os.path.join(course_dir, "nbgrader_config.py"), error=exc) from exc
 
 
+def course_db_url(course_dir: str, config) -> str:
+    """The gradebook the course's configuration names (nbgrader's default: ``gradebook.db`` in the course)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    return CourseDirectory(config=config, root=course_dir).db_url
+
+
 def alembic_on_path() -> None:
     """Put this Python's ``bin`` on PATH: nbgrader runs ``alembic`` there when it creates a gradebook."""
     bin_dir = os.path.dirname(sys.executable)

@@ -210,11 +210,13 @@ class Written:
 
 def write_report(course_dir: str, out_dir: str, db_url: str | None = None) -> Written:
     """Write the class report, exports and feedback."""
-    from .cohort import GradingError, load_course_config, read_journal
+    from .cohort import GradingError, course_db_url, load_course_config, read_journal
 
     course_dir, out_dir = os.path.abspath(course_dir), os.path.abspath(out_dir)
-    if db_url is None and not os.path.exists(os.path.join(course_dir, "gradebook.db")):
-        raise GradingError("rp_no_gradebook", path=os.path.join(course_dir, "gradebook.db"))
+    config = load_course_config(course_dir)
+    db_url = db_url or course_db_url(course_dir, config)
+    if db_url.startswith("sqlite:///") and not os.path.exists(db_url[len("sqlite:///"):]):
+        raise GradingError("rp_no_gradebook", path=db_url[len("sqlite:///"):])
     grades = collect_grades(course_dir, db_url)
     if not grades.scores:
         raise GradingError("rp_nothing_graded")
@@ -227,7 +229,7 @@ def write_report(course_dir: str, out_dir: str, db_url: str | None = None) -> Wr
     moodle.to_csv(moodle_path, index=False, encoding="utf-8", na_rep=MOODLE_NO_GRADE)
     _histogram(table[message("rp_col_percent")].dropna(), os.path.join(out_dir, "distribution.png"))
     journal = read_journal(course_dir)
-    feedback = write_feedback(course_dir, os.path.join(out_dir, "feedback"), load_course_config(course_dir), db_url)
+    feedback = write_feedback(course_dir, os.path.join(out_dir, "feedback"), config, db_url)
     index = os.path.join(out_dir, "index.html")
     with open(index, "w", encoding="utf-8") as handle:
         handle.write(class_page(grades, table, journal, feedback, _item_analysis_link(course_dir, out_dir),

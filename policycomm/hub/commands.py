@@ -42,10 +42,9 @@ def register(subparsers) -> None:
 
 def run_roster(args) -> int:
     """Handler of ``policycomm hub roster``: 0 when every row was good, 1 when some were left out."""
-    from nbgrader.coursedir import CourseDirectory
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..grading.cohort import GradingError, config_value, load_course_config
+    from ..grading.cohort import GradingError, config_value, course_db_url, load_course_config
     from .roster import RosterError, add_hub_accounts, add_students, add_system_users, read_roster
 
     course = os.path.abspath(args.course)
@@ -55,7 +54,7 @@ def run_roster(args) -> int:
     except (RosterError, GradingError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    db_url = args.db_url or CourseDirectory(config=config, root=course).db_url
+    db_url = args.db_url or course_db_url(course, config)
     try:
         added, warnings = add_students(people, db_url, config_value(config, "CourseDirectory", "course_id", ""))
     except SQLAlchemyError:

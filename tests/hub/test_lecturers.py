@@ -129,6 +129,8 @@ def test_a_lecturer_grades_in_formgrader_into_postgresql_and_trainees_are_kept_o
         refused = requests.get(f"{formgrader}/api/submissions/m00", cookies=session.cookies, allow_redirects=False,
                                timeout=60)
         assert refused.status_code in (302, 403) and trainee not in refused.text
+        as_grader(grader, course, *policycomm("report", "--course", course, "--output", course / "bao-cao"))
+        assert trainee in (course / "bao-cao" / "scores.csv").read_text(encoding="utf-8-sig")  # from PostgreSQL
     finally:
         try:
             stop_hub(server, hub, grader)
