@@ -107,10 +107,13 @@ class Grading:
         first time), the hub's settings of the course, and the private gradebook the first time."""
         if self.db_url:
             gradebook.check(self.db_url)
+        if os.geteuid() != 0 and pwd.getpwuid(os.geteuid()).pw_name != self.grader:
+            raise GradingError("hub_need_root", grader=self.grader)
         user = self.grader_user()
         if not os.path.exists(self.course_dir):
             self.copy_course(source, user)
         self.write_hub_config(user)
+        self.check_course_id()
         if not self.db_url:
             gradebook.create(self.data_dir, self.grader)
 
@@ -120,8 +123,6 @@ class Grading:
             return pwd.getpwnam(self.grader)
         except KeyError:
             pass
-        if os.geteuid() != 0:
-            raise GradingError("hub_need_root", grader=self.grader)
         try:
             subprocess.run(["useradd", "--system", "--create-home", "--user-group", "--shell", "/bin/bash",
                             self.grader], check=True, capture_output=True, text=True)
@@ -141,6 +142,14 @@ class Grading:
             for name in [root, *(os.path.join(root, entry) for entry in folders + files)]:
                 os.chown(name, user.pw_uid, user.pw_gid)
         os.chmod(self.course_dir, 0o750)
+
+    def check_course_id(self) -> None:
+        """Raise :class:`GradingError` when the course is not the one the trainees' servers fetch from."""
+        from ..grading.cohort import config_value, load_course_config
+
+        course_id = config_value(load_course_config(self.course_dir), "CourseDirectory", "course_id", "")
+        if course_id != COURSE_ID:
+            raise GradingError("hub_other_course", course=self.course_dir, id=course_id, expected=COURSE_ID)
 
     def write_hub_config(self, user: pwd.struct_passwd) -> None:
         """Write the hub's settings of the course: the exchange and the gradebook (mode 0640: the grader's)."""
