@@ -43,27 +43,38 @@ def service(data_dir: str, grader: str) -> dict:
             "command": [str(PG_BIN / "postgres"), "-D", data_dir, "-k", data_dir, "-c", "listen_addresses="]}
 
 
+def _as_grader(grader: str, data_dir: str, *command: str, stdin: str | None = None, check: bool = True) -> None:
+    subprocess.run(["runuser", "-u", grader, "--", *command], input=stdin, cwd=data_dir, check=check,
+                   capture_output=True, text=True, timeout=300)
+
+
+def prepare(data_dir: str, grader: str) -> None:
+    """Before the hub starts its gradebook: create the private cluster the first time, or stop the server an
+    earlier hub left running (killed before it could stop it), so that this hub's service runs the only one."""
+    if not (Path(data_dir) / "PG_VERSION").exists():
+        create(data_dir, grader)
+    elif (Path(data_dir) / "postmaster.pid").exists():
+        _as_grader(grader, data_dir, str(PG_BIN / "pg_ctl"), "stop", "--mode=fast", "-D", data_dir, check=False)
+
+
 def create(data_dir: str, grader: str) -> None:
-    """Create the private cluster and its database once, as the grader (nothing to do when it exists)."""
+    """Create the private cluster and its database, as the grader."""
     data = Path(data_dir)
-    if (data / "PG_VERSION").exists():
-        return
     if not (PG_BIN / "initdb").exists():
         raise GradebookError("hub_no_postgres")
     user = pwd.getpwnam(grader)
     data.mkdir(mode=0o700, exist_ok=True)
     os.chown(data, user.pw_uid, user.pw_gid)
-
-    def as_grader(*command: str, stdin: str | None = None) -> None:
-        subprocess.run(["runuser", "-u", grader, "--", *command], input=stdin, cwd=data, check=True,
-                       capture_output=True, text=True, timeout=300)
-
-    as_grader(str(PG_BIN / "initdb"), "--auth-local=peer", "--auth-host=reject", "--encoding=UTF8",
-              "--locale=C.UTF-8", "-D", data_dir)
-    (data / "pg_hba.conf").write_text(HBA, encoding="utf-8")  # files initdb made, the grader's: written in place
-    with open(data / "pg_ident.conf", "a", encoding="utf-8") as ident:
-        ident.write(f"class root {grader}\nclass {grader} {grader}\n")
-    as_grader(str(PG_BIN / "postgres"), "--single", "-D", data_dir, "postgres", stdin=f"CREATE DATABASE {DATABASE}\n")
+    try:
+        _as_grader(grader, data_dir, str(PG_BIN / "initdb"), "--auth-local=peer", "--auth-host=reject",
+                   "--encoding=UTF8", "--locale=C.UTF-8", "-D", data_dir)
+        (data / "pg_hba.conf").write_text(HBA, encoding="utf-8")  # files initdb made, the grader's: kept theirs
+        with open(data / "pg_ident.conf", "a", encoding="utf-8") as ident:
+            ident.write(f"class root {grader}\nclass {grader} {grader}\n")
+        _as_grader(grader, data_dir, str(PG_BIN / "postgres"), "--single", "-D", data_dir, "postgres",
+                   stdin=f"CREATE DATABASE {DATABASE}\n")
+    except subprocess.CalledProcessError as exc:
+        raise GradebookError("hub_initdb_failed", path=data_dir, detail=exc.stderr.strip()[-500:]) from None
 
 
 def check(db_url: str) -> None:

@@ -115,7 +115,7 @@ class Grading:
         self.write_hub_config(user)
         self.check_course_id()
         if not self.db_url:
-            gradebook.create(self.data_dir, self.grader)
+            gradebook.prepare(self.data_dir, self.grader)
 
     def grader_user(self) -> pwd.struct_passwd:
         """The grader's system user, created (with a home of mode 0700) when missing."""

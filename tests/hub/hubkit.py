@@ -92,18 +92,21 @@ def start_hub(hub: Path, port: int, log: Path, grader: str, course: Path, *optio
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def stop_hub(server: subprocess.Popen | None, hub: Path, grader: str) -> None:
+def stop_hub(server: subprocess.Popen | None, hub: Path, grader: str) -> bool:
     """Stop the hub (JupyterHub stops the trainees' servers and its services as it stops), then the private
-    gradebook if it outlived it (by the pid it wrote), and remove the grader's system user."""
+    gradebook if it outlived it (by the pid it wrote), and remove the grader's system user. Whether the gradebook
+    outlived the hub."""
+    postmaster = hub / "gradebook" / "postmaster.pid"
     try:
         if server is not None and server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=120)
-        postmaster = hub / "gradebook" / "postmaster.pid"
-        if postmaster.exists():
-            os.kill(int(postmaster.read_text().split()[0]), signal.SIGQUIT)
+        if not postmaster.exists():
+            return False
+        os.kill(int(postmaster.read_text().split()[0]), signal.SIGQUIT)
+        return True
     except (ProcessLookupError, ValueError):
-        pass
+        return True
     finally:
         remove_users([grader])
 
