@@ -25,7 +25,8 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 #: the database of the gradebook inside the private cluster
 DATABASE = "gradebook"
 #: who may connect: the grader, and root (``policycomm hub roster`` run with sudo), as the grader's database user
-HBA = "# Written by `policycomm hub start`: only the Unix socket, only these system users.\nlocal all all peer map=class\n"
+HBA = ("# Written by `policycomm hub start`: only the Unix socket, only the system users of pg_ident.conf.\n"
+       "local all all peer map=class\n")
 
 
 class GradebookError(CodedError):

@@ -184,7 +184,8 @@ def graded_course(folder: Path) -> Path:
     (folder / "source" / "m00").mkdir(parents=True)
     (folder / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n")
     nb = new_notebook(cells=[new_markdown_cell("# Bài 00. Làm quen"),
-                             cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION", solution=True, grade_id="answer"),
+                             cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION", solution=True,
+                                  grade_id="answer"),
                              cell("assert answer == 42", grade=True, locked=True, points=1, grade_id="check")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, folder / "source" / "m00" / "bai.ipynb")
