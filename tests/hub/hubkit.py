@@ -111,6 +111,19 @@ def stop_hub(server: subprocess.Popen | None, hub: Path, grader: str) -> bool:
         remove_users([grader])
 
 
+def processes_in(folder: Path) -> dict[int, tuple[int, dict[str, str]]]:
+    """The processes whose working folder is ``folder``: pid -> (uid, environment)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and os.readlink(entry / "cwd") == str(folder):
+                variables = (entry / "environ").read_bytes().decode(errors="replace").split("\0")
+                found[int(entry.name)] = (entry.stat().st_uid, dict(v.split("=", 1) for v in variables if "=" in v))
+        except OSError:
+            continue
+    return found
+
+
 def log_in(base: str, username: str, password: str):
     """POST the hub's login form as a browser does; the response (not followed) and the session."""
     import requests

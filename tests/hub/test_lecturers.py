@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from hubkit import (credentials, graded_course, log_in, nbgrader, new_logins, policycomm, python_reachable,
-                    remove_users, run_as, start_hub, stop_hub, wait_for)
+from hubkit import (credentials, graded_course, log_in, nbgrader, new_logins, policycomm, processes_in,
+                    python_reachable, remove_users, run_as, start_hub, stop_hub, wait_for)
 from policycomm.assign.course import COURSE_ID
 from policycomm.hub.server import free_port
 
@@ -81,6 +81,11 @@ def test_a_lecturer_grades_in_formgrader_into_postgresql_and_trainees_are_kept_o
         assert course.stat().st_uid == owner.pw_uid and stat.S_IMODE(course.stat().st_mode) == 0o750
         assert data.stat().st_uid == owner.pw_uid and stat.S_IMODE(data.stat().st_mode) == 0o700
         assert "postgresql+psycopg2://" in (course / "hub_config.py").read_text()
+        services = {folder: list(processes_in(folder).values()) for folder in (course, data)}
+        assert services[course] and services[data], log.read_text()[-4000:]  # formgrader, PostgreSQL
+        assert {uid for folder in services.values() for uid, _ in folder} == {owner.pw_uid}  # both the grader's
+        assert {env["JUPYTERHUB_SERVICE_NAME"] for _, env in services[course]} == {COURSE_ID}
+        assert all(env["PATH"].startswith(os.path.dirname(sys.executable)) for _, env in services[course])
 
         roster = tmp_path / "hoc-vien.csv"
         roster.write_text(f"Mã học viên,Họ tên,Đơn vị,Email\n{trainee},Nguyễn Thị Hà,UBND xã Tân Lập,\n",
