@@ -94,6 +94,7 @@ class Grading:
         c.JupyterHub.services = [*c.JupyterHub.get("services", []), *self.services(port)]
         c.JupyterHub.load_groups = {**c.JupyterHub.get("load_groups", {}), GROUP: {"users": sorted(lecturers)}}
         c.JupyterHub.load_roles = [*c.JupyterHub.get("load_roles", []), *self.roles()]
+        # for `policycomm hub start` to read back (:meth:`of`); JupyterHub ignores a section it has no class for
         c.ClassGrading.folder, c.ClassGrading.grader, c.ClassGrading.db_url = self.folder, self.grader, self.db_url
 
     @classmethod
@@ -104,7 +105,7 @@ class Grading:
 
     def prepare(self, source: str) -> None:
         """Before JupyterHub starts (as root): the grader's user, the course folder (copied from ``source`` the
-        first time), the hub's settings of the course, and the private gradebook the first time."""
+        first time), the hub's settings of the course, and the private gradebook (:func:`gradebook.prepare`)."""
         if self.db_url:
             gradebook.check(self.db_url)
         if os.geteuid() != 0 and pwd.getpwuid(os.geteuid()).pw_name != self.grader:
