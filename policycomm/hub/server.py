@@ -176,7 +176,6 @@ def start(folder: str, port: int, ip: str, lecturers: list[str], course: str = s
         print(message("hub_lecturer_account", username=username, password=password))
     print(message("hub_formgrader", url=f"{config.JupyterHub.bind_url}/services/{COURSE_ID}/formgrader",
                   course=grading.course_dir))
-    jupyterhub = os.path.join(os.path.dirname(sys.executable), "jupyterhub")
     os.chdir(folder)
     sys.stdout.flush()
-    os.execv(jupyterhub, [jupyterhub, "-f", CONFIG_FILE])
+    os.execv(sys.executable, [sys.executable, "-m", "policycomm.hub.app", "-f", CONFIG_FILE])  # JupyterHub
