@@ -164,6 +164,15 @@ def run_as(name: str, *command: str, cwd=None) -> subprocess.CompletedProcess:
                           text=True, timeout=600)
 
 
+def as_grader(grader: str, course, *command) -> subprocess.CompletedProcess:
+    """Run ``command`` in the course folder as the hub's grader (what a lecturer runs in formgrader's terminal);
+    it must succeed."""
+    done = subprocess.run(python_reachable(["runuser", "-u", grader, "--", *map(str, command)]), cwd=course,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
 def credentials(roster_output: str) -> dict[str, str]:
     """Login name -> first-login password, as ``policycomm hub roster`` prints them for the lecturer."""
     return {line.split("tên đăng nhập: ")[1].split("\t")[0]: line.split("mật khẩu: ")[1].strip()

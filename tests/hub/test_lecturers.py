@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from hubkit import (credentials, graded_course, log_in, nbgrader, new_logins, policycomm, processes_in,
-                    python_reachable, remove_users, run_as, start_hub, stop_hub, wait_for)
+from hubkit import (as_grader, credentials, graded_course, log_in, nbgrader, new_logins, policycomm, processes_in,
+                    remove_users, run_as, start_hub, stop_hub, wait_for)
 from policycomm.assign.course import COURSE_ID
 from policycomm.hub.server import free_port
 
@@ -45,14 +45,6 @@ for cell in nb.cells:
         cell.source = "answer = " + answer
 nbformat.write(nb, path)
 """
-
-
-def as_grader(grader: str, course, *command) -> subprocess.CompletedProcess:
-    """What a lecturer runs in the course folder as the grader (as in formgrader's terminal)."""
-    done = subprocess.run(python_reachable(["runuser", "-u", grader, "--", *map(str, command)]), cwd=course,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return done
 
 
 def service_page(session, url: str, log, timeout: float = 180):
