@@ -21,7 +21,9 @@ answers everything as the author did (:func:`write_answers`).
 
 The model answer of a writing exercise whose scenario varies by trainee
 (``forms.writing(id, review=...)``, :mod:`policycomm.model.variants`) is written
-with the rubric's placeholders, e.g. ``"… gọi đường dây nóng {duong_day[so]}"``;
+with the rubric's placeholders, e.g. ``"… gọi đường dây nóng {duong_day[so]}"``,
+and so is the right play of a crisis simulation (``forms.crisis(id, scenario=...)``)
+with its scenario's, e.g. ``"channels": ["{tin_don[kenh]}", "commune_radio"]``;
 ``answer_key(notebook, trainee)`` fills them with that trainee's variant.
 
 >>> import nbformat, tempfile
@@ -77,8 +79,9 @@ def _code_of(cell) -> str:
     return "\n".join(PYTHON_BLOCK.findall(cell.source))
 
 
-def _reviews(source: str) -> dict[str, str]:
-    """{exercise id: writing exercise} of every ``writing(id, …, review="…")`` call in ``source``."""
+def _varied(source: str) -> dict[str, tuple[str, str]]:
+    """{exercise id: (kind, name)} of the forms of ``source`` whose scenario varies by trainee: ``("writing",
+    exercise)`` for ``writing(id, …, review="…")``, ``("crisis", scenario id)`` for ``crisis(id, scenario="…")``."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -87,10 +90,22 @@ def _reviews(source: str) -> dict[str, str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-            review = next((k.value for k in node.keywords if k.arg == "review"), None)
-            if name == "writing" and isinstance(review, ast.Constant):
-                found[node.args[0].value] = review.value
+            keyword = {"writing": "review", "crisis": "scenario"}.get(name)
+            value = next((k.value for k in node.keywords if k.arg == keyword), None)
+            if isinstance(value, ast.Constant):
+                found[node.args[0].value] = (name, value.value)
     return found
+
+
+def _values(kind: str, name: str, trainee: str) -> dict:
+    """{parameter: value} of ``trainee``'s variant of a writing exercise's or a crisis scenario's scenario."""
+    if kind == "writing":
+        from policycomm.grading.writing import load_writing
+
+        return load_writing(name, trainee).variant
+    from policycomm.model.scenario import scenario, values_of
+
+    return values_of(scenario(name), trainee)
 
 
 def answer_key(notebook, trainee: str | None = None) -> dict[str, Any]:
@@ -110,16 +125,15 @@ def answer_key(notebook, trainee: str | None = None) -> dict[str, Any]:
 
 def for_trainee(notebook, answers: dict[str, Any], trainee: str) -> dict[str, Any]:
     """``answers`` ({exercise id: answer}) with the texts answering the notebook's writing exercises
-    (``forms.writing(id, review=...)``) filled with ``trainee``'s variant of their scenario."""
-    from policycomm.grading.writing import load_writing
-    from policycomm.model.variants import fill
+    (``forms.writing(id, review=...)``) and the decisions of its crisis simulations (``forms.crisis(id,
+    scenario=...)``) filled with ``trainee``'s variant of their scenario."""
+    from policycomm.model.variants import fill_all
 
-    reviews: dict[str, str] = {}
+    varied: dict[str, tuple[str, str]] = {}
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            reviews.update(_reviews(cell.source))
-    return {exercise_id: fill(answer, load_writing(reviews[exercise_id], trainee).variant)
-            if exercise_id in reviews and isinstance(answer, str) else answer
+            varied.update(_varied(cell.source))
+    return {exercise_id: fill_all(answer, _values(*varied[exercise_id], trainee)) if exercise_id in varied else answer
             for exercise_id, answer in answers.items()}
 
 

@@ -4,6 +4,11 @@ the hidden test's returned points are the cell's partial credit.
 A one-exercise copy of module 07 (the answer cell and the test cell the module will hold, with the course's
 own ``nbgrader_config.py``) is generated, five trainees submit (a strong, a medium, a weak play, no answer,
 a hand-broken answer) and one autograde run grades them all.
+
+Each trainee plays and is graded in their own variant: binh.tran's rumour spreads on Zalo, an.nguyen's on
+Facebook. Each submits their own strong play (the module's assignment) and the other's (``swap``); real
+``nbgrader autograde`` and ``policycomm grade`` give every submission the same points: 12 for their own, 11
+for the swapped one (the rumour corrected on the other network).
 """
 from __future__ import annotations
 
@@ -12,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from crisis_plays import EXERCISE, MEDIUM, MEDIUM_POINTS, SCENARIO, STRONG, WEAK
-from gradingkit import gradebook_rows, nbgrader
+from crisis_plays import EXERCISE, MEDIUM, MEDIUM_POINTS, SCENARIO, STRONG, WEAK, strong
+from gradingkit import cell_scores, gradebook_rows, nbgrader
 
 from policycomm.forms.keys import write_answers
 
@@ -28,7 +33,7 @@ from policycomm import forms
 ### BEGIN SOLUTION
 forms.key("{EXERCISE}", {STRONG!r})
 ### END SOLUTION
-forms.crisis("{EXERCISE}", scenario="{SCENARIO}", prompt="Mô phỏng: sạt lở trong đêm ở thôn Khe Mạ")'''
+forms.crisis("{EXERCISE}", scenario="{SCENARIO}", prompt="Mô phỏng: một đêm sạt lở")'''
 
 TEST_CELL = f'''# Chạy ô này để kiểm tra phần mô phỏng
 from policycomm import forms
@@ -56,28 +61,54 @@ def notebook():
     ])
 
 
+#: two trainees whose rumours spread on different networks (the key of step 2 differs)
+TRAINEES = ("binh.tran", "an.nguyen")
+
+
+def submit(course: Path, student: str, assignment: str, play) -> None:
+    release = course / "release" / assignment / NOTEBOOK
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    shutil.copy(release, folder / NOTEBOOK)
+    (folder / "timestamp.txt").write_text("2026-12-01 08:00:00.000000 UTC")
+    if play is not None:
+        write_answers(folder, NOTEBOOK, {EXERCISE: play})
+
+
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def courses(tmp_path_factory):
+    """(the course graded by real ``nbgrader autograde``, the same submissions graded by ``policycomm grade``)."""
+    from policycomm.grading.cohort import grade_cohort
+
     course = tmp_path_factory.mktemp("crisis") / "course"
-    (course / "source" / ASSIGNMENT).mkdir(parents=True)
+    for assignment in (ASSIGNMENT, "swap"):
+        (course / "source" / assignment).mkdir(parents=True)
+        nbformat.write(notebook(), course / "source" / assignment / NOTEBOOK)
     shutil.copy(ROOT / "course" / "nbgrader_config.py", course)
-    nbformat.write(notebook(), course / "source" / ASSIGNMENT / NOTEBOOK)
-    done = nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
-    assert done.returncode == 0, done.stderr[-2000:]
-    release = course / "release" / ASSIGNMENT / NOTEBOOK
-    assert "forms.key" not in release.read_text(encoding="utf-8")
-    answers = {"hv_manh": STRONG, "hv_vua": MEDIUM, "hv_yeu": WEAK, "hv_trong": None,
+    for assignment in (ASSIGNMENT, "swap"):
+        done = nbgrader(course, "generate_assignment", assignment, "--force")
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert "forms.key" not in (course / "release" / assignment / NOTEBOOK).read_text(encoding="utf-8")
+    answers = {"hv_manh": strong("hv_manh"), "hv_vua": MEDIUM, "hv_yeu": WEAK, "hv_trong": None,
                "hv_sua_tay": [STRONG[0], {**STRONG[1], "channels": "facebook_page"}]}
     for student, play in answers.items():
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        shutil.copy(release, folder / NOTEBOOK)
-        (folder / "timestamp.txt").write_text("2026-12-01 08:00:00.000000 UTC")
-        if play is not None:
-            write_answers(folder, NOTEBOOK, {EXERCISE: play})
-    done = nbgrader(course, "autograde", ASSIGNMENT, "--force")
-    assert done.returncode == 0, done.stderr[-3000:]
-    return course
+        submit(course, student, ASSIGNMENT, play)
+    me, other = TRAINEES
+    for trainee, neighbour in ((me, other), (other, me)):
+        submit(course, trainee, ASSIGNMENT, strong(trainee))
+        submit(course, trainee, "swap", strong(neighbour))
+    reference = course.parent / "reference"
+    shutil.copytree(course, reference)
+    for assignment in (ASSIGNMENT, "swap"):
+        done = nbgrader(reference, "autograde", assignment, "--force")
+        assert done.returncode == 0, done.stderr[-3000:]
+    assert grade_cohort(str(course), progress=False).graded == 5 + 2 * len(TRAINEES)
+    return reference, course
+
+
+@pytest.fixture(scope="module")
+def graded(courses):
+    return courses[0]
 
 
 def test_autograde_gives_the_points_of_the_decisions_taken(graded):
@@ -85,6 +116,41 @@ def test_autograde_gives_the_points_of_the_decisions_taken(graded):
     scores = {student: rows[(student, ASSIGNMENT, ASSIGNMENT, "cau_8_kiem_tra")][1]
               for student in ("hv_manh", "hv_vua", "hv_yeu", "hv_trong", "hv_sua_tay")}
     assert scores == {"hv_manh": 12, "hv_vua": MEDIUM_POINTS, "hv_yeu": 0, "hv_trong": 0, "hv_sua_tay": 4}
+
+
+def test_two_trainees_play_different_variants():
+    from policycomm.model.scenario import scenario, values_of
+
+    mine, theirs = (scenario(SCENARIO, trainee) for trainee in TRAINEES)
+    assert mine.intro.vi != theirs.intro.vi and mine.start != theirs.start
+    assert values_of(mine, TRAINEES[0])["tin_don"]["kenh"] != values_of(theirs, TRAINEES[1])["tin_don"]["kenh"]
+    assert strong(TRAINEES[0]) != strong(TRAINEES[1])
+
+
+def test_nbgrader_and_policycomm_grade_give_every_play_the_same_points(courses):
+    nbgrader_course, policycomm_course = courses
+    assert cell_scores(gradebook_rows(policycomm_course)) == cell_scores(gradebook_rows(nbgrader_course))
+
+
+@pytest.mark.parametrize("grader", ["nbgrader autograde", "policycomm grade"])
+def test_own_plays_get_full_points_and_swapped_ones_lose_the_correction_where_the_rumour_spreads(courses, grader):
+    rows = gradebook_rows(dict(zip(["nbgrader autograde", "policycomm grade"], courses))[grader])
+    for trainee in TRAINEES:
+        assert rows[(trainee, ASSIGNMENT, ASSIGNMENT, "cau_8_kiem_tra")][1] == 12, trainee
+        assert rows[(trainee, "swap", ASSIGNMENT, "cau_8_kiem_tra")][1] == 11, trainee
+
+
+@pytest.mark.parametrize("grader", ["nbgrader autograde", "policycomm grade"])
+def test_the_graded_copy_tells_each_trainee_their_own_story(courses, grader):
+    from policycomm.model.scenario import scenario, values_of
+
+    course = dict(zip(["nbgrader autograde", "policycomm grade"], courses))[grader]
+    for trainee in TRAINEES:
+        values = values_of(scenario(SCENARIO), trainee)
+        nb = nbformat.read(course / "autograded" / trainee / "swap" / NOTEBOOK, as_version=4)
+        shown = "".join(o.get("data", {}).get("text/html", "") for o in nb.cells[1].outputs)  # the static copy
+        assert f"thôn {values['thon']}" in shown, trainee  # the ending, in the trainee's own village
+        assert f"✗ Tin sai đang lan trên {values['tin_don']['mang']}" in shown, trainee  # the swapped correction
 
 
 def test_the_autograded_notebook_shows_the_static_copy_and_the_debrief(graded):
