@@ -24,7 +24,10 @@ The model answer of a writing exercise whose scenario varies by trainee
 with the rubric's placeholders, e.g. ``"… gọi đường dây nóng {duong_day[so]}"``,
 and so is the right play of a crisis simulation (``forms.crisis(id, scenario=...)``)
 with its scenario's, e.g. ``"channels": ["{tin_don[kenh]}", "commune_radio"]``;
-``answer_key(notebook, trainee)`` fills them with that trainee's variant.
+``answer_key(notebook, trainee)`` fills them with that trainee's variant. A choice
+whose right answer depends on the trainee's variant of its scenario
+(``exercise_variants.yaml``) gives one answer per value (:func:`key` with
+``variant``); ``answer_key(notebook, trainee)`` takes that trainee's.
 
 >>> import nbformat, tempfile
 >>> test = nbformat.v4.new_code_cell('### BEGIN HIDDEN TESTS\\nforms.key("m00-cau-1", "B")\\n### END HIDDEN TESTS')
@@ -47,23 +50,50 @@ from typing import Any
 __all__ = ["key", "answer_key", "for_trainee", "write_answers"]
 
 
-def key(exercise_id: str, answer: Any) -> None:
-    """The right answer to ``exercise_id``, as its form saves it; does nothing when run (see the module)."""
+def key(exercise_id: str, answer: Any, variant: str | None = None) -> Any:
+    """The right answer to ``exercise_id``, as its form saves it (see the module); it never becomes an answer.
+
+    Where the right answer depends on the trainee's variant of the exercise's scenario
+    (``exercise_variants.yaml``), ``answer`` maps the code (``ma``) of each value of the parameter ``variant``
+    to its right answer, and the call returns the right answer of the trainee this kernel works for
+    (:func:`policycomm.model.variants.trainee_id`), for the check on the next line::
+
+        dung = forms.key("m03-cau-3", {"ba_h": "elderly_rural", "anh_k": "businesses"}, variant="chan_dung")
+        check_id(forms.answer("m03-cau-3"), kind="audience", expected=dung)
+    """
+    if variant is None:
+        return answer
+    from policycomm.model.variants import trainee_id
+
+    return _own(exercise_id, answer, variant, trainee_id())
+
+
+def _own(exercise_id: str, answers: dict, parameter: str, trainee: str) -> Any:
+    """The answer of ``answers`` ({code: answer}) for the code of ``trainee``'s value of ``parameter``."""
+    from policycomm.model.exercise_variants import exercise_variant
+
+    values = exercise_variant(exercise_id, trainee)
+    if values is None or parameter not in values:
+        raise ValueError(f"{exercise_id}: exercise_variants.yaml gives it no parameter {parameter!r}")
+    return answers[values[parameter]["ma"]]
 
 
 def _key_calls(source: str):
-    """(exercise id, answer) of every ``key(…)``/``forms.key(…)`` call with literal arguments in ``source``."""
+    """(exercise id, answer, parameter) of every ``key(…)``/``forms.key(…)`` call with literal arguments in
+    ``source``; the parameter is the ``variant`` the answer depends on, or None."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and len(node.args) == 2 and not node.keywords):
+        if not (isinstance(node, ast.Call) and len(node.args) == 2
+                and all(k.arg == "variant" for k in node.keywords)):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
         if name == "key":
             try:
-                yield ast.literal_eval(node.args[0]), ast.literal_eval(node.args[1])
+                parameter = next((ast.literal_eval(k.value) for k in node.keywords), None)
+                yield ast.literal_eval(node.args[0]), ast.literal_eval(node.args[1]), parameter
             except ValueError:
                 continue
 
@@ -114,12 +144,15 @@ def answer_key(notebook, trainee: str | None = None) -> dict[str, Any]:
 
     Raises ValueError if one exercise id has two keys.
     """
+    from policycomm.model.variants import REFERENCE
+
     found: dict[str, Any] = {}
     for cell in notebook.cells:
-        for exercise_id, answer in _key_calls(_code_of(cell)):
+        for exercise_id, answer, parameter in _key_calls(_code_of(cell)):
             if exercise_id in found:
                 raise ValueError(f"cell {cell.get('id')!r}: the exercise {exercise_id!r} has a second key")
-            found[exercise_id] = answer
+            found[exercise_id] = answer if parameter is None else _own(exercise_id, answer, parameter,
+                                                                        trainee or REFERENCE)
     return found if trainee is None else for_trainee(notebook, found, trainee)
 
 

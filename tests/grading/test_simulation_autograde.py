@@ -5,10 +5,12 @@ A one-exercise copy of module 07 (the answer cell and the test cell the module w
 own ``nbgrader_config.py``) is generated, five trainees submit (a strong, a medium, a weak play, no answer,
 a hand-broken answer) and one autograde run grades them all.
 
-Each trainee plays and is graded in their own variant: binh.tran's rumour spreads on Zalo, an.nguyen's on
-Facebook. Each submits their own strong play (the module's assignment) and the other's (``swap``); real
-``nbgrader autograde`` and ``policycomm grade`` give every submission the same points: 12 for their own, 11
-for the swapped one (the rumour corrected on the other network).
+Each trainee plays and is graded in their own variant: binh.tran's rumour spreads on Zalo, hoa.le's on
+Facebook. The notebook also holds the two portrait questions of module 03 (their cells copied from the
+course), whose portrait, hence right group, differs from trainee to trainee (exercise_variants.yaml). Each of
+the two submits their own right answers (the module's assignment) and the other's (``swap``); real
+``nbgrader autograde`` and ``policycomm grade`` give every submission the same points: full points for their
+own, 11 of 12 for the swapped play (the rumour corrected on the other network) and 0 for each swapped portrait.
 """
 from __future__ import annotations
 
@@ -53,26 +55,41 @@ def _cell(kind: str, source: str, grade_id: str, **nbgrader_meta):
     return cell
 
 
+#: module 03, whose portrait questions vary by trainee
+PORTRAITS = ROOT / "course" / "source" / "03-cong-chung" / "03-cong-chung.ipynb"
+PORTRAIT_CELLS = ("cau_3", "cau_3_kiem_tra", "cau_4", "cau_4_kiem_tra")
+
+
 def notebook():
+    source = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nbformat.read(PORTRAITS, as_version=4).cells}
     return nbformat.v4.new_notebook(cells=[
         _cell("markdown", "### Câu 8 (12 điểm): mô phỏng một đêm sạt lở", "cau_8_de", locked=True),
         _cell("code", ANSWER_CELL, "cau_8", solution=True),
         _cell("code", TEST_CELL, "cau_8_kiem_tra", grade=True, locked=True, points=12),
+        *(source[grade_id] for grade_id in PORTRAIT_CELLS),
     ])
 
 
-#: two trainees whose rumours spread on different networks (the key of step 2 differs)
-TRAINEES = ("binh.tran", "an.nguyen")
+def own_answers(trainee: str) -> dict:
+    """``trainee``'s right answers: the strong play and the groups of their own portraits (the source's keys)."""
+    from policycomm.forms.keys import answer_key
+
+    keys = answer_key(nbformat.read(PORTRAITS, as_version=4), trainee)
+    return {EXERCISE: strong(trainee), "m03-cau-3": keys["m03-cau-3"], "m03-cau-4": keys["m03-cau-4"]}
 
 
-def submit(course: Path, student: str, assignment: str, play) -> None:
+#: two trainees whose rumours spread on different networks and whose portraits differ (every varied key differs)
+TRAINEES = ("binh.tran", "hoa.le")
+
+
+def submit(course: Path, student: str, assignment: str, answers: dict) -> None:
     release = course / "release" / assignment / NOTEBOOK
     folder = course / "submitted" / student / assignment
     folder.mkdir(parents=True)
     shutil.copy(release, folder / NOTEBOOK)
     (folder / "timestamp.txt").write_text("2026-12-01 08:00:00.000000 UTC")
-    if play is not None:
-        write_answers(folder, NOTEBOOK, {EXERCISE: play})
+    if answers:
+        write_answers(folder, NOTEBOOK, answers)
 
 
 @pytest.fixture(scope="module")
@@ -92,11 +109,11 @@ def courses(tmp_path_factory):
     answers = {"hv_manh": strong("hv_manh"), "hv_vua": MEDIUM, "hv_yeu": WEAK, "hv_trong": None,
                "hv_sua_tay": [STRONG[0], {**STRONG[1], "channels": "facebook_page"}]}
     for student, play in answers.items():
-        submit(course, student, ASSIGNMENT, play)
+        submit(course, student, ASSIGNMENT, {} if play is None else {EXERCISE: play})
     me, other = TRAINEES
     for trainee, neighbour in ((me, other), (other, me)):
-        submit(course, trainee, ASSIGNMENT, strong(trainee))
-        submit(course, trainee, "swap", strong(neighbour))
+        submit(course, trainee, ASSIGNMENT, own_answers(trainee))
+        submit(course, trainee, "swap", own_answers(neighbour))
     reference = course.parent / "reference"
     shutil.copytree(course, reference)
     for assignment in (ASSIGNMENT, "swap"):
@@ -104,6 +121,9 @@ def courses(tmp_path_factory):
         assert done.returncode == 0, done.stderr[-3000:]
     assert grade_cohort(str(course), progress=False).graded == 5 + 2 * len(TRAINEES)
     return reference, course
+
+
+GRADED = ("cau_8_kiem_tra", "cau_3_kiem_tra", "cau_4_kiem_tra")
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +144,8 @@ def test_two_trainees_play_different_variants():
     mine, theirs = (scenario(SCENARIO, trainee) for trainee in TRAINEES)
     assert mine.intro.vi != theirs.intro.vi and mine.start != theirs.start
     assert values_of(mine, TRAINEES[0])["tin_don"]["kenh"] != values_of(theirs, TRAINEES[1])["tin_don"]["kenh"]
-    assert strong(TRAINEES[0]) != strong(TRAINEES[1])
+    mine, theirs = (own_answers(trainee) for trainee in TRAINEES)
+    assert all(mine[exercise] != theirs[exercise] for exercise in mine)  # every key differs
 
 
 def test_nbgrader_and_policycomm_grade_give_every_play_the_same_points(courses):
@@ -133,15 +154,18 @@ def test_nbgrader_and_policycomm_grade_give_every_play_the_same_points(courses):
 
 
 @pytest.mark.parametrize("grader", ["nbgrader autograde", "policycomm grade"])
-def test_own_plays_get_full_points_and_swapped_ones_lose_the_correction_where_the_rumour_spreads(courses, grader):
+def test_own_answers_get_full_points_and_swapped_ones_lose_where_the_key_varies(courses, grader):
     rows = gradebook_rows(dict(zip(["nbgrader autograde", "policycomm grade"], courses))[grader])
     for trainee in TRAINEES:
-        assert rows[(trainee, ASSIGNMENT, ASSIGNMENT, "cau_8_kiem_tra")][1] == 12, trainee
-        assert rows[(trainee, "swap", ASSIGNMENT, "cau_8_kiem_tra")][1] == 11, trainee
+        own = {cell: rows[(trainee, ASSIGNMENT, ASSIGNMENT, cell)][1] for cell in GRADED}
+        swapped = {cell: rows[(trainee, "swap", ASSIGNMENT, cell)][1] for cell in GRADED}
+        assert own == {"cau_8_kiem_tra": 12, "cau_3_kiem_tra": 1, "cau_4_kiem_tra": 1}, trainee
+        assert swapped == {"cau_8_kiem_tra": 11, "cau_3_kiem_tra": 0, "cau_4_kiem_tra": 0}, trainee
 
 
 @pytest.mark.parametrize("grader", ["nbgrader autograde", "policycomm grade"])
 def test_the_graded_copy_tells_each_trainee_their_own_story(courses, grader):
+    from policycomm.model.exercise_variants import exercise_scenario
     from policycomm.model.scenario import scenario, values_of
 
     course = dict(zip(["nbgrader autograde", "policycomm grade"], courses))[grader]
@@ -151,6 +175,8 @@ def test_the_graded_copy_tells_each_trainee_their_own_story(courses, grader):
         shown = "".join(o.get("data", {}).get("text/html", "") for o in nb.cells[1].outputs)  # the static copy
         assert f"thôn {values['thon']}" in shown, trainee  # the ending, in the trainee's own village
         assert f"✗ Tin sai đang lan trên {values['tin_don']['mang']}" in shown, trainee  # the swapped correction
+        portrait = "".join(o.get("data", {}).get("text/html", "") for o in nb.cells[3].outputs)
+        assert exercise_scenario("m03-cau-3", trainee) in portrait, trainee  # the trainee's own portrait
 
 
 def test_the_autograded_notebook_shows_the_static_copy_and_the_debrief(graded):
