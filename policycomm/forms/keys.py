@@ -54,8 +54,8 @@ def key(exercise_id: str, answer: Any, variant: str | None = None) -> Any:
     """The right answer to ``exercise_id``, as its form saves it (see the module); it never becomes an answer.
 
     Where the right answer depends on the trainee's variant of the exercise's scenario
-    (``exercise_variants.yaml``), ``answer`` maps the code (``ma``) of each value of the parameter ``variant``
-    to its right answer, and the call returns the right answer of the trainee this kernel works for
+    (``exercise_variants.yaml``), ``answer`` maps the code of each value of the parameter ``variant`` (a text
+    value itself, a mapping's ``ma``) to its right answer, and the call returns the right answer of the trainee this kernel works for
     (:func:`policycomm.model.variants.trainee_id`), for the check on the next line::
 
         dung = forms.key("m03-cau-3", {"ba_h": "elderly_rural", "anh_k": "businesses"}, variant="chan_dung")
@@ -69,13 +69,15 @@ def key(exercise_id: str, answer: Any, variant: str | None = None) -> Any:
 
 
 def _own(exercise_id: str, answers: dict, parameter: str, trainee: str) -> Any:
-    """The answer of ``answers`` ({code: answer}) for the code of ``trainee``'s value of ``parameter``."""
+    """The answer of ``answers`` ({code: answer}) for the code of ``trainee``'s value of ``parameter`` (the value
+    itself, or its ``ma``)."""
     from policycomm.model.exercise_variants import exercise_variant
 
     values = exercise_variant(exercise_id, trainee)
     if values is None or parameter not in values:
         raise ValueError(f"{exercise_id}: exercise_variants.yaml gives it no parameter {parameter!r}")
-    return answers[values[parameter]["ma"]]
+    value = values[parameter]
+    return answers[value if isinstance(value, str) else value["ma"]]
 
 
 def _key_calls(source: str):

@@ -3,8 +3,8 @@
 An entry names an exercise by its form's id, the course module that seeds the
 variants, the ``scenario`` its form shows above the inputs and the ``variants``
 (:class:`~policycomm.model.schema.Varied`, :mod:`policycomm.model.variants`).
-Where the right answer depends on a value, each value has a code ``ma`` and the
-hidden test gives the right answer of each code
+Where the right answer depends on a value, each value has a code (a text value
+itself, a mapping's ``ma``) and the hidden test gives the right answer of each code
 (``forms.key(id, {code: answer}, variant=parameter)``): the package holds no key.
 
 >>> exercise_scenario("m03-cau-4")

@@ -6,11 +6,12 @@ own ``nbgrader_config.py``) is generated, five trainees submit (a strong, a medi
 a hand-broken answer) and one autograde run grades them all.
 
 Each trainee plays and is graded in their own variant: binh.tran's rumour spreads on Zalo, hoa.le's on
-Facebook. The notebook also holds the two portrait questions of module 03 (their cells copied from the
-course), whose portrait, hence right group, differs from trainee to trainee (exercise_variants.yaml). Each of
-the two submits their own right answers (the module's assignment) and the other's (``swap``); real
-``nbgrader autograde`` and ``policycomm grade`` give every submission the same points: full points for their
-own, 11 of 12 for the swapped play (the rumour corrected on the other network) and 0 for each swapped portrait.
+Facebook. The notebook also holds the course's other questions whose key varies (their cells copied from
+modules 03 and 05): two portraits, whose right group differs from trainee to trainee, and a radio slot, whose
+length, hence number of words, does (exercise_variants.yaml). Each of the two submits their own right answers
+(the module's assignment) and the other's (``swap``); real ``nbgrader autograde`` and ``policycomm grade`` give
+every submission the same points: full points for their own, 11 of 12 for the swapped play (the rumour
+corrected on the other network) and 0 for each swapped portrait and slot.
 """
 from __future__ import annotations
 
@@ -55,27 +56,43 @@ def _cell(kind: str, source: str, grade_id: str, **nbgrader_meta):
     return cell
 
 
-#: module 03, whose portrait questions vary by trainee
-PORTRAITS = ROOT / "course" / "source" / "03-cong-chung" / "03-cong-chung.ipynb"
-PORTRAIT_CELLS = ("cau_3", "cau_3_kiem_tra", "cau_4", "cau_4_kiem_tra")
+#: the course's questions whose scenario and key vary by trainee: module -> their cells (form, then test), the
+#: grade ids renamed so that the notebook holds each once
+VARIED = {"03-cong-chung": {"cau_3": "m03_cau_3", "cau_3_kiem_tra": "m03_cau_3_kiem_tra",
+                            "cau_4": "m03_cau_4", "cau_4_kiem_tra": "m03_cau_4_kiem_tra"},
+          "05-thong-tin-co-so": {"cau_1": "m05_cau_1", "cau_1_kiem_tra": "m05_cau_1_kiem_tra"}}
+
+
+def source(module: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "course" / "source" / module / f"{module}.ipynb", as_version=4)
+
+
+def varied_cells() -> list:
+    cells = []
+    for module, renamed in VARIED.items():
+        by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in source(module).cells}
+        for grade_id, new_id in renamed.items():
+            cell = by_id[grade_id]
+            cell.id, cell.metadata["nbgrader"]["grade_id"] = new_id, new_id
+            cells.append(cell)
+    return cells
 
 
 def notebook():
-    source = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nbformat.read(PORTRAITS, as_version=4).cells}
     return nbformat.v4.new_notebook(cells=[
         _cell("markdown", "### Câu 8 (12 điểm): mô phỏng một đêm sạt lở", "cau_8_de", locked=True),
         _cell("code", ANSWER_CELL, "cau_8", solution=True),
         _cell("code", TEST_CELL, "cau_8_kiem_tra", grade=True, locked=True, points=12),
-        *(source[grade_id] for grade_id in PORTRAIT_CELLS),
+        *varied_cells(),
     ])
 
 
 def own_answers(trainee: str) -> dict:
-    """``trainee``'s right answers: the strong play and the groups of their own portraits (the source's keys)."""
+    """``trainee``'s right answers: the strong play and the varied questions' keys of the course (their own)."""
     from policycomm.forms.keys import answer_key
 
-    keys = answer_key(nbformat.read(PORTRAITS, as_version=4), trainee)
-    return {EXERCISE: strong(trainee), "m03-cau-3": keys["m03-cau-3"], "m03-cau-4": keys["m03-cau-4"]}
+    keys = {**answer_key(source("03-cong-chung"), trainee), **answer_key(source("05-thong-tin-co-so"), trainee)}
+    return {EXERCISE: strong(trainee), **{exercise: keys[exercise] for exercise in ("m03-cau-3", "m03-cau-4", "m05-cau-1")}}
 
 
 #: two trainees whose rumours spread on different networks and whose portraits differ (every varied key differs)
@@ -123,7 +140,7 @@ def courses(tmp_path_factory):
     return reference, course
 
 
-GRADED = ("cau_8_kiem_tra", "cau_3_kiem_tra", "cau_4_kiem_tra")
+GRADED = ("cau_8_kiem_tra", "m03_cau_3_kiem_tra", "m03_cau_4_kiem_tra", "m05_cau_1_kiem_tra")
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +176,10 @@ def test_own_answers_get_full_points_and_swapped_ones_lose_where_the_key_varies(
     for trainee in TRAINEES:
         own = {cell: rows[(trainee, ASSIGNMENT, ASSIGNMENT, cell)][1] for cell in GRADED}
         swapped = {cell: rows[(trainee, "swap", ASSIGNMENT, cell)][1] for cell in GRADED}
-        assert own == {"cau_8_kiem_tra": 12, "cau_3_kiem_tra": 1, "cau_4_kiem_tra": 1}, trainee
-        assert swapped == {"cau_8_kiem_tra": 11, "cau_3_kiem_tra": 0, "cau_4_kiem_tra": 0}, trainee
+        assert own == {"cau_8_kiem_tra": 12, "m03_cau_3_kiem_tra": 1, "m03_cau_4_kiem_tra": 1,
+                       "m05_cau_1_kiem_tra": 2}, trainee
+        assert swapped == {"cau_8_kiem_tra": 11, "m03_cau_3_kiem_tra": 0, "m03_cau_4_kiem_tra": 0,
+                           "m05_cau_1_kiem_tra": 0}, trainee
 
 
 @pytest.mark.parametrize("grader", ["nbgrader autograde", "policycomm grade"])
@@ -175,7 +194,7 @@ def test_the_graded_copy_tells_each_trainee_their_own_story(courses, grader):
         shown = "".join(o.get("data", {}).get("text/html", "") for o in nb.cells[1].outputs)  # the static copy
         assert f"thôn {values['thon']}" in shown, trainee  # the ending, in the trainee's own village
         assert f"✗ Tin sai đang lan trên {values['tin_don']['mang']}" in shown, trainee  # the swapped correction
-        portrait = "".join(o.get("data", {}).get("text/html", "") for o in nb.cells[3].outputs)
+        portrait = "".join(o.get("data", {}).get("text/html", "") for o in nb.cells[3].outputs)  # m03-cau-3
         assert exercise_scenario("m03-cau-3", trainee) in portrait, trainee  # the trainee's own portrait
 
 

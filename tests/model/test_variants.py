@@ -231,27 +231,34 @@ def test_a_plan_made_for_another_capstone_variant_loses_points():
 PORTRAITS = "course/source/03-cong-chung/03-cong-chung.ipynb"
 
 
-def portrait_keys() -> dict[str, dict]:
-    """{exercise: {code: right answer}} of the varied questions' hidden tests in module 03."""
+def varied_keys() -> dict[str, dict]:
+    """{exercise: {code: right answer}} of the hidden tests whose key depends on the trainee's variant, in every
+    module of the course."""
     from pathlib import Path
 
     from policycomm.forms.keys import _code_of, _key_calls
 
-    notebook = nbformat.read(Path(__file__).resolve().parents[2] / PORTRAITS, as_version=4)
-    return {exercise: answer for cell in notebook.cells for exercise, answer, parameter in _key_calls(_code_of(cell))
-            if parameter == "chan_dung"}
+    found = {}
+    for path in sorted((Path(__file__).resolve().parents[2] / "course" / "source").glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            found.update({exercise: answer for exercise, answer, parameter in _key_calls(_code_of(cell)) if parameter})
+    return found
 
 
-def test_every_portrait_has_its_own_right_group_in_the_hidden_test_and_a_cohort_meets_them_all():
+def test_every_varied_question_has_a_right_answer_for_each_value_and_a_cohort_meets_them_all():
     from policycomm.model.exercise_variants import exercise_variant, load_exercise_variants
 
-    keys = portrait_keys()
-    for exercise, entry in load_exercise_variants().items():
-        codes = [value["ma"] for value in entry.variants["chan_dung"]]
-        assert sorted(keys[exercise]) == sorted(codes), exercise  # a right answer for each portrait, no other
-        assert len(set(keys[exercise].values())) == len(codes), exercise  # each portrait a different group
-        seen = Counter(exercise_variant(exercise, trainee)["chan_dung"]["ma"] for trainee in COHORT)
-        assert set(seen) == set(codes) and min(seen.values()) >= 30, (exercise, seen)
+    keys, entries = varied_keys(), load_exercise_variants()
+    assert sorted(keys) == sorted(entries) == ["m03-cau-3", "m03-cau-4", "m05-cau-1"]
+    for exercise, entry in entries.items():
+        [(parameter, values)] = entry.variants.items()
+        codes = [value if isinstance(value, str) else value["ma"] for value in values]
+        assert sorted(keys[exercise]) == sorted(codes), exercise  # a right answer for each value, no other
+        assert len(set(keys[exercise].values())) == len(codes), exercise  # each value a different right answer
+        seen = Counter(str(exercise_variant(exercise, trainee)[parameter]) for trainee in COHORT)
+        assert len(seen) == len(codes) and min(seen.values()) >= 30, (exercise, seen)
+    # the slot's words are what the module teaches: seconds × 160 ÷ 60
+    assert all(words == int(seconds) * 160 / 60 for seconds, words in keys["m05-cau-1"].items())
 
 
 def test_two_trainees_see_their_own_portrait_and_the_key_is_their_own(tmp_path, monkeypatch):
@@ -259,7 +266,7 @@ def test_two_trainees_see_their_own_portrait_and_the_key_is_their_own(tmp_path, 
     from policycomm.forms.keys import answer_key
     from policycomm.model.exercise_variants import exercise_scenario, exercise_variant
 
-    keys = portrait_keys()
+    keys = varied_keys()
     notebook = nbformat.read(PORTRAITS, as_version=4)
     own = {}
     for trainee in ("binh.tran", "an.nguyen"):
