@@ -288,7 +288,7 @@ def _cross_check(item: Scenario, raw: dict, path: Path) -> list[yamlfile.Problem
     return problems
 
 
-def _raw_scenarios(path: Path) -> tuple[list, list[yamlfile.Problem]]:
+def _raw_scenarios(path: Path) -> tuple[dict, list[yamlfile.Problem]]:
     """The raw scenarios of the file (``like`` steps completed), and the placeholders that name no parameter."""
     from .variants import undefined
 
