@@ -1,7 +1,8 @@
 """Plays of the crisis scenario ``sat_lo_dem`` shared by the model, form and grading tests.
 
 Each play is what the form saves (the list of decisions); the points are worked out by hand from the
-criteria of ``policycomm/data/crisis_scenarios.yaml``.
+criteria of ``policycomm/data/crisis_scenarios.yaml``, in its reference variant (the rumour spreads on Facebook);
+:func:`strong` is the strong play of any trainee's own variant.
 """
 SCENARIO = "sat_lo_dem"
 EXERCISE = "m07-cau-8"
@@ -28,12 +29,20 @@ WEAK = [
 ]
 #: loudspeakers and door to door, but an hour late (the door-to-door round ends after the slide, so the
 #: branch is "people trapped"): 1 + 1 + 1 (message) + 0.5 (audience), not the timing; the rumour answered at
-#: once on Zalo only, with the verified text: 1.5 + 0.5; the duty officer talks, a press release the same
+#: once on the hotline only, with the verified text: 1.5 + 0.5 (in every variant); the duty officer talks, a press release the same
 #: morning: 1 + 0.5; the right notice, but on Facebook to everyone: 1
 MEDIUM = [
     decision("canh_bao", "A", ["commune_radio", "door_to_door"], "affected_groups", "in_60"),
-    decision("mac_ket", "A", ["zalo_oa"], "general_public", "now"),
+    decision("mac_ket", "A", ["hotline"], "general_public", "now"),
     decision("phong_vien", "B", ["press_release"], "journalists", "today"),
     decision("ve_nha", "A", ["facebook_page"], "general_public", "now"),
 ]
 MEDIUM_POINTS = 3.5 + 2 + 1.5 + 1
+
+
+def strong(trainee: str) -> list[dict]:
+    """STRONG in ``trainee``'s variant: the rumour corrected on the network where it spreads there (12 / 12)."""
+    from policycomm.model.scenario import scenario, values_of
+
+    network = values_of(scenario(SCENARIO), trainee)["tin_don"]["kenh"]
+    return [STRONG[0], {**STRONG[1], "channels": [network, "commune_radio"]}, *STRONG[2:]]

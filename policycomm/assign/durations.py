@@ -54,6 +54,8 @@ _FORM = re.compile(r"\bforms\.(" + "|".join(MINUTES_PER_FORM) + r")\(")
 _TOOL = re.compile(r"\bforms\.(recommend_tool|assess_tool|message_tool|airtime_tool|budget_tool)\(")
 _PROMPT = re.compile(r"""prompt\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REVIEW = re.compile(r"""\bforms\.writing\([^)]*\breview\s*=\s*["']([\w-]+)["']""")
+#: the exercise id a form is made for (its scenario may vary by trainee: exercise_variants.yaml)
+_FORM_ID = re.compile(r"\bforms\.(?:" + "|".join(MINUTES_PER_FORM) + r""")\(\s*["']([\w-]+)["']""")
 _STATED = re.compile(r"khoảng (\d+) phút")
 
 
@@ -77,6 +79,7 @@ def estimate(notebook, waiting_s: float = 0.0) -> Estimate:
     """The time a trainee needs for an nbformat ``notebook``; ``waiting_s``: measured cell run time."""
     from policycomm.forms.keys import answer_key
     from policycomm.grading.writing import load_writing
+    from policycomm.model.exercise_variants import exercise_scenario
     from policycomm.model.radio import count_words
     from policycomm.model.variants import REFERENCE
 
@@ -90,6 +93,8 @@ def estimate(notebook, waiting_s: float = 0.0) -> Estimate:
         elif cell.cell_type == "code":
             words += sum(count_words(a or b) for a, b in _PROMPT.findall(cell.source))
             answering += sum(MINUTES_PER_FORM[kind] for kind in _FORM.findall(cell.source))
+            for exercise in _FORM_ID.findall(cell.source):  # a scenario the form shows (the reference one)
+                words += count_words(exercise_scenario(exercise, REFERENCE) or "")
             for exercise in _REVIEW.findall(cell.source):
                 rubric = load_writing(exercise, REFERENCE)  # the same minutes for every trainee
                 words += count_words(rubric.scenario.vi)

@@ -76,6 +76,8 @@ class Form(w.VBox):
         self.prompt = prompt
         self.status = w.HTML(f"<i>{html.escape(message('form_saved_automatically'))}</i>")
         head = [w.HTML(f"<b>{html.escape(prompt)}</b>")] if prompt else []
+        if (scenario := _own_scenario(exercise_id)) is not None:
+            head.append(_scenario_html([scenario]))
         super().__init__([*head, field, self.status],
                          layout=w.Layout(border="1px solid #ccc", padding="8px", margin="6px 0"))
         self.add_class("policycomm-form")
@@ -131,6 +133,8 @@ class Form(w.VBox):
         value = self.get()
         shown = html.escape(message("form_no_answer")) if value is None else self.describe(value)
         head = f"<b>{html.escape(self.prompt)}</b><br>" if self.prompt else ""
+        if (scenario := _own_scenario(self.exercise_id)) is not None:
+            head += f"<i>{html.escape(scenario)}</i><br>"
         return f"<div class='policycomm-answer'>{head}{html.escape(message('form_answer_label'))} {shown}</div>"
 
     def describe(self, value: Any) -> str:
@@ -426,14 +430,27 @@ def number(exercise_id: str, unit: str | None = None, prompt: str | None = None,
     return _Number(exercise_id, unit, prompt, notebook, folder)
 
 
+def _scenario_html(paragraphs: list[str]) -> w.HTML:
+    """A scenario, shown above an exercise's inputs."""
+    body = "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
+    return w.HTML(f"<div style='background:#f6f8fa;border-left:4px solid #4a7;padding:4px 10px'>{body}</div>")
+
+
+def _own_scenario(exercise_id: str) -> str | None:
+    """The scenario of an exercise that varies by trainee (``exercise_variants.yaml``) in the variant of the
+    trainee this kernel works for (:func:`policycomm.model.variants.trainee_id`); None for the others."""
+    from policycomm.model.exercise_variants import exercise_scenario
+    from policycomm.model.variants import trainee_id
+
+    return exercise_scenario(exercise_id, trainee_id())
+
+
 def _scenario_box(exercise: str) -> w.HTML:
     """The writing exercise's scenario (:mod:`policycomm.grading.writing`), shown above its writing box: the
     variant of the trainee this kernel works for (:func:`policycomm.model.variants.trainee_id`)."""
     from policycomm.grading.writing import load_writing
 
-    paragraphs = load_writing(exercise).scenario.vi.strip().split("\n\n")
-    body = "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
-    return w.HTML(f"<div style='background:#f6f8fa;border-left:4px solid #4a7;padding:4px 10px'>{body}</div>")
+    return _scenario_html(load_writing(exercise).scenario.vi.strip().split("\n\n"))
 
 
 class _Text(Form):

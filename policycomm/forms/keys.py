@@ -21,8 +21,13 @@ answers everything as the author did (:func:`write_answers`).
 
 The model answer of a writing exercise whose scenario varies by trainee
 (``forms.writing(id, review=...)``, :mod:`policycomm.model.variants`) is written
-with the rubric's placeholders, e.g. ``"… gọi đường dây nóng {duong_day[so]}"``;
-``answer_key(notebook, trainee)`` fills them with that trainee's variant.
+with the rubric's placeholders, e.g. ``"… gọi đường dây nóng {duong_day[so]}"``,
+and so is the right play of a crisis simulation (``forms.crisis(id, scenario=...)``)
+with its scenario's, e.g. ``"channels": ["{tin_don[kenh]}", "commune_radio"]``;
+``answer_key(notebook, trainee)`` fills them with that trainee's variant. A choice
+whose right answer depends on the trainee's variant of its scenario
+(``exercise_variants.yaml``) gives one answer per value (:func:`key` with
+``variant``); ``answer_key(notebook, trainee)`` takes that trainee's.
 
 >>> import nbformat, tempfile
 >>> test = nbformat.v4.new_code_cell('### BEGIN HIDDEN TESTS\\nforms.key("m00-cau-1", "B")\\n### END HIDDEN TESTS')
@@ -45,23 +50,52 @@ from typing import Any
 __all__ = ["key", "answer_key", "for_trainee", "write_answers"]
 
 
-def key(exercise_id: str, answer: Any) -> None:
-    """The right answer to ``exercise_id``, as its form saves it; does nothing when run (see the module)."""
+def key(exercise_id: str, answer: Any, variant: str | None = None) -> Any:
+    """The right answer to ``exercise_id``, as its form saves it (see the module); it never becomes an answer.
+
+    Where the right answer depends on the trainee's variant of the exercise's scenario
+    (``exercise_variants.yaml``), ``answer`` maps the code of each value of the parameter ``variant`` (a text
+    value itself, a mapping's ``ma``) to its right answer, and the call returns the right answer of the trainee this kernel works for
+    (:func:`policycomm.model.variants.trainee_id`), for the check on the next line::
+
+        dung = forms.key("m03-cau-3", {"ba_h": "elderly_rural", "anh_k": "businesses"}, variant="chan_dung")
+        check_id(forms.answer("m03-cau-3"), kind="audience", expected=dung)
+    """
+    if variant is None:
+        return answer
+    from policycomm.model.variants import trainee_id
+
+    return _own(exercise_id, answer, variant, trainee_id())
+
+
+def _own(exercise_id: str, answers: dict, parameter: str, trainee: str) -> Any:
+    """The answer of ``answers`` ({code: answer}) for the code of ``trainee``'s value of ``parameter`` (the value
+    itself, or its ``ma``)."""
+    from policycomm.model.exercise_variants import exercise_variant
+
+    values = exercise_variant(exercise_id, trainee)
+    if values is None or parameter not in values:
+        raise ValueError(f"{exercise_id}: exercise_variants.yaml gives it no parameter {parameter!r}")
+    value = values[parameter]
+    return answers[value if isinstance(value, str) else value["ma"]]
 
 
 def _key_calls(source: str):
-    """(exercise id, answer) of every ``key(…)``/``forms.key(…)`` call with literal arguments in ``source``."""
+    """(exercise id, answer, parameter) of every ``key(…)``/``forms.key(…)`` call with literal arguments in
+    ``source``; the parameter is the ``variant`` the answer depends on, or None."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and len(node.args) == 2 and not node.keywords):
+        if not (isinstance(node, ast.Call) and len(node.args) == 2
+                and all(k.arg == "variant" for k in node.keywords)):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
         if name == "key":
             try:
-                yield ast.literal_eval(node.args[0]), ast.literal_eval(node.args[1])
+                parameter = next((ast.literal_eval(k.value) for k in node.keywords), None)
+                yield ast.literal_eval(node.args[0]), ast.literal_eval(node.args[1]), parameter
             except ValueError:
                 continue
 
@@ -77,8 +111,9 @@ def _code_of(cell) -> str:
     return "\n".join(PYTHON_BLOCK.findall(cell.source))
 
 
-def _reviews(source: str) -> dict[str, str]:
-    """{exercise id: writing exercise} of every ``writing(id, …, review="…")`` call in ``source``."""
+def _varied(source: str) -> dict[str, tuple[str, str]]:
+    """{exercise id: (kind, name)} of the forms of ``source`` whose scenario varies by trainee: ``("writing",
+    exercise)`` for ``writing(id, …, review="…")``, ``("crisis", scenario id)`` for ``crisis(id, scenario="…")``."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -87,10 +122,22 @@ def _reviews(source: str) -> dict[str, str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-            review = next((k.value for k in node.keywords if k.arg == "review"), None)
-            if name == "writing" and isinstance(review, ast.Constant):
-                found[node.args[0].value] = review.value
+            keyword = {"writing": "review", "crisis": "scenario"}.get(name)
+            value = next((k.value for k in node.keywords if k.arg == keyword), None)
+            if isinstance(value, ast.Constant):
+                found[node.args[0].value] = (name, value.value)
     return found
+
+
+def _values(kind: str, name: str, trainee: str) -> dict:
+    """{parameter: value} of ``trainee``'s variant of a writing exercise's or a crisis scenario's scenario."""
+    if kind == "writing":
+        from policycomm.grading.writing import load_writing
+
+        return load_writing(name, trainee).variant
+    from policycomm.model.scenario import scenario, values_of
+
+    return values_of(scenario(name), trainee)
 
 
 def answer_key(notebook, trainee: str | None = None) -> dict[str, Any]:
@@ -99,27 +146,29 @@ def answer_key(notebook, trainee: str | None = None) -> dict[str, Any]:
 
     Raises ValueError if one exercise id has two keys.
     """
+    from policycomm.model.variants import REFERENCE
+
     found: dict[str, Any] = {}
     for cell in notebook.cells:
-        for exercise_id, answer in _key_calls(_code_of(cell)):
+        for exercise_id, answer, parameter in _key_calls(_code_of(cell)):
             if exercise_id in found:
                 raise ValueError(f"cell {cell.get('id')!r}: the exercise {exercise_id!r} has a second key")
-            found[exercise_id] = answer
+            found[exercise_id] = answer if parameter is None else _own(exercise_id, answer, parameter,
+                                                                        trainee or REFERENCE)
     return found if trainee is None else for_trainee(notebook, found, trainee)
 
 
 def for_trainee(notebook, answers: dict[str, Any], trainee: str) -> dict[str, Any]:
     """``answers`` ({exercise id: answer}) with the texts answering the notebook's writing exercises
-    (``forms.writing(id, review=...)``) filled with ``trainee``'s variant of their scenario."""
-    from policycomm.grading.writing import load_writing
-    from policycomm.model.variants import fill
+    (``forms.writing(id, review=...)``) and the decisions of its crisis simulations (``forms.crisis(id,
+    scenario=...)``) filled with ``trainee``'s variant of their scenario."""
+    from policycomm.model.variants import fill_all
 
-    reviews: dict[str, str] = {}
+    varied: dict[str, tuple[str, str]] = {}
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            reviews.update(_reviews(cell.source))
-    return {exercise_id: fill(answer, load_writing(reviews[exercise_id], trainee).variant)
-            if exercise_id in reviews and isinstance(answer, str) else answer
+            varied.update(_varied(cell.source))
+    return {exercise_id: fill_all(answer, _values(*varied[exercise_id], trainee)) if exercise_id in varied else answer
             for exercise_id, answer in answers.items()}
 
 

@@ -6,8 +6,10 @@ plays the decision with :func:`policycomm.model.simulation.decide`, shows what
 happened and the next step, and saves the decisions taken so far to
 ``policycomm_answers.json``. A decision cannot be taken back. At the end the
 form shows how the story ends and the debrief (each choice, ✔ or ✗, with its
-sources). Built again (a kernel restart), the form replays the saved
-decisions and stands where the trainee left off. The static copy (pages
+sources). The trainee plays their own variant of the scenario (the commune,
+the times, the figures, the rumour: :func:`policycomm.model.scenario.scenario`
+for :func:`policycomm.model.variants.trainee_id`). Built again (a kernel
+restart), the form replays the saved decisions and stands where the trainee left off. The static copy (pages
 without widgets) lists the decisions and, once finished, the debrief.
 
 >>> import tempfile
@@ -48,8 +50,9 @@ class _Crisis(Form):
     def __init__(self, exercise_id, scenario_id, prompt=None, notebook=None, folder=None):
         from policycomm.model import simulation
         from policycomm.model.scenario import scenario
+        from policycomm.model.variants import trainee_id
 
-        self.scenario = scenario(scenario_id)
+        self.scenario = scenario(scenario_id, trainee_id())
         self.state = simulation.start(self.scenario)
         self.events: list = []
         lang = get_language()

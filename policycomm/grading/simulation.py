@@ -5,7 +5,9 @@ decisions taken. The visible check (a trainee can run it) says how many steps
 were decided; the hidden one (``graded=True``) replays the decisions the same
 way, prints the debrief and returns the points earned, which nbgrader takes
 as the cell's partial credit. It needs no widget library, so it runs under
-``nbgrader autograde``.
+``nbgrader autograde``. Both replay the trainee's own variant of the scenario
+(:func:`policycomm.model.variants.trainee_id`: the trainee ``policycomm grade``
+names, or the student folder ``nbgrader autograde`` runs in), as the form did.
 
 In the course, the test cell (``points`` = the scenario's total)::
 
@@ -47,8 +49,9 @@ def check_crisis_play(answer: Any, scenario: str, graded: bool = False) -> float
     """
     from ..model.scenario import scenario as load
     from ..model.simulation import debrief, number_text, score
+    from ..model.variants import trainee_id
 
-    s = load(scenario)
+    s = load(scenario, trainee_id())
     if answer is None or answer == []:
         _fail("check_blank")
     result = score(s, answer)

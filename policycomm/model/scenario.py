@@ -12,11 +12,20 @@ Loading checks what pydantic cannot: ids that exist, claims that are not
 assumptions, steps that exist, no loop, and the same number of steps and
 total of points on every path; each problem names the file, the line, the scenario and the field.
 
+Each trainee plays their own variant: a scenario's ``variants`` lists its
+parameters (the commune, the village, the times, the figures, where the rumour
+spreads …), its texts and fields name them as placeholders, and
+:func:`scenario` fills them with the values :mod:`policycomm.model.variants`
+draws for a trainee (seeded by the scenario's ``module`` and id). Every value
+of every parameter is checked when the file loads.
+
 >>> s = scenario("sat_lo_dem")
 >>> s.first_step, len(s.paths()), s.max_points()
 ('canh_bao', 4, 12.0)
 >>> [len(p) for p in s.paths()]
 [4, 4, 4, 4]
+>>> s.title.vi, scenario("sat_lo_dem", "binh.tran").title.vi
+('Sạt lở trong đêm ở thôn Khe Mạ', 'Sạt lở trong đêm ở thôn Nà Lầu')
 """
 from __future__ import annotations
 
@@ -29,10 +38,11 @@ from pydantic import Field, model_validator
 
 from .. import yamlfile
 from .knowledge import DATA_DIR, KnowledgeError, knowledge, read_yaml
-from .schema import Strict, Text
+from .schema import Strict, Text, Varied
+from .variants import REFERENCE
 
-__all__ = ["Scenario", "Step", "Criterion", "load_scenarios", "scenario", "clock_minutes", "SCENARIO_FILE",
-           "MEASURES"]
+__all__ = ["Scenario", "Step", "Criterion", "load_scenarios", "scenario", "values_of", "clock_minutes",
+           "SCENARIO_FILE", "MEASURES"]
 
 SCENARIO_FILE = "crisis_scenarios.yaml"
 #: the measures of a simulation's state, each 0..100
@@ -161,8 +171,9 @@ class Ending(Strict):
     text: Text
 
 
-class Scenario(Strict):
+class Scenario(Varied):
     id: str = Field(pattern=_ID)
+    module: str = Field("", description="the course module that plays it (seeds the trainees' variants)")
     title: Text
     intro: Text
     start: str = Field(pattern=_TIME)
@@ -277,20 +288,72 @@ def _cross_check(item: Scenario, raw: dict, path: Path) -> list[yamlfile.Problem
     return problems
 
 
+def _raw_scenarios(path: Path) -> tuple[dict, list[yamlfile.Problem]]:
+    """The raw scenarios of the file (``like`` steps completed), and the placeholders that name no parameter."""
+    from .variants import undefined
+
+    raw = read_yaml(path)
+    if not (isinstance(raw, dict) and isinstance(raw.get("scenarios"), list)):
+        return raw, []
+    items, problems = [], []
+    for s in raw["scenarios"]:
+        if isinstance(s, dict) and isinstance(s.get("steps"), list):
+            s = {**s, "steps": _inherit(s["steps"])}
+        if isinstance(s, dict):
+            parameters = _parameters(s)
+            problems += [yamlfile.Problem(path, yamlfile.line_at(s, [key]), s.get("id"), key, text, "scenario")
+                         for key, value in s.items() if key != "variants"
+                         for text in undefined(yamlfile.strip_lines(value), parameters, key)]
+        items.append(s)
+    return {**raw, "scenarios": items}, problems
+
+
+def _parameters(raw_item: dict) -> dict:
+    """{parameter: values} of a raw scenario's ``variants`` (those that are lists)."""
+    found = raw_item.get("variants") if isinstance(raw_item.get("variants"), dict) else {}
+    return {k: v for k, v in yamlfile.strip_lines(found).items() if isinstance(v, list) and v}
+
+
+def _filled(raw_item, choice: dict) -> dict:
+    """A raw scenario with its placeholders filled by the values at the indices ``choice`` ({parameter: index})."""
+    from .variants import fill_all
+
+    if not isinstance(raw_item, dict):
+        return raw_item
+    parameters = _parameters(raw_item)
+    values = {name: options[choice.get(name, 0) % len(options)] for name, options in parameters.items()}
+    return {key: value if key == "variants" else fill_all(value, values) for key, value in raw_item.items()}
+
+
+def _validated(raw: dict, path: Path, choose) -> tuple[list[Scenario], list[yamlfile.Problem]]:
+    """The scenarios of ``raw`` filled with the variant ``choose(raw scenario)`` gives, and their problems."""
+    if not (isinstance(raw, dict) and isinstance(raw.get("scenarios"), list)):
+        return yamlfile.validate_list(Scenario, raw, "scenarios", path, kind="scenario")
+    filled = {**raw, "scenarios": [_filled(s, choose(s)) for s in raw["scenarios"]]}
+    entries, problems = yamlfile.validate_list(Scenario, filled, "scenarios", path, kind="scenario")
+    for item in entries:
+        raw_item = next(s for s in filled["scenarios"] if isinstance(s, dict) and s.get("id") == item.id)
+        problems += _cross_check(item, raw_item, path)
+    return entries, problems
+
+
 def load_scenarios(folder: str | os.PathLike | None = None) -> dict[str, Scenario]:
-    """Every scenario of ``crisis_scenarios.yaml`` in ``folder`` (default: the data in use), by id.
+    """Every scenario of ``crisis_scenarios.yaml`` in ``folder`` (default: the data in use), by id, in its
+    reference variant (the first value of every parameter); every value of every parameter is checked.
 
     A broken file raises :class:`~policycomm.model.knowledge.KnowledgeError` listing every problem.
     """
     path = Path(folder or os.environ.get("POLICYCOMM_DATA") or DATA_DIR) / SCENARIO_FILE
-    raw = read_yaml(path)
-    if isinstance(raw, dict) and isinstance(raw.get("scenarios"), list):
-        raw = {**raw, "scenarios": [{**s, "steps": _inherit(s["steps"])} if isinstance(s, dict)
-                                    and isinstance(s.get("steps"), list) else s for s in raw["scenarios"]]}
-    entries, problems = yamlfile.validate_list(Scenario, raw, "scenarios", path, kind="scenario")
-    for item in entries:
-        raw_item = next(s for s in raw["scenarios"] if isinstance(s, dict) and s.get("id") == item.id)
-        problems += _cross_check(item, raw_item, path)
+    raw, problems = _raw_scenarios(path)
+    if problems:
+        raise KnowledgeError("\n".join(map(str, problems)))
+    entries, problems = _validated(raw, path, lambda s: {})
+    if not problems and isinstance(raw, dict) and isinstance(raw.get("scenarios"), list):
+        most = max((len(v) for s in raw["scenarios"] if isinstance(s, dict) for v in _parameters(s).values()),
+                   default=1)
+        for index in range(1, most):  # the other values: the index-th value of every parameter
+            problems += [p for p in _validated(raw, path, lambda s: dict.fromkeys(_parameters(s), index))[1]
+                         if p not in problems]
     if len({s.id for s in entries}) < len(entries):
         problems.append(yamlfile.Problem(path, None, None, None, "two scenarios have the same id"))
     if problems:
@@ -299,12 +362,40 @@ def load_scenarios(folder: str | os.PathLike | None = None) -> dict[str, Scenari
 
 
 @lru_cache(maxsize=4)
-def _cached(folder: str) -> dict[str, Scenario]:
-    return load_scenarios(folder)
+def _cached(folder: str) -> tuple[dict[str, Scenario], dict]:
+    """(the scenarios in their reference variant, the raw file) of the data in ``folder``."""
+    return load_scenarios(folder), _raw_scenarios(Path(folder) / SCENARIO_FILE)[0]
 
 
-def scenario(scenario_id: str) -> Scenario:
-    """The scenario ``scenario_id`` of the data in use (cached; honours ``POLICYCOMM_DATA``)."""
+@lru_cache(maxsize=64)
+def _variant(folder: str, scenario_id: str, choice: tuple[tuple[str, int], ...]) -> Scenario:
+    _, raw = _cached(folder)
+    raw_item = next(s for s in raw["scenarios"] if isinstance(s, dict) and s.get("id") == scenario_id)
+    entries, problems = _validated({**raw, "scenarios": [raw_item]}, Path(folder) / SCENARIO_FILE,
+                                   lambda s: dict(choice))
+    if problems:  # every value was checked at loading: only a file edited since can get here
+        raise KnowledgeError("\n".join(map(str, problems)))
+    return entries[0]
+
+
+def values_of(s: Scenario, trainee: str = REFERENCE) -> dict:
+    """{parameter: value} of ``trainee``'s variant of ``s`` (:func:`policycomm.model.variants.variant`)."""
+    from .variants import variant
+
+    return variant(s.variants, s.module, trainee, s.id)
+
+
+def scenario(scenario_id: str, trainee: str = REFERENCE) -> Scenario:
+    """The scenario ``scenario_id`` of the data in use (cached; honours ``POLICYCOMM_DATA``), filled with
+    ``trainee``'s variant (by default the reference variant; a form or a grading cell passes
+    :func:`policycomm.model.variants.trainee_id`)."""
     from .knowledge import lookup
+    from .variants import pick
 
-    return lookup(_cached(str(os.environ.get("POLICYCOMM_DATA") or DATA_DIR)), scenario_id, "scenario")
+    folder = str(os.environ.get("POLICYCOMM_DATA") or DATA_DIR)
+    reference = lookup(_cached(folder)[0], scenario_id, "scenario")
+    if trainee == REFERENCE or not reference.variants:
+        return reference
+    choice = tuple((name, pick(len(values), reference.module, trainee, reference.id, name))
+                   for name, values in reference.variants.items())
+    return _variant(folder, scenario_id, choice)

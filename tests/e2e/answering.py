@@ -154,10 +154,12 @@ def _plan(form, rows: list[dict]) -> None:
 
 def _crisis(form, scenario_id: str, decisions: list[dict], timeout: float) -> None:
     """Play ``decisions``: for each step, click the message, the channels, the audience and the time by the
-    texts the trainee reads, press “Quyết định”, and wait for the next step (or the debrief)."""
+    texts the trainee reads (in the variant of the trainee whose kernel the browser drives), press “Quyết định”,
+    and wait for the next step (or the debrief)."""
     from policycomm.model.scenario import scenario
+    from policycomm.model.variants import trainee_id
 
-    s = scenario(scenario_id)
+    s = scenario(scenario_id, trainee_id())
     channel_names, audience_names = _names("channel"), _names("audience")
     for decision in decisions:
         step = s.step(decision["step"])

@@ -1,17 +1,29 @@
 """The crisis simulation form, kernel side: clicks play decisions, each is saved at once, the form is
-rebuilt where it was, and pages without widgets get a static copy (the decisions, then the debrief)."""
+rebuilt where it was, and pages without widgets get a static copy (the decisions, then the debrief).
+
+The form works for binh.tran, whose own variant starts at 20:30 in the village Nà Lầu and whose rumour
+spreads on Zalo (the reference variant: 21:30, Khe Mạ, Facebook)."""
 from __future__ import annotations
 
 import json
 
-from crisis_plays import EXERCISE, SCENARIO, STRONG, WEAK
+import pytest
+from crisis_plays import EXERCISE, SCENARIO, WEAK, strong
 
 from policycomm import forms
 from policycomm.forms.simulation import crisis
 from policycomm.grading.simulation import check_crisis_play
+from policycomm.model.variants import TRAINEE_VARIABLE
 from policycomm.quiz.responses import ANSWERS_FILE
 
 NOTEBOOK = "bai.ipynb"
+TRAINEE = "binh.tran"
+STRONG = strong(TRAINEE)
+
+
+@pytest.fixture(autouse=True)
+def trainee(monkeypatch):
+    monkeypatch.setenv(TRAINEE_VARIABLE, TRAINEE)
 
 
 def saved(folder):
@@ -31,7 +43,7 @@ def test_each_decision_is_saved_at_once_and_the_saved_play_is_graded(tmp_path):
         play(form, decision)
         assert saved(tmp_path) == STRONG[:done]
     assert form.state.finished and form.panel.layout.display == "none"
-    assert "Đêm ấy không ai ở thôn Khe Mạ bị thương" in form.end.value and "✔" in form.end.value
+    assert "Đêm ấy không ai ở thôn Nà Lầu bị thương" in form.end.value and "✔" in form.end.value
     assert check_crisis_play(forms.answer(EXERCISE, notebook=NOTEBOOK, folder=tmp_path), scenario=SCENARIO,
                              graded=True) == 12
 
@@ -55,7 +67,7 @@ def test_the_pickers_show_vietnamese_names_and_save_ids(tmp_path):
     assert form.pick_channels["door_to_door"].description == "Báo tin tận nhà, loa lưu động"
     assert ("Người cao tuổi ở nông thôn", "elderly_rural") in form.pick_audience.options
     assert ("Ngay bây giờ", "now") in form.pick_timing.options
-    assert "Bây giờ là 21:30" in form.now.value
+    assert "Bây giờ là 20:30" in form.now.value and "Nà Lầu" in form.intro.value and "Khe Mạ" not in form.intro.value
 
 
 def test_built_again_the_form_stands_where_the_trainee_left_off(tmp_path):

@@ -7,13 +7,14 @@ import re
 import shutil
 
 import pytest
-from crisis_plays import MEDIUM, MEDIUM_POINTS, SCENARIO, STRONG, WEAK, decision
+from crisis_plays import MEDIUM, MEDIUM_POINTS, SCENARIO, STRONG, WEAK, decision, strong
 
 from policycomm.grading.checks import CheckFailed
 from policycomm.grading.simulation import check_crisis_play
 from policycomm.model.knowledge import DATA_DIR, KnowledgeError
-from policycomm.model.scenario import SCENARIO_FILE, load_scenarios, scenario
+from policycomm.model.scenario import SCENARIO_FILE, load_scenarios, scenario, values_of
 from policycomm.model.simulation import clock_text, debrief, decide, replay, score, start
+from policycomm.model.variants import TRAINEE_VARIABLE
 
 
 @pytest.fixture(scope="module")
@@ -129,16 +130,64 @@ def test_the_debrief_explains_each_choice_with_its_sources(s):
     assert strong and all(line.startswith("✔") for line in strong)
 
 
-def test_the_hidden_check_returns_the_points_and_the_visible_one_only_looks_at_the_form(capsys):
-    assert check_crisis_play(STRONG, scenario=SCENARIO, graded=True) == 12
+def test_the_hidden_check_returns_the_points_and_the_visible_one_only_looks_at_the_form(capsys, monkeypatch):
+    monkeypatch.setenv(TRAINEE_VARIABLE, "binh.tran")  # the rumour spreads on Zalo
+    assert check_crisis_play(strong("binh.tran"), scenario=SCENARIO, graded=True) == 12
     out = capsys.readouterr().out
     assert out.startswith("Rút kinh nghiệm") and out.rstrip().endswith("Điểm phần mô phỏng: 12/12.")
+    assert check_crisis_play(STRONG, scenario=SCENARIO, graded=True) == 11  # corrected on Facebook
+    assert "✗ Tin sai đang lan trên Zalo" in capsys.readouterr().out
     assert check_crisis_play(MEDIUM, scenario=SCENARIO, graded=True) == MEDIUM_POINTS
     assert check_crisis_play(WEAK, scenario=SCENARIO) is None
     assert "Đã nhận 4/4 quyết định" in capsys.readouterr().out
     for blank in (None, [], [{"step": "ve_nha"}]):
         with pytest.raises(CheckFailed):
             check_crisis_play(blank, scenario=SCENARIO, graded=True)
+
+
+# ---------------------------------------------------------------- each trainee's own variant
+
+#: a cohort large enough to meet every value of every parameter
+COHORT = [f"hv-{n}" for n in range(40)]
+
+
+def test_two_trainees_play_different_variants_of_the_same_decisions(s):
+    mine, theirs = scenario(SCENARIO, "binh.tran"), scenario(SCENARIO, "an.nguyen")
+    assert mine.intro.vi != theirs.intro.vi and mine.start != theirs.start
+    assert "Nà Lầu" in mine.intro.vi and "20 giờ 30" in mine.intro.vi and "tiếng Tày" in mine.intro.vi
+    assert "nhóm Zalo" in mine.step("tin_don").situation.vi and "Facebook" in theirs.step("tin_don").situation.vi
+    for other in (mine, theirs):  # what the trainee chooses from, the branches and the points stay the same
+        assert other.paths() == s.paths() and other.max_points() == s.max_points()
+        for step, same in zip(other.steps, s.steps):
+            assert (step.id, list(step.messages), list(step.channels), list(step.audiences), step.timings) == \
+                   (same.id, list(same.messages), list(same.channels), list(same.audiences), same.timings)
+            assert [c.id for c in step.criteria] == [c.id for c in same.criteria]
+    assert scenario(SCENARIO, "binh.tran") is mine  # the same trainee, the same variant (cached)
+
+
+def test_a_cohort_meets_every_value_and_every_variant_keeps_the_gaps_between_the_times(s):
+    seen: dict[str, set] = {name: set() for name in s.variants}
+    for trainee in COHORT:
+        own = scenario(SCENARIO, trainee)
+        for name, value in values_of(own, trainee).items():
+            seen[name].add(str(value))
+        begin = own.clock_at(own.start)
+        assert (own.clock_at(own.step("canh_bao").deadline) - begin, own.clock_at(own.step("tin_don").at) - begin) == \
+               (90, 110), trainee
+        assert not [t for t in (own.intro.vi, own.step("tin_don").situation.vi) if "{" in t or "}" in t]
+    assert {name: len(found) for name, found in seen.items()} == {name: len(v) for name, v in s.variants.items()}
+
+
+def test_every_trainee_takes_the_same_branches_and_is_graded_in_their_own_variant(s):
+    for trainee in COHORT:
+        own = scenario(SCENARIO, trainee)
+        network = values_of(own, trainee)["tin_don"]["kenh"]
+        assert score(own, strong(trainee)).points == 12, trainee
+        assert score(own, STRONG).points == (12 if network == "facebook_page" else 11), trainee
+        for play in (MEDIUM, WEAK):  # no correction on a network: the same points, the same steps
+            assert score(own, play).points == score(s, play).points and len(replay(own, play).decisions) == 4
+        right = [line for line in debrief(own, strong(trainee)) if line.startswith("✔ Anh/chị đính chính")]
+        assert right and values_of(own, trainee)["tin_don"]["mang"] in right[0]
 
 
 # ---------------------------------------------------------------- a broken scenario file
@@ -179,6 +228,17 @@ def test_a_broken_scenario_names_the_file_line_scenario_and_field(data, old, new
     found = re.search(rf"{SCENARIO_FILE}:(\d+): scenario 'sat_lo_dem', field '([^']+)'", text)
     assert found, text
     assert abs(int(found.group(1)) - line) <= 1, (line, text)
+
+
+def test_a_placeholder_naming_no_parameter_and_a_wrong_value_of_one_variant_are_named(data):
+    line = _edit(data, "Sạt lở trong đêm ở thôn {thon}", "Sạt lở trong đêm ở thôn {thon_xom}")
+    with pytest.raises(KnowledgeError, match=rf"{SCENARIO_FILE}:{line}: scenario 'sat_lo_dem', field 'title': title.vi: "
+                                             r"the placeholder \{thon_xom\} names no parameter"):
+        load_scenarios(data)
+    shutil.copy(DATA_DIR / SCENARIO_FILE, data)
+    _edit(data, 'han: "23:30"', 'han: "23:75"')  # the third time of the day: not the reference variant's
+    with pytest.raises(KnowledgeError, match=r"scenario 'sat_lo_dem', field 'steps.*deadline'"):
+        load_scenarios(data)
 
 
 def test_paths_with_different_points_or_a_loop_are_refused(data):

@@ -224,3 +224,75 @@ def test_a_plan_made_for_another_capstone_variant_loses_points():
         assert (score_plan(spender, rubric).points == 20) == (scenario.budget >= 180), trainee
         budgets.add(scenario.budget)
     assert budgets == {150, 170, 200}
+
+
+# ---------------------------------------------------------------- choice questions whose scenario varies
+
+PORTRAITS = "course/source/03-cong-chung/03-cong-chung.ipynb"
+
+
+def varied_keys() -> dict[str, dict]:
+    """{exercise: {code: right answer}} of the hidden tests whose key depends on the trainee's variant, in every
+    module of the course."""
+    from pathlib import Path
+
+    from policycomm.forms.keys import _code_of, _key_calls
+
+    found = {}
+    for path in sorted((Path(__file__).resolve().parents[2] / "course" / "source").glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            found.update({exercise: answer for exercise, answer, parameter in _key_calls(_code_of(cell)) if parameter})
+    return found
+
+
+def test_every_varied_question_has_a_right_answer_for_each_value_and_a_cohort_meets_them_all():
+    from policycomm.model.exercise_variants import exercise_variant, load_exercise_variants
+
+    keys, entries = varied_keys(), load_exercise_variants()
+    assert sorted(keys) == sorted(entries) == ["m03-cau-3", "m03-cau-4", "m05-cau-1"]
+    for exercise, entry in entries.items():
+        [(parameter, values)] = entry.variants.items()
+        codes = [value if isinstance(value, str) else value["ma"] for value in values]
+        assert sorted(keys[exercise]) == sorted(codes), exercise  # a right answer for each value, no other
+        assert len(set(keys[exercise].values())) == len(codes), exercise  # each value a different right answer
+        seen = Counter(str(exercise_variant(exercise, trainee)[parameter]) for trainee in COHORT)
+        assert len(seen) == len(codes) and min(seen.values()) >= 30, (exercise, seen)
+    # the slot's words are what the module teaches: seconds × 160 ÷ 60
+    assert all(words == int(seconds) * 160 / 60 for seconds, words in keys["m05-cau-1"].items())
+
+
+def test_two_trainees_see_their_own_portrait_and_the_key_is_their_own(tmp_path, monkeypatch):
+    from policycomm import forms
+    from policycomm.forms.keys import answer_key
+    from policycomm.model.exercise_variants import exercise_scenario, exercise_variant
+
+    keys = varied_keys()
+    notebook = nbformat.read(PORTRAITS, as_version=4)
+    own = {}
+    for trainee in ("binh.tran", "an.nguyen"):
+        monkeypatch.setenv(TRAINEE_VARIABLE, trainee)
+        form = forms.audience("m03-cau-4", prompt="Câu 4.", folder=tmp_path / trainee)
+        shown = form.children[1].value  # the portrait, under the prompt
+        assert exercise_variant("m03-cau-4", trainee)["chan_dung"]["mo_ta"].split(",")[0] in shown
+        assert exercise_scenario("m03-cau-4", trainee) in form.snapshot()  # the static copy the lecturer reads
+        code = exercise_variant("m03-cau-4", trainee)["chan_dung"]["ma"]
+        own[trainee] = forms.key("m03-cau-4", keys["m03-cau-4"], variant="chan_dung")  # what the hidden test uses
+        assert own[trainee] == keys["m03-cau-4"][code] == answer_key(notebook, trainee)["m03-cau-4"]
+    assert own["binh.tran"] != own["an.nguyen"]
+    assert answer_key(notebook)["m03-cau-4"] == "workers_migrants"  # the reference variant: the first portrait
+
+
+def test_a_varied_question_with_a_placeholder_naming_no_parameter_is_refused(tmp_path):
+    import shutil
+
+    from policycomm.model.exercise_variants import VARIANTS_FILE, load_exercise_variants
+    from policycomm.model.knowledge import DATA_DIR, KnowledgeError
+
+    text = (DATA_DIR / VARIANTS_FILE).read_text(encoding="utf-8")
+    shutil.copy(DATA_DIR / VARIANTS_FILE, tmp_path)
+    old = 'vi: "Chân dung (giả định): {chan_dung[mo_ta]}"'
+    (tmp_path / VARIANTS_FILE).write_text(text.replace(old, old.replace("mo_ta", "ten"), 1), encoding="utf-8")
+    line = text[:text.index(old)].count("\n") + 1
+    with pytest.raises(KnowledgeError, match=rf"{VARIANTS_FILE}:{line}: exercise 'm03-cau-3', field 'scenario'.*"
+                                             r"\{chan_dung\[ten\]\} needs one of the keys"):
+        load_exercise_variants(tmp_path)
