@@ -168,6 +168,29 @@ def answer_module(page, base: str, source, artifacts: Path) -> None:
     work_through(lab, source, WRONG)
 
 
+def classmate_peeks(browser, base: str, b: str, password: str, homes: dict[str, Path], a: str,
+                    artifacts: Path) -> None:
+    """Trainee B logs in (in a page of ``browser`` with cookies of its own) and, from B's own JupyterLab, tries
+    A's work: a kernel of B's server lists B's home, then A's home and A's notebook; B's browser asks A's
+    running server for A's module folder."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        log_in(page, base, b, password)
+        land_on_start_page(page, artifacts, "10-classmate")
+        notebook = homes[a] / MODULE / f"{MODULE}.ipynb"
+        code = (f"import os\nfor reach in (lambda: os.listdir({str(homes[b])!r}), "
+                f"lambda: os.listdir({str(homes[a])!r}),\n"
+                f"              lambda: open({str(notebook)!r}, encoding='utf-8').read()):\n"
+                "    try:\n        reach()\n        print('read')\n"
+                "    except PermissionError:\n        print('refused')\n")
+        tried = page.evaluate(PEEK, [code, f"{base}/user/{a}/api/contents/{MODULE}"])
+        (artifacts / "11-classmate-tries.json").write_text(json.dumps(tried, ensure_ascii=False), encoding="utf-8")
+        assert tried["printed"].split() == ["read", "refused", "refused"], tried  # B's own home, A's, A's work
+        assert tried["status"] == 403 and f"{MODULE}.ipynb" not in tried["body"], tried  # A's server refuses B
+    finally:
+        page.close()
+
+
 def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_and_a_classmate_cannot_peek(
         tmp_path, hub_folder, artifacts_dir):
     if os.geteuid() != 0:
@@ -236,10 +259,12 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
                 assert "Traceback" not in text and "Score" not in text, text[:2000]
                 page.screenshot(path=str(artifacts_dir / "9-feedback.png"))
 
+                classmate_peeks(page.context.browser, base, b, passwords[b], homes, a, artifacts_dir)  # while A's server runs
+
                 page.goto(f"{base}/hub/home")
-                hub_page(page, artifacts_dir, "10-home", "Mở bài học của tôi")
+                hub_page(page, artifacts_dir, "12-home", "Mở bài học của tôi")
                 page.goto(f"{base}/hub/khong-co-trang-nay")
-                hub_page(page, artifacts_dir, "11-missing-page", "Không có trang này")
+                hub_page(page, artifacts_dir, "13-missing-page", "Không có trang này")
                 page.goto(f"{base}/hub/home")
                 with page.expect_navigation(timeout=120_000):  # the page reloads once the hub has the request
                     page.get_by_role("button", name="Tắt máy làm bài của tôi").click()
@@ -249,28 +274,11 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
                     page.wait_for_timeout(1000)
                     page.reload()
                 page.goto(f"{base}/user/{a}/lab")
-                hub_page(page, artifacts_dir, "12-server-stopped", "Bài học của bạn đang tắt")
+                hub_page(page, artifacts_dir, "14-server-stopped", "Bài học của bạn đang tắt")
                 page.locator("#logout").click()  # back to the login page
                 page.wait_for_url(re.compile(r"/hub/login"), timeout=120_000)
-                hub_page(page, artifacts_dir, "13-logged-out", "Đăng nhập vào khoá học")
+                hub_page(page, artifacts_dir, "15-logged-out", "Đăng nhập vào khoá học")
 
-            with trainee_page() as page:
-                log_in(page, base, b, passwords[b])
-                land_on_start_page(page, artifacts_dir, "14-classmate")
-                notebook = homes[a] / MODULE / f"{MODULE}.ipynb"
-                tried = page.evaluate(PEEK, [f"""
-import os
-for reach in (lambda: os.listdir({str(homes[b])!r}), lambda: os.listdir({str(homes[a])!r}),
-              lambda: open({str(notebook)!r}, encoding="utf-8").read()):
-    try:
-        reach()
-        print("read")
-    except PermissionError:
-        print("refused")
-""", f"{base}/user/{a}/api/contents/{MODULE}"])
-                (artifacts_dir / "15-classmate-tries.json").write_text(json.dumps(tried), encoding="utf-8")
-                assert tried["printed"].split() == ["read", "refused", "refused"], tried  # own home, A's, A's work
-                assert tried["status"] >= 400, tried  # B's browser is refused A's server
     finally:
         remove_users([a, b])
 
