@@ -48,7 +48,8 @@ ENGLISH = ("Sign In", "Username", "Password", "Sign up", "Warning", "unsecured",
            "Stop", "My Server", "Successfully", "logged out", "not running", "Spawn failed", "Launch",
            "Relaunch", "Not Found", "Forbidden", "moons", "Change Password", "Authorize", "Services", "Error",
            "JupyterHub", "Jupyter")
-#: JupyterHub needs the app exposed for the kernel request of trainee B (a trainee's own JupyterLab, as it is)
+#: a line after configure(): each JupyterLab gives the page its application, through which the test runs cells as
+#: Shift + Enter does and trainee B's page asks B's own server for a kernel
 SETTINGS = 'c.Spawner.args = ["--LabApp.expose_app_in_browser=True"]\n'
 
 
@@ -81,6 +82,7 @@ class Lecturer:
 
 
 def wait_until(condition, what: str, timeout: float = 180) -> None:
+    """Poll ``condition()`` until it holds (a state: a row shown, a file written)."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"{what} never came"
