@@ -72,6 +72,8 @@ def check_reachable(path: str) -> None:
 def configure(c, port: int, ip: str = "0.0.0.0", lecturers: list[str] = (), grader: str = GRADER,
               db_url: str | None = None) -> None:
     """Set JupyterHub's configuration ``c`` for a class (called from the folder's ``jupyterhub_config.py``)."""
+    from . import pages  # Jinja2 comes with JupyterHub
+
     folder = os.getcwd()
     c.JupyterHub.bind_url = f"http://{ip}:{port}"
     c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{free_port()}"  # the hub's own API, for the proxy only
@@ -87,6 +89,8 @@ def configure(c, port: int, ip: str = "0.0.0.0", lecturers: list[str] = (), grad
     c.Spawner.environment = {EXCHANGE_VARIABLE: os.path.join(folder, EXCHANGE)}
     c.Spawner.default_url = f"/lab/tree/{quote(START_PAGE)}"
     c.Spawner.start_timeout = c.Spawner.http_timeout = 120  # a busy classroom machine starts servers slowly
+    c.JupyterHub.template_paths = [str(pages.TEMPLATES)]  # the hub's pages in Vietnamese
+    c.JupyterHub.jinja_environment_options = {"extensions": [f"{pages.__name__}.VietnamesePages"]}
     Grading(folder, grader, db_url).configure(c, lecturers, free_port())
 
 

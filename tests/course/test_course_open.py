@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from browserkit import PANEL, TABLE, before, refresh_start_page, trainee_page, validate, wait_for_idle_kernel
 from course_cases import COURSE
 
 pytestmark = pytest.mark.slow
@@ -24,9 +25,6 @@ pytestmark = pytest.mark.slow
 #: two modules are enough to show every step; the generic tests cover all of them
 MODULES = ("00-lam-quen", "01-truyen-thong-chinh-sach")
 TOKEN = "policycomm-test-token"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def free_port() -> int:
@@ -128,21 +126,6 @@ def test_course_open_serves_the_fetched_assignments_with_nbgrader_trainee_tools(
                                              "Câu 3 (1 điểm): chọn các kênh truyền thông"], failed  # never code
     released = json.dumps(nbformat.read(run_dir / "trainee" / MODULES[0] / f"{MODULES[0]}.ipynb", as_version=4))
     assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
-
-
-@contextlib.contextmanager
-def trainee_page(url: str):
-    """A fresh chromium page on ``url``, closed afterwards."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(url)
-            yield page
-        finally:
-            browser.close()
 
 
 @pytest.mark.browser
@@ -310,93 +293,6 @@ def _lecturer(course: Path, run_dir: Path, *args: str) -> None:
     assert done.returncode == 0, f"nbgrader {' '.join(args)}:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
 
 
-def _before(page, selector: str) -> str:
-    """The text a ``::before`` rule shows over ``selector`` (custom.css: Vietnamese over nbgrader's English)."""
-    return page.locator(selector).first.evaluate("e => getComputedStyle(e, '::before').content")
-
-
-def _validate(page) -> str:
-    """Click Validate, wait for the dialog's result; its text as shown (custom.css included)."""
-    page.click(".jp-Toolbar .validate-button")
-    page.wait_for_selector("#validation-message[class*='validation-']", timeout=300_000)
-    page.wait_for_timeout(500)
-    return page.locator(".jp-Dialog").inner_text()
-
-
-#: the notebook on screen, and the start page's table in it
-PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-TABLE = f"{PANEL} .jp-CodeCell .jp-OutputArea-output table"
-
-
-def _wait_for_idle_kernel(page) -> None:
-    page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=300_000)
-
-
-def _answer_dialog(page, artifacts_dir: Path, seen: list[str]) -> None:
-    """Answer a dialog JupyterLab put over the page as a trainee would (its default button), keeping its text
-    and a screenshot in the artefacts: under load, keys pressed while the kernel reconnects can raise one."""
-    dialog = page.locator(".jp-Dialog")
-    if not dialog.count():
-        return
-    seen.append(" ".join(dialog.first.inner_text().split()))
-    page.screenshot(path=str(artifacts_dir / f"dialog-{len(seen)}.png"))
-    (artifacts_dir / "dialogs.txt").write_text("\n".join(seen) + "\n", encoding="utf-8")
-    accept = dialog.locator(".jp-Dialog-button.jp-mod-accept")
-    if accept.count():
-        accept.first.click()
-    else:
-        page.keyboard.press("Escape")
-    dialog.first.wait_for(state="detached", timeout=30_000)
-
-
-def _run_all_cells(page) -> None:
-    """Run the notebook on screen from its menu (Chạy → run all cells): no keyboard focus needed."""
-    page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Chạy").first.click()
-    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").first.click()
-
-
-def _refresh_start_page(page, expected: str, artifacts_dir: Path, server_log: Path) -> str:
-    """Do what the page asks (click the table, press Shift + Enter) until the table shows ``expected``.
-
-    Keys that reach a kernel still connecting clear the table and run nothing: then run the page from the
-    menu (Chạy → run all cells), and if that does not help either, reload the page (F5) and run it from the
-    menu again, as a trainee would. Clicking the table leaves the code folded. On failure the message holds
-    what each attempt left on screen (prompt, toolbar) and the end of the server's log; screenshots go to
-    the artefacts."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    dialogs: list[str] = []
-    attempts: list[str] = []
-    code_cell = f"{PANEL} .jp-CodeCell"
-    for attempt in range(4):
-        if attempt >= 2:
-            page.once("dialog", lambda dialog: dialog.accept())  # "leave the page?" with unsaved changes
-            page.reload()
-            page.wait_for_selector(code_cell, timeout=180_000)
-        _wait_for_idle_kernel(page)
-        _answer_dialog(page, artifacts_dir, dialogs)
-        if attempt == 0:
-            page.locator(f"{TABLE} td").first.click()
-            page.keyboard.press("Shift+Enter")
-        else:
-            _run_all_cells(page)
-        try:
-            page.wait_for_selector(f"{TABLE} >> text={expected}", timeout=90_000)
-        except PlaywrightTimeout:
-            prompt = page.locator(f"{code_cell} .jp-InputPrompt").first.inner_text()
-            toolbar = " ".join(page.locator(f"{PANEL} .jp-Toolbar").first.inner_text().split())
-            attempts.append(f"attempt {attempt}: prompt {prompt!r}, toolbar {toolbar!r}")
-            page.screenshot(path=str(artifacts_dir / f"start-page-{expected}-{attempt}.png"))
-            continue
-        assert not page.locator(f"{code_cell} .cm-content").first.is_visible(), "the code unfolded"
-        return page.locator(TABLE).inner_text()
-    shown = page.locator(code_cell).first.inner_text()
-    log = server_log.read_text(encoding="utf-8", errors="replace")[-3000:] if server_log.exists() else ""
-    raise AssertionError(f"the start page never showed {expected!r}; its cell shows:\n{shown}\n"
-                         f"dialogs answered on the way: {dialogs}\n" + "\n".join(attempts) +
-                         f"\nthe server's log ends with:\n{log}")
-
-
 @pytest.mark.browser
 def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(journey_course, artifacts_dir):
     """Module 00 from the start page to its feedback, as the trainee sees it in Chromium: Validate in Vietnamese
@@ -410,10 +306,10 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
     home, notebook = run_dir / "trainee", f"{MODULES[0]}/{MODULES[0]}.ipynb"
     with trainee_page(f"{url}/lab/tree/{notebook}?token={TOKEN}&reset") as page:
         page.wait_for_selector(".jp-Toolbar .validate-button", timeout=180_000)
-        assert _before(page, ".validate-button .jp-ToolbarButtonComponent-label") == '"Kiểm tra bài (Validate)"'
-        text = _validate(page)
-        assert _before(page, ".jp-Dialog-header") == '"Kết quả kiểm tra bài"'
-        assert _before(page, "#validation-message > div > p") == '"Câu này chưa xong:"'
+        assert before(page, ".validate-button .jp-ToolbarButtonComponent-label") == '"Kiểm tra bài (Validate)"'
+        text = validate(page)
+        assert before(page, ".jp-Dialog-header") == '"Kết quả kiểm tra bài"'
+        assert before(page, "#validation-message > div > p") == '"Câu này chưa xong:"'
         for question in ("Câu 1 (1 điểm)", "Câu 2 (1 điểm): gõ tiếng Việt có dấu",
                          "Câu 3 (1 điểm): chọn các kênh truyền thông"):
             assert question in text
@@ -425,9 +321,9 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
         write_answers(home / MODULES[0], f"{MODULES[0]}.ipynb", {
             "m00-cau-1": "B", "m00-cau-2": "gui thong cao den toa soan",
             "m00-cau-3": ["commune_radio", "oral_propaganda"]})
-        _validate(page)
+        validate(page)
         assert page.locator("#validation-message.validation-success").count() == 1
-        assert _before(page, "#validation-message > div > p").startswith('"Tốt lắm!')
+        assert before(page, "#validation-message > div > p").startswith('"Tốt lắm!')
         page.screenshot(path=str(artifacts_dir / "2-validate-passes.png"))
         page.keyboard.press("Escape")
 
@@ -437,7 +333,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
 
         page.goto(f"{url}/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb?token={TOKEN}")
         page.wait_for_selector(TABLE, timeout=180_000)
-        table = _refresh_start_page(page, "đã nộp", artifacts_dir, run_dir.parent / "open.log")
+        table = refresh_start_page(page, "đã nộp", artifacts_dir, run_dir.parent / "open.log")
         assert "3 / 3 câu" in table
         page.screenshot(path=str(artifacts_dir / "3-start-page-submitted.png"))
 
@@ -448,7 +344,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
                                                                          "assignment_id": MODULES[0]})
         assert fetched["success"], fetched
 
-        table = _refresh_start_page(page, "đã chấm", artifacts_dir, run_dir.parent / "open.log")
+        table = refresh_start_page(page, "đã chấm", artifacts_dir, run_dir.parent / "open.log")
         assert "đã chấm: 2 / 3 điểm" in table and "Xem nhận xét" in table
         page.screenshot(path=str(artifacts_dir / "4-start-page-graded.png"))
         page.click(f"{TABLE} a:has-text('Xem nhận xét')")
@@ -474,7 +370,7 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
         cell = f"{PANEL} .jp-CodeCell .jp-Cell-inputWrapper"
         page.wait_for_selector(cell, timeout=180_000)
         for attempt in range(3):  # keys that reach a session still connecting run nothing: press again
-            _wait_for_idle_kernel(page)
+            wait_for_idle_kernel(page)
             page.locator(cell).first.click()
             page.keyboard.press("Shift+Enter")
             try:

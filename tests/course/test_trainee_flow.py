@@ -27,14 +27,14 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from browserkit import CHROMIUM, CHROMIUM_ARGS, Lab
 from course_cases import COURSE, ROOT, nbgrader_meta
-from test_course_open import CHROMIUM, CHROMIUM_ARGS, TOKEN, course_open
+from test_course_open import TOKEN, course_open
 
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from answering import forms_by_cell, work_through  # noqa: E402
@@ -93,56 +93,6 @@ def course_server(tmp_path_factory):
         yield url, course, root / "run"
 
 
-class Lab:
-    """The few JupyterLab actions the walk needs, on one Playwright page (same names as tests/e2e's LabPage)."""
-
-    def __init__(self, page, url: str):
-        self.page, self.url = page, url
-
-    def wait_for(self, condition: str, timeout: float = 180, what: str = "") -> None:
-        try:
-            self.page.wait_for_function(f"() => Boolean({condition})", timeout=timeout * 1000, polling=100)
-        except Exception as error:
-            self.page.screenshot(path=str(ARTIFACTS / "timeout.png"), full_page=True)
-            path = self.page.evaluate("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                                      " return w && w.context ? w.context.path : String(w && w.id); }")
-            raise AssertionError(f"timed out waiting for {what or condition} (current document: {path})") from error
-
-    def command(self, command_id: str, args: dict | None = None) -> None:
-        self.page.evaluate("([id, args]) => window.jupyterapp.commands.execute(id, args)", [command_id, args or {}])
-
-    def wait_for_kernel_idle(self) -> None:
-        self.wait_for("(() => { const w = window.jupyterapp.shell.currentWidget; const s = w && w.sessionContext;"
-                      " return s && s.session && s.session.kernel && s.session.kernel.status === 'idle'"
-                      " && !s.pendingInput; })()", what="an idle kernel")
-
-    def wait_for_notebook(self, path: str) -> None:
-        self.wait_for("window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                      " && window.jupyterapp.shell.currentWidget.context"
-                      f" && window.jupyterapp.shell.currentWidget.context.path.endsWith({json.dumps(path)})",
-                      what=f"{path} to open")
-        self.wait_for_kernel_idle()
-
-    def run_cell(self, index: int) -> str:
-        """Run one cell (as Shift + Enter on it) and return its output text."""
-        self.page.evaluate("(i) => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = i; }", index)
-        self.command("notebook:run-cell")
-        time.sleep(0.3)
-        self.wait_for_kernel_idle()
-        return self.page.evaluate(
-            "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].node"
-            ".querySelector('.jp-OutputArea') ? window.jupyterapp.shell.currentWidget.content.widgets[i].node"
-            ".querySelector('.jp-OutputArea').innerText : ''", index)
-
-    def save(self) -> None:
-        self.command("docmanager:save")
-        self.wait_for("!window.jupyterapp.shell.currentWidget.context.model.dirty", 60, "the notebook to be saved")
-
-    def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
-
-
 def saved_answers(run_dir: Path, module: str) -> dict:
     path = run_dir / "trainee" / module / "policycomm_answers.json"
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -190,7 +140,7 @@ def test_a_trainee_does_the_course_by_clicking_and_the_lecturer_grades_it_two_wa
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            lab = Lab(browser.new_page(viewport={"width": 1400, "height": 900}), url)
+            lab = Lab(browser.new_page(viewport={"width": 1400, "height": 900}), url, ARTIFACTS)
             for module in MODULES:
                 nb = source(module)
                 open_from_start_page(lab, module)

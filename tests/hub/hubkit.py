@@ -3,6 +3,7 @@ this Python, waiting for the hub, its login form, system users, a lecturer's cou
 nbgrader endpoints."""
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import secrets
@@ -248,3 +249,38 @@ def assignment_action(base: str, name: str, token: str, action: str, assignment:
                            data={"course_id": COURSE_ID, "assignment_id": assignment}, timeout=300)
     assert answer.status_code == 200, answer.text
     return answer.json()
+
+
+def enrol(hub: Path, course: Path, roster: Path, people: dict[str, str]) -> dict[str, str]:
+    """``policycomm hub roster --system-users`` for ``people`` (login -> name), as the lecturer runs it with sudo:
+    gradebook, hub accounts and system users; login -> first-login password."""
+    roster.write_text("Mã học viên,Họ tên,Đơn vị,Email\n" + "".join(
+        f"{login},{name},UBND xã Tân Lập,\n" for login, name in people.items()), encoding="utf-8-sig")
+    enrolled = subprocess.run(policycomm("hub", "roster", roster, "--course", course, "--system-users",
+                                         "--hub-db-url", f"sqlite:///{hub}/jupyterhub.sqlite"),
+                              capture_output=True, text=True, timeout=300)
+    assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
+    return credentials(enrolled.stdout)
+
+
+@contextlib.contextmanager
+def class_server(hub: Path, log: Path, settings: str = ""):
+    """``policycomm hub start`` on a free loopback port with ``hub`` as its folder, where trainees reach this
+    test run's Python; ``settings`` follow the configure() line of its ``jupyterhub_config.py``, as a lecturer
+    would add them. Yields the hub's URL; the hub (and with it the trainees' servers) stops on exit."""
+    from policycomm.hub.server import CONFIG_FILE, config_text, free_port
+
+    port = free_port()
+    hub.mkdir(exist_ok=True)
+    (hub / CONFIG_FILE).write_text(config_text(port, [], ip="127.0.0.1") + settings, encoding="utf-8")
+    with open(log, "w") as out:
+        server = subprocess.Popen(python_reachable(policycomm("hub", "start", "--folder", hub)), stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/hub/login", server, log)
+        yield base
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)  # the hub stops the trainees' servers as it stops
+            server.wait(timeout=120)
