@@ -264,23 +264,21 @@ def enrol(hub: Path, course: Path, roster: Path, people: dict[str, str]) -> dict
 
 
 @contextlib.contextmanager
-def class_server(hub: Path, log: Path, settings: str = ""):
-    """``policycomm hub start`` on a free loopback port with ``hub`` as its folder, where trainees reach this
-    test run's Python; ``settings`` follow the configure() line of its ``jupyterhub_config.py``, as a lecturer
-    would add them. Yields the hub's URL; the hub (and with it the trainees' servers) stops on exit."""
+def class_server(hub: Path, log: Path, course: Path, grader: str, lecturers: list[str] = (), settings: str = ""):
+    """``policycomm hub start`` (:func:`start_hub`) on a free loopback port with ``hub`` as its folder, ``course``
+    as the lecturers' course and ``grader`` as its grader; ``settings`` follow the configure() line of its
+    ``jupyterhub_config.py``, as a lecturer would add them. Yields the hub's URL once its login page answers;
+    the hub (with the trainees' servers and its gradebook) stops on exit and the grader's user goes."""
     from policycomm.hub.server import CONFIG_FILE, config_text, free_port
 
     port = free_port()
     hub.mkdir(exist_ok=True)
-    (hub / CONFIG_FILE).write_text(config_text(port, [], ip="127.0.0.1") + settings, encoding="utf-8")
-    with open(log, "w") as out:
-        server = subprocess.Popen(python_reachable(policycomm("hub", "start", "--folder", hub)), stdout=out,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+    (hub / CONFIG_FILE).write_text(config_text(port, list(lecturers), "127.0.0.1", grader) + settings,
+                                   encoding="utf-8")
+    server = start_hub(hub, port, log, grader, course)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/hub/login", server, log)
         yield base
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)  # the hub stops the trainees' servers as it stops
-            server.wait(timeout=120)
+        stop_hub(server, hub, grader)

@@ -5,13 +5,14 @@ A real JupyterHub on loopback (``policycomm hub start``), trainees that ``policy
 made real system users, module 00 of the course released by the lecturer. Trainee A logs in through the login
 page (a wrong password first), lands on the start page of their own server, fetches module 00 from the
 Assignment List, answers its questions with the forms by clicking and typing (one answer wrong on purpose),
-validates and submits. The lecturer collects, grades with ``policycomm grade`` and releases feedback; A fetches
-it and opens it from the start page, with the points the answers deserve. A's home page, a missing page, the
+validates and submits. The lecturer collects and grades with ``policycomm grade`` into the hub's PostgreSQL
+gradebook, logs in through the same login page and finds A's score on formgrader's page of the module, then
+releases feedback; A fetches it and opens it from the start page, with the points the answers deserve. A's home page, a missing page, the
 page of a stopped server and the logout are Vietnamese too. Trainee B logs in; a kernel of B's own server
 cannot list A's home nor open A's notebook, and B's browser cannot reach A's server.
 
-The lecturer's steps run nbgrader's and policycomm's commands (:class:`Lecturer`), as ``test_class_server``
-does; the lecturer's browser-based tools replace them there, one method each. It runs as root (it creates
+The lecturer's release, grading and feedback run nbgrader's and policycomm's commands as the hub's grader in
+the hub's course folder (:class:`Lecturer`), as formgrader's terminal does. It runs as root (it creates
 system users, removed afterwards). Screenshots go to ``test-artifacts/<test name>/``.
 """
 from __future__ import annotations
@@ -21,7 +22,6 @@ import os
 import pwd
 import re
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -30,8 +30,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from policycomm.assign.course import COURSE_ID
+
 from browserkit import PANEL, Lab, refresh_start_page, trainee_page, validate
-from hubkit import class_server, enrol, new_logins, remove_users
+from hubkit import as_grader, class_server, enrol, new_logins, remove_users
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from answering import form_specs, work_through  # noqa: E402
@@ -55,18 +57,14 @@ SETTINGS = 'c.Spawner.args = ["--LabApp.expose_app_in_browser=True"]\n'
 
 @dataclass
 class Lecturer:
-    """The lecturer's steps on the class server, through nbgrader's and policycomm's commands in the course
-    folder. The lecturer's browser tools (the formgrader service) will take each method's place."""
+    """The lecturer's steps on the class server: nbgrader's and policycomm's commands run as the hub's grader in the
+    hub's course folder, as in formgrader's terminal (the release and the feedback could be formgrader's buttons)."""
 
+    grader: str
     course: Path
-    exchange: Path
 
-    def run(self, *args: str) -> None:
-        env = dict(os.environ, POLICYCOMM_EXCHANGE=str(self.exchange),
-                   PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-        done = subprocess.run([sys.executable, "-m", *args], cwd=self.course, env=env, capture_output=True,
-                              text=True, timeout=900)
-        assert done.returncode == 0, f"{' '.join(args)}:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+    def run(self, *command) -> None:
+        as_grader(self.grader, self.course, sys.executable, "-m", *command)
 
     def release(self, module: str) -> None:
         self.run("nbgrader", "generate_assignment", module, "--force")
@@ -200,6 +198,7 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
     if not Path("/usr/bin/chromium").exists():
         pytest.fail("/usr/bin/chromium is missing: install it with `make system-deps` (Debian package chromium)")
     a, b = new_logins(2)
+    (grader,), (teacher,) = new_logins(1, "gr"), new_logins(1, "gv")
     hub = hub_folder
     hub.mkdir()
     course = tmp_path / "course"
@@ -207,12 +206,12 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
     shutil.copy(COURSE / "nbgrader_config.py", course)
     shutil.copytree(COURSE / "source" / MODULE, course / "source" / MODULE)
     source = nbformat.read(course / "source" / MODULE / f"{MODULE}.ipynb", as_version=4)
-    lecturer = Lecturer(course, hub / "exchange")
+    lecturer = Lecturer(grader, hub / "course")  # the hub's copy of the course, the grader's
     log = tmp_path / "hub.log"
     try:
-        passwords = enrol(hub, course, tmp_path / "hoc-vien.csv", {a: "Nguyễn Thị Hà", b: "Trần Văn Bình"})
-        homes = {name: Path(pwd.getpwnam(name).pw_dir) for name in (a, b)}
-        with class_server(hub, log, SETTINGS) as base:
+        with class_server(hub, log, course, grader, [teacher], SETTINGS) as base:
+            passwords = enrol(hub, hub / "course", tmp_path / "hoc-vien.csv", {a: "Nguyễn Thị Hà", b: "Trần Văn Bình"})
+            homes = {name: Path(pwd.getpwnam(name).pw_dir) for name in (a, b)}
             lecturer.release(MODULE)
             with trainee_page() as page:
                 page.goto(f"{base}/hub/login")
@@ -243,6 +242,7 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
                 page.screenshot(path=str(artifacts_dir / "7-submitted.png"))
 
                 lecturer.grade(MODULE)
+                lecturer_sees_the_score(page.context.browser, base, teacher, log, a, artifacts_dir)
                 lecturer.release_feedback(MODULE)
 
                 assignment_list(page)
@@ -283,6 +283,29 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
 
     finally:
         remove_users([a, b])
+
+
+def lecturer_sees_the_score(browser, base: str, teacher: str, log: Path, trainee: str, artifacts: Path) -> None:
+    """The lecturer logs in through the same login page (the account and password ``hub start`` printed) and
+    finds the trainee's score, graded into the hub's PostgreSQL gradebook, on formgrader's page of the module."""
+    password = log.read_text(encoding="utf-8").split(f"tên đăng nhập {teacher}, mật khẩu ")[1].split()[0]
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
+    try:
+        page = context.new_page()
+        log_in(page, base, teacher, password)
+        page.wait_for_url(re.compile(r"/hub/|/user/"), timeout=180_000)
+        url = f"{base}/services/{COURSE_ID}/formgrader/manage_submissions/{MODULE}"
+        for _ in range(60):  # formgrader may still be starting (502/503 through the proxy)
+            answer = page.goto(url)
+            if answer is not None and answer.status not in (502, 503):
+                break
+            page.wait_for_timeout(2000)
+        row = page.locator("tr", has_text=trainee)
+        row.wait_for(timeout=180_000)
+        page.screenshot(path=str(artifacts / "lecturer-formgrader.png"), full_page=True)
+        assert re.search(r"\b2(?:\.0+)? / 3(?:\.0+)?\b", row.inner_text()), row.inner_text()
+    finally:
+        context.close()
 
 
 #: in trainee B's JupyterLab: run code in a new kernel of B's own server, then ask A's server for A's folder
