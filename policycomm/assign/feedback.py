@@ -8,8 +8,9 @@ scheme (the lecturer reads it in formgrader). :func:`configure_feedback`
 changes three things of that path and nothing else: nbgrader's own
 ClearMarkScheme, :class:`HideHiddenTests` and :class:`TraineeView` join
 nbgrader's preprocessors (GetGrades, CSSHTMLHeaderPreprocessor), and the
-page is the ``policycomm_feedback`` template
-(``policycomm/templates/policycomm_feedback/``), whose sentences come from the
+page is our ``feedback`` template (``policycomm/templates/feedback/``), found
+before nbgrader's template of that name (formgrader's *Generate Feedback*
+button asks for the name ``feedback``), whose sentences come from the
 message catalogue. The course's ``nbgrader_config.py`` calls it, and so does
 ``policycomm report`` (:func:`generate_feedback`).
 
@@ -39,7 +40,7 @@ from nbgrader.preprocessors.base import NbGraderPreprocessor
 from ..grading.hidden_tests import one_line_error, redact, secret_lines, without_hidden
 
 #: the nbconvert template of the feedback page, in policycomm/templates/
-TEMPLATE = "policycomm_feedback"
+TEMPLATE = "feedback"  # the name formgrader asks for; ours is found first (extra_template_basedirs)
 #: a solution region (an answer key, a mark scheme): in a trainee's own notebook only if a source was submitted
 SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M)
 #: a live widget: the feedback page cannot run it (the form's text/html copy is shown instead)

@@ -47,7 +47,7 @@ from .cells import exercises
 #: the start page's file name in the trainee's home
 START_PAGE = "Bắt đầu.ipynb"
 STATES = ("missing", "new", "started", "submitted", "graded")
-#: "12.5 / 20" in the feedback page's opening paragraph (policycomm_feedback template, ``fb_intro``)
+#: "12.5 / 20" in the feedback page's opening paragraph (the feedback template, ``fb_intro``)
 SCORE = re.compile(r'class="policycomm-feedback".*?<p>[^<]*?(\d+(?:\.\d+)?) / (\d+(?:\.\d+)?)', re.S)
 #: the start page's code cell: it shows the table (again); JupyterLab shows the first line of a hidden source
 REFRESH_SOURCE = ("# Bảng tiến độ: chạy ô này (Shift + Enter) để cập nhật\n"

@@ -5,15 +5,16 @@ A real JupyterHub on loopback (``policycomm hub start``), trainees that ``policy
 made real system users, module 00 of the course released by the lecturer. Trainee A logs in through the login
 page (a wrong password first), lands on the start page of their own server, fetches module 00 from the
 Assignment List, answers its questions with the forms by clicking and typing (one answer wrong on purpose),
-validates and submits. The lecturer collects and grades with ``policycomm grade`` into the hub's PostgreSQL
-gradebook, logs in through the same login page and finds A's score on formgrader's page of the module, then
-releases feedback; A fetches it and opens it from the start page, with the points the answers deserve. A's home page, a missing page, the
-page of a stopped server and the logout are Vietnamese too. Trainee B logs in; a kernel of B's own server
+validates and submits. The lecturer, logged in through the same login page, generates and releases module 00
+with formgrader's buttons, collects with them, grades with ``policycomm grade`` into the hub's PostgreSQL
+gradebook, finds A's score on formgrader's page of the module and releases feedback with formgrader's buttons; A
+fetches it and opens it from the start page, with the points the answers deserve. A's home page, a missing page,
+the page of a stopped server and the logout are Vietnamese too. Trainee B logs in; a kernel of B's own server
 cannot list A's home nor open A's notebook, and B's browser cannot reach A's server.
 
-The lecturer's release, grading and feedback run nbgrader's and policycomm's commands as the hub's grader in
-the hub's course folder (:class:`Lecturer`), as formgrader's terminal does. It runs as root (it creates
-system users, removed afterwards). Screenshots go to ``test-artifacts/<test name>/``.
+``policycomm grade`` runs as the hub's grader in the hub's course folder (:class:`Lecturer`), as in formgrader's
+terminal. It runs as root (it creates system users, removed afterwards). Screenshots go to
+``test-artifacts/<test name>/``.
 """
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ import re
 import shutil
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -55,28 +55,65 @@ ENGLISH = ("Sign In", "Username", "Password", "Sign up", "Warning", "unsecured",
 SETTINGS = 'c.Spawner.args = ["--LabApp.expose_app_in_browser=True"]\n'
 
 
-@dataclass
 class Lecturer:
-    """The lecturer's steps on the class server: nbgrader's and policycomm's commands run as the hub's grader in the
-    hub's course folder, as in formgrader's terminal (the release and the feedback could be formgrader's buttons)."""
+    """The lecturer on the class server: logged in through the hub's login page in a browser of their own,
+    pressing formgrader's buttons (generate and release, collect, feedback), and running ``policycomm grade`` as
+    the hub's grader in the hub's course folder, as formgrader's terminal does."""
 
-    grader: str
-    course: Path
+    def __init__(self, browser, base: str, login: str, password: str, grader: str, course: Path, artifacts: Path):
+        self.grader, self.course, self.artifacts = grader, course, artifacts
+        self.formgrader = f"{base}/services/{COURSE_ID}/formgrader"
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
+        self.page = self.context.new_page()
+        log_in(self.page, base, login, password)
+        self.page.wait_for_url(re.compile(r"/hub/|/user/"), timeout=180_000)
 
-    def run(self, *command) -> None:
-        as_grader(self.grader, self.course, sys.executable, "-m", *command)
+    def open(self, path: str) -> None:
+        for _ in range(90):  # formgrader may still be starting (502/503 through the proxy)
+            answer = self.page.goto(f"{self.formgrader}/{path}")
+            if answer is not None and answer.status not in (502, 503):
+                return
+            self.page.wait_for_timeout(2000)
+        raise AssertionError(f"formgrader never answered at {path}")
+
+    def press(self, module: str, icon: str, shot: str) -> None:
+        """Press the button ``icon`` (a glyphicon) of ``module``'s row on Manage Assignments; wait for its result."""
+        self.open("manage_assignments")
+        row = self.page.locator("tr", has=self.page.locator(f"a:text-is('{module}')"))
+        row.locator(f"a:has(.glyphicon-{icon})").click(timeout=180_000)
+        done = self.page.locator("#success-modal, #error-modal").first
+        done.wait_for(state="visible", timeout=600_000)
+        self.page.screenshot(path=str(self.artifacts / f"lecturer-{shot}.png"), full_page=True)
+        assert done.get_attribute("id") == "success-modal", done.inner_text()
+        done.locator("button[data-dismiss='modal']").last.click()
 
     def release(self, module: str) -> None:
-        self.run("nbgrader", "generate_assignment", module, "--force")
-        self.run("nbgrader", "release_assignment", module, "--force")
+        self.press(module, "education", "1-generated")
+        self.press(module, "cloud-upload", "2-released")
 
     def grade(self, module: str) -> None:
-        self.run("nbgrader", "collect", module)
-        self.run("policycomm.cli", "grade", module, "--no-progress")
+        self.press(module, "cloud-download", "3-collected")
+        as_grader(self.grader, self.course, sys.executable, "-m", "policycomm.cli", "grade", module, "--no-progress")
+
+    def sees_score(self, module: str, trainee: str, score: str) -> None:
+        """Formgrader's page of ``module`` shows ``trainee``'s score, read from the gradebook."""
+        self.open(f"manage_submissions/{module}")
+        row = self.page.locator("tr", has_text=trainee)
+        row.wait_for(timeout=180_000)
+        self.page.screenshot(path=str(self.artifacts / "lecturer-4-scores.png"), full_page=True)
+        assert score in row.inner_text(), row.inner_text()
 
     def release_feedback(self, module: str) -> None:
-        self.run("nbgrader", "generate_feedback", module)
-        self.run("nbgrader", "release_feedback", module)
+        self.press(module, "comment", "5-feedback-generated")
+        self.press(module, "envelope", "6-feedback-released")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def lecturer_password(log: Path, login: str) -> str:
+    """The lecturer's first-login password, as ``policycomm hub start`` printed it."""
+    return log.read_text(encoding="utf-8").split(f"tên đăng nhập {login}, mật khẩu ")[1].split()[0]
 
 
 def wait_until(condition, what: str, timeout: float = 180) -> None:
@@ -206,14 +243,15 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
     shutil.copy(COURSE / "nbgrader_config.py", course)
     shutil.copytree(COURSE / "source" / MODULE, course / "source" / MODULE)
     source = nbformat.read(course / "source" / MODULE / f"{MODULE}.ipynb", as_version=4)
-    lecturer = Lecturer(grader, hub / "course")  # the hub's copy of the course, the grader's
     log = tmp_path / "hub.log"
     try:
         with class_server(hub, log, course, grader, [teacher], SETTINGS) as base:
             passwords = enrol(hub, hub / "course", tmp_path / "hoc-vien.csv", {a: "Nguyễn Thị Hà", b: "Trần Văn Bình"})
             homes = {name: Path(pwd.getpwnam(name).pw_dir) for name in (a, b)}
-            lecturer.release(MODULE)
             with trainee_page() as page:
+                lecturer = Lecturer(page.context.browser, base, teacher, lecturer_password(log, teacher), grader,
+                                    hub / "course", artifacts_dir)
+                lecturer.release(MODULE)
                 page.goto(f"{base}/hub/login")
                 hub_page(page, artifacts_dir, "1-login", "Đăng nhập vào khoá học")
                 log_in(page, base, a, passwords[a] + "x")
@@ -242,8 +280,9 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
                 page.screenshot(path=str(artifacts_dir / "7-submitted.png"))
 
                 lecturer.grade(MODULE)
-                lecturer_sees_the_score(page.context.browser, base, teacher, log, a, artifacts_dir)
+                lecturer.sees_score(MODULE, a, "2 / 3")
                 lecturer.release_feedback(MODULE)
+                lecturer.close()
 
                 assignment_list(page)
                 press(page, artifacts_dir, "submitted_assignments_list", "Fetch Feedback",
@@ -284,28 +323,6 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
     finally:
         remove_users([a, b])
 
-
-def lecturer_sees_the_score(browser, base: str, teacher: str, log: Path, trainee: str, artifacts: Path) -> None:
-    """The lecturer logs in through the same login page (the account and password ``hub start`` printed) and
-    finds the trainee's score, graded into the hub's PostgreSQL gradebook, on formgrader's page of the module."""
-    password = log.read_text(encoding="utf-8").split(f"tên đăng nhập {teacher}, mật khẩu ")[1].split()[0]
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
-    try:
-        page = context.new_page()
-        log_in(page, base, teacher, password)
-        page.wait_for_url(re.compile(r"/hub/|/user/"), timeout=180_000)
-        url = f"{base}/services/{COURSE_ID}/formgrader/manage_submissions/{MODULE}"
-        for _ in range(60):  # formgrader may still be starting (502/503 through the proxy)
-            answer = page.goto(url)
-            if answer is not None and answer.status not in (502, 503):
-                break
-            page.wait_for_timeout(2000)
-        row = page.locator("tr", has_text=trainee)
-        row.wait_for(timeout=180_000)
-        page.screenshot(path=str(artifacts / "lecturer-formgrader.png"), full_page=True)
-        assert re.search(r"\b2(?:\.0+)? / 3(?:\.0+)?\b", row.inner_text()), row.inner_text()
-    finally:
-        context.close()
 
 
 #: in trainee B's JupyterLab: run code in a new kernel of B's own server, then ask A's server for A's folder
