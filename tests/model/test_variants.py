@@ -249,7 +249,7 @@ def test_every_varied_question_has_a_right_answer_for_each_value_and_a_cohort_me
     from policycomm.model.exercise_variants import exercise_variant, load_exercise_variants
 
     keys, entries = varied_keys(), load_exercise_variants()
-    assert sorted(keys) == sorted(entries) == ["m03-cau-3", "m03-cau-4", "m05-cau-1"]
+    assert sorted(keys) == sorted(entries) == ["m02-cau-1", "m02-cau-2", "m03-cau-3", "m03-cau-4", "m05-cau-1"]
     for exercise, entry in entries.items():
         [(parameter, values)] = entry.variants.items()
         codes = [value if isinstance(value, str) else value["ma"] for value in values]
@@ -259,6 +259,12 @@ def test_every_varied_question_has_a_right_answer_for_each_value_and_a_cohort_me
         assert len(seen) == len(codes) and min(seen.values()) >= 30, (exercise, seen)
     # the slot's words are what the module teaches: seconds × 160 ÷ 60
     assert all(words == int(seconds) * 160 / 60 for seconds, words in keys["m05-cau-1"].items())
+    # the situations' stages are stages of the cycle (not the crisis overlay), each question's pool its own three
+    import policycomm as pc
+
+    cycle = {s.id for s in pc.stages() if not s.overlay}
+    first, second = set(keys["m02-cau-1"].values()), set(keys["m02-cau-2"].values())
+    assert first | second == cycle and not first & second
 
 
 def test_two_trainees_see_their_own_portrait_and_the_key_is_their_own(tmp_path, monkeypatch):
