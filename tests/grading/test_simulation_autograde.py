@@ -7,11 +7,12 @@ a hand-broken answer) and one autograde run grades them all.
 
 Each trainee plays and is graded in their own variant: binh.tran's rumour spreads on Zalo, hoa.le's on
 Facebook. The notebook also holds the course's other questions whose key varies (their cells copied from
-modules 03 and 05): two portraits, whose right group differs from trainee to trainee, and a radio slot, whose
-length, hence number of words, does (exercise_variants.yaml). Each of the two submits their own right answers
-(the module's assignment) and the other's (``swap``); real ``nbgrader autograde`` and ``policycomm grade`` give
-every submission the same points: full points for their own, 11 of 12 for the swapped play (the rumour
-corrected on the other network) and 0 for each swapped portrait and slot.
+modules 03, 05 and 02): two portraits, whose right group differs from trainee to trainee, a radio slot, whose
+length, hence number of words, does, and two situations, whose stage of the policy cycle does
+(exercise_variants.yaml). Each of the two submits their own right answers (the module's assignment) and the
+other's (``swap``); real ``nbgrader autograde`` and ``policycomm grade`` give every submission the same points:
+full points for their own, 11 of 12 for the swapped play (the rumour corrected on the other network) and 0 for
+each swapped portrait, slot and stage.
 """
 from __future__ import annotations
 
@@ -60,7 +61,11 @@ def _cell(kind: str, source: str, grade_id: str, **nbgrader_meta):
 #: grade ids renamed so that the notebook holds each once
 VARIED = {"03-cong-chung": {"cau_3": "m03_cau_3", "cau_3_kiem_tra": "m03_cau_3_kiem_tra",
                             "cau_4": "m03_cau_4", "cau_4_kiem_tra": "m03_cau_4_kiem_tra"},
-          "05-thong-tin-co-so": {"cau_1": "m05_cau_1", "cau_1_kiem_tra": "m05_cau_1_kiem_tra"}}
+          "05-thong-tin-co-so": {"cau_1": "m05_cau_1", "cau_1_kiem_tra": "m05_cau_1_kiem_tra"},
+          "02-chu-trinh-chinh-sach": {"cau_1": "m02_cau_1", "cau_1_kiem_tra": "m02_cau_1_kiem_tra",
+                                      "cau_2": "m02_cau_2", "cau_2_kiem_tra": "m02_cau_2_kiem_tra"}}
+#: their exercises
+VARIED_EXERCISES = ("m03-cau-3", "m03-cau-4", "m05-cau-1", "m02-cau-1", "m02-cau-2")
 
 
 def source(module: str) -> nbformat.NotebookNode:
@@ -91,11 +96,12 @@ def own_answers(trainee: str) -> dict:
     """``trainee``'s right answers: the strong play and the varied questions' keys of the course (their own)."""
     from policycomm.forms.keys import answer_key
 
-    keys = {**answer_key(source("03-cong-chung"), trainee), **answer_key(source("05-thong-tin-co-so"), trainee)}
-    return {EXERCISE: strong(trainee), **{exercise: keys[exercise] for exercise in ("m03-cau-3", "m03-cau-4", "m05-cau-1")}}
+    keys = {exercise: answer for module in VARIED for exercise, answer in answer_key(source(module), trainee).items()}
+    return {EXERCISE: strong(trainee), **{exercise: keys[exercise] for exercise in VARIED_EXERCISES}}
 
 
-#: two trainees whose rumours spread on different networks and whose portraits differ (every varied key differs)
+#: two trainees whose rumours spread on different networks and whose portraits, slots and situations differ
+#: (every varied key differs)
 TRAINEES = ("binh.tran", "hoa.le")
 
 
@@ -140,7 +146,8 @@ def courses(tmp_path_factory):
     return reference, course
 
 
-GRADED = ("cau_8_kiem_tra", "m03_cau_3_kiem_tra", "m03_cau_4_kiem_tra", "m05_cau_1_kiem_tra")
+GRADED = ("cau_8_kiem_tra", "m03_cau_3_kiem_tra", "m03_cau_4_kiem_tra", "m05_cau_1_kiem_tra", "m02_cau_1_kiem_tra",
+          "m02_cau_2_kiem_tra")
 
 
 @pytest.fixture(scope="module")
@@ -177,9 +184,9 @@ def test_own_answers_get_full_points_and_swapped_ones_lose_where_the_key_varies(
         own = {cell: rows[(trainee, ASSIGNMENT, ASSIGNMENT, cell)][1] for cell in GRADED}
         swapped = {cell: rows[(trainee, "swap", ASSIGNMENT, cell)][1] for cell in GRADED}
         assert own == {"cau_8_kiem_tra": 12, "m03_cau_3_kiem_tra": 1, "m03_cau_4_kiem_tra": 1,
-                       "m05_cau_1_kiem_tra": 2}, trainee
+                       "m05_cau_1_kiem_tra": 2, "m02_cau_1_kiem_tra": 1, "m02_cau_2_kiem_tra": 1}, trainee
         assert swapped == {"cau_8_kiem_tra": 11, "m03_cau_3_kiem_tra": 0, "m03_cau_4_kiem_tra": 0,
-                           "m05_cau_1_kiem_tra": 0}, trainee
+                           "m05_cau_1_kiem_tra": 0, "m02_cau_1_kiem_tra": 0, "m02_cau_2_kiem_tra": 0}, trainee
 
 
 @pytest.mark.parametrize("grader", ["nbgrader autograde", "policycomm grade"])
@@ -196,6 +203,9 @@ def test_the_graded_copy_tells_each_trainee_their_own_story(courses, grader):
         assert f"✗ Tin sai đang lan trên {values['tin_don']['mang']}" in shown, trainee  # the swapped correction
         portrait = "".join(o.get("data", {}).get("text/html", "") for o in nb.cells[3].outputs)  # m03-cau-3
         assert exercise_scenario("m03-cau-3", trainee) in portrait, trainee  # the trainee's own portrait
+        situation = "".join(o.get("data", {}).get("text/html", "")
+                            for c in nb.cells if c.get("id") == "m02_cau_2" for o in c.outputs)
+        assert exercise_scenario("m02-cau-2", trainee) in situation, trainee  # the trainee's own situation
 
 
 def test_the_autograded_notebook_shows_the_static_copy_and_the_debrief(graded):
