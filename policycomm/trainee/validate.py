@@ -47,25 +47,57 @@ DIALOG_LABELS = {
 }
 
 
+#: nbgrader's Assignment List (fixed English in its JavaScript) -> message codes: an assignment's own button is
+#: ``.list_item:not(.nested_list_item) > .col-md-12 > .item_status > button`` of its list, a notebook's
+#: (Validate) that of a nested row; its text stays in the page for screen readers, at size 0 (see :func:`custom_css`)
+_ITEM = ".list_item:not(.nested_list_item) > .col-md-12 > .item_status > button"
+_PANEL = "#assignments .panel-group > .panel:nth-child({}) > .panel-heading"
+ASSIGNMENT_LIST_LABELS = {
+    ".lm-Menu-item[data-command='nbgrader:open-assignment-list'] .lm-Menu-itemLabel": "alist_menu",
+    "#assignments_list_info": "alist_info",
+    _PANEL.format(1): "alist_released",
+    _PANEL.format(2): "alist_fetched",
+    _PANEL.format(3): "alist_submitted",
+    "#released_assignments_list_placeholder > div": "alist_none_released",
+    "#fetched_assignments_list_placeholder > div": "alist_none_fetched",
+    "#submitted_assignments_list_placeholder > div": "alist_none_submitted",
+    "#assignments .list_loading > div": "alist_loading",
+    f"#released_assignments_list {_ITEM}": "alist_fetch",
+    f"#released_assignments_list {_ITEM}[disabled]": "alist_fetching",
+    f"#fetched_assignments_list {_ITEM}": "alist_submit",
+    f"#fetched_assignments_list {_ITEM}[disabled]": "alist_submitting",
+    "#fetched_assignments_list .nested_list_item > .col-md-12 > .item_status > button": "alist_validate",
+    "#fetched_assignments_list .nested_list_item > .col-md-12 > .item_status > button[disabled]": "validate_button_busy",
+    f"#submitted_assignments_list {_ITEM}": "alist_fetch_feedback",
+    f"#submitted_assignments_list {_ITEM}[disabled]": "alist_fetching_feedback",
+    "#submitted_assignments_list .nested_list_item .item_name > a": "alist_view_feedback",
+    "#submitted_assignments_list .nested_list_item .item_name > span:not(:empty)": "alist_feedback_waiting",
+}
+
+
 def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ") + '"'
 
 
 def custom_css() -> str:
-    """The trainee's ``custom.css`` (JupyterLab's ``LabApp.custom_css``): nbgrader's Validate labels in the
-    language of the moment. nbgrader's JavaScript writes them as fixed English text, outside JupyterLab's
+    """The trainee's ``custom.css`` (JupyterLab's ``LabApp.custom_css``): nbgrader's Validate labels and its
+    Assignment List in the language of the moment. nbgrader's JavaScript writes them as fixed English text, outside JupyterLab's
     translation system, so the only way short of changing that JavaScript is to hide each text and show
     the message in its place (``::before``); the English stays in the page, invisible.
 
     >>> css = custom_css()
-    >>> "Kết quả kiểm tra bài" in css and 'visibility: hidden' in css
+    >>> "Kết quả kiểm tra bài" in css and 'visibility: hidden' in css and "Nộp bài" in css
     True
     """
     rules = ["/* Written by `policycomm course open` (policycomm.trainee.validate.custom_css): nbgrader's Validate\n"
-             "   dialog and button labels in the trainee's language. */"]
+             "   dialog, button labels and Assignment List in the trainee's language. */"]
     for selector, code in DIALOG_LABELS.items():
         rules.append(f"{selector} {{ visibility: hidden; font-size: 0; }}\n"
                      f"{selector}::before {{ visibility: visible; font-size: var(--jp-ui-font-size1); "
+                     f"content: {_css_string(message(code))}; }}")
+    for selector, code in ASSIGNMENT_LIST_LABELS.items():  # the element stays visible (its buttons are pressed)
+        rules.append(f"{selector} {{ font-size: 0; }}\n"
+                     f"{selector}::before {{ font-size: var(--jp-ui-font-size1); "
                      f"content: {_css_string(message(code))}; }}")
     # em sizes would be relative to the hidden text's size 0; the dialog's lines wrap instead of scrolling
     rules.append(".jp-Dialog:has(#validation-message) .jp-Dialog-header::before "

@@ -129,7 +129,7 @@ def test_course_open_serves_the_fetched_assignments_with_nbgrader_trainee_tools(
 
 
 @pytest.mark.browser
-def test_a_trainee_sees_the_assignment_list_and_validates_in_chromium(opened_course):
+def test_a_trainee_sees_the_assignment_list_and_validates_in_chromium(opened_course, artifacts_dir):
     url, run_dir = opened_course
     with trainee_page(f"{url}/lab/tree/{MODULES[0]}/{MODULES[0]}.ipynb?token={TOKEN}&reset") as page:
         page.click(".jp-Toolbar .validate-button", timeout=180_000)
@@ -142,9 +142,16 @@ def test_a_trainee_sees_the_assignment_list_and_validates_in_chromium(opened_cou
         page.click(".lm-MenuBar-itemLabel:has-text('Nbgrader')")
         labels = page.locator(".lm-Menu-itemLabel").all_inner_texts()
         assert "Assignment List" in labels and "Formgrader" not in labels and "Create Assignment" not in labels
+        assert before(page, ".lm-Menu-item[data-command='nbgrader:open-assignment-list'] .lm-Menu-itemLabel") == \
+            '"Danh sách bài (tải bài, nộp bài, nhận xét)"'  # custom.css: Vietnamese over nbgrader's English
         page.click(".lm-Menu-itemLabel:has-text('Assignment List')")
         for module in MODULES:
             page.wait_for_selector(f"#fetched_assignments_list >> text={module}", timeout=120_000)
+        assert before(page, "#assignments .panel-group > .panel:nth-child(2) > .panel-heading") == \
+            '"Bài đã tải về, đang làm (bấm tên bài để mở)"'
+        submit = "#fetched_assignments_list .list_item:not(.nested_list_item) > .col-md-12 > .item_status > button"
+        assert before(page, submit) == '"Nộp bài"'
+        page.screenshot(path=str(artifacts_dir / "assignment-list.png"))
 
 
 @pytest.mark.browser

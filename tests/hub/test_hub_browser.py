@@ -164,11 +164,14 @@ def assignment_list(page) -> None:
 
 
 def press(page, artifacts: Path, listing: str, button: str, done) -> None:
-    """Press ``button`` on the module's row of the Assignment List until ``done()``: the list draws itself
-    again as its requests come back, which can swallow a click; then refresh the list and press again."""
+    """Press the button of the module's row of the Assignment List, which shows ``button``, until ``done()``: the
+    list draws itself again as its requests come back, which can swallow a click; then refresh it and press again."""
     for attempt in range(4):
         try:
-            row(page, listing, MODULE).get_by_role("button", name=button, exact=True).click(timeout=60_000)
+            target = row(page, listing, MODULE).locator(":scope > .col-md-12 > .item_status > button")
+            shown = target.evaluate("e => getComputedStyle(e, '::before').content", timeout=60_000)
+            assert shown == f'"{button}"', f"the button shows {shown}, not {button!r}"  # custom.css, in Vietnamese
+            target.click(timeout=60_000)
             wait_until(done, f"{button} on {listing}", timeout=60)
             return
         except Exception as error:  # Playwright's TimeoutError, or wait_until's AssertionError
@@ -260,7 +263,7 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
                 land_on_start_page(page, artifacts_dir, "3")
 
                 assignment_list(page)
-                press(page, artifacts_dir, "released_assignments_list", "Fetch",
+                press(page, artifacts_dir, "released_assignments_list", "Tải bài về",
                       lambda: row(page, "fetched_assignments_list", MODULE).is_visible())
                 page.screenshot(path=str(artifacts_dir / "4-fetched.png"))
                 open_fetched(page, artifacts_dir)
@@ -275,7 +278,7 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
                 assert "Traceback" not in said and "Bạn chưa trả lời" not in said, said
                 page.keyboard.press("Escape")
                 assignment_list(page)
-                press(page, artifacts_dir, "fetched_assignments_list", "Submit",
+                press(page, artifacts_dir, "fetched_assignments_list", "Nộp bài",
                       lambda: row(page, "submitted_assignments_list", MODULE).is_visible())
                 page.screenshot(path=str(artifacts_dir / "7-submitted.png"))
 
@@ -285,7 +288,7 @@ def test_a_trainee_logs_in_does_module_00_and_reads_the_feedback_in_vietnamese_a
                 lecturer.close()
 
                 assignment_list(page)
-                press(page, artifacts_dir, "submitted_assignments_list", "Fetch Feedback",
+                press(page, artifacts_dir, "submitted_assignments_list", "Nhận nhận xét",
                       lambda: list((homes[a] / MODULE / "feedback").rglob(f"{MODULE}.html")))
                 page.goto(f"{base}/user/{a}/lab/tree/B%E1%BA%AFt%20%C4%91%E1%BA%A7u.ipynb")
                 page.wait_for_selector(f"{PANEL} .jp-CodeCell", timeout=180_000)
