@@ -17,7 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browserkit import PANEL, TABLE, before, refresh_start_page, trainee_page, validate, wait_for_idle_kernel
+from browserkit import (PANEL, TABLE, answer_dialog, before, refresh_start_page, trainee_page, validate,
+                        wait_for_idle_kernel)
 from course_cases import COURSE
 
 pytestmark = pytest.mark.slow
@@ -376,16 +377,20 @@ def test_a_trainee_validates_submits_and_opens_the_feedback_from_the_start_page(
     with trainee_page(f"{url}/lab/tree/thu-dung.ipynb?token={TOKEN}&reset") as page:
         cell = f"{PANEL} .jp-CodeCell .jp-Cell-inputWrapper"
         page.wait_for_selector(cell, timeout=180_000)
+        dialogs: list[str] = []
         for attempt in range(3):  # keys that reach a session still connecting run nothing: press again
             wait_for_idle_kernel(page)
-            page.locator(cell).first.click()
-            page.keyboard.press("Shift+Enter")
+            answer_dialog(page, artifacts_dir, dialogs)  # under load JupyterLab may put one over the page
             try:
+                page.locator(cell).first.click(timeout=30_000)
+                page.keyboard.press("Shift+Enter")
                 page.wait_for_selector(".jp-OutputArea-output >> text=Đang chờ…", timeout=60_000)  # it runs
                 break
-            except PlaywrightTimeout:
+            except PlaywrightTimeout as error:
+                answer_dialog(page, artifacts_dir, dialogs)
                 if attempt == 2:
-                    raise
+                    raise AssertionError(f"the cell never ran; dialogs answered on the way: {dialogs}") from error
+        answer_dialog(page, artifacts_dir, dialogs)
         page.click("jp-button[data-command='notebook:interrupt-kernel']")
         shown = page.wait_for_selector(".jp-OutputArea-output >> text=Ô này đã dừng giữa chừng", timeout=120_000)
         text = shown.inner_text()
